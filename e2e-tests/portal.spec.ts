@@ -1,0 +1,43 @@
+import { expect, Page, test } from '@playwright/test';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('link', { name: 'Fleet health' })).toBeVisible();
+}
+
+test('a new user signs in as guest, browses the catalog and opens a service', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  // The catalog is the home page and lists the demo services.
+  await expect(page.getByRole('link', { name: 'checkout' })).toBeVisible();
+  await page.screenshot({ path: 'screenshots/catalog.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'checkout' }).click();
+  await expect(
+    page.getByRole('heading', { name: 'checkout' }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Checkout API: turns carts into orders').first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: 'screenshots/service-checkout.png',
+    fullPage: true,
+  });
+});
+
+test('the fleet health page lists the four demo clusters', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.getByRole('link', { name: 'Fleet health' }).click();
+  for (const cluster of ['dev-01', 'stag-01', 'prod-01', 'ops-01']) {
+    await expect(
+      page.getByRole('cell', { name: cluster, exact: true }),
+    ).toBeVisible();
+  }
+  await page.screenshot({
+    path: 'screenshots/fleet-health.png',
+    fullPage: true,
+  });
+});

@@ -1,0 +1,109 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Fleet Observability: where the platform's upstreams are and which clusters to watch. */
+  observability?: {
+    /** How often the fleet health is refreshed, and how long one upstream may take. */
+    refresh?: {
+      /** Default 30 seconds. */
+      frequency?: HumanDuration;
+      /** Per-upstream request timeout. Default 10 seconds. */
+      timeout?: HumanDuration;
+    };
+    /** How long health transitions are kept. Default 30 days. */
+    historyRetention?: HumanDuration;
+    /** Names of the Prometheus external labels that identify a cluster and its environment. */
+    labels?: {
+      /** Default `cluster`. */
+      cluster?: string;
+      /** Default `environment`. */
+      environment?: string;
+    };
+    /** Thresholds of the checks; defaults are in the plugin README. */
+    thresholds?: {
+      /** Seconds since the last sidecar upload before `sidecar-shipping` warns (default 7200) / goes critical (default 14400). */
+      shippingWarnSeconds?: number;
+      shippingCriticalSeconds?: number;
+      /** Seconds since the newest log / span of a cluster before freshness warns (default 300) / goes critical (default 900). */
+      freshnessWarnSeconds?: number;
+      freshnessCriticalSeconds?: number;
+      /** Days before a certificate expires when `cert-expiry` warns (default 21) / goes critical (default 7). */
+      certWarnDays?: number;
+      certCriticalDays?: number;
+      /** JVM heap percent of a hot node when `es-cluster-health` warns (default 85). */
+      hotNodeHeapPercent?: number;
+    };
+    /** mTLS material and auth shared by the upstream blocks below. */
+    thanos?: {
+      /** Global Thanos Query base URL (Prometheus HTTP API). */
+      url: string;
+      tls?: UpstreamTls;
+      auth?: UpstreamAuth;
+    };
+    elasticsearch?: {
+      url: string;
+      tls?: UpstreamTls;
+      auth?: UpstreamAuth;
+      /** Default `logs-*`. */
+      logIndexPattern?: string;
+      /** Default `jaeger-span-*`. */
+      spanIndexPattern?: string;
+      /** Field of a log document that holds the cluster name. Default `kubernetes.cluster.name`. */
+      clusterField?: string;
+      /** Field of a span document that holds the cluster name. Default `process.tag.cluster`. */
+      spanClusterField?: string;
+    };
+    jaeger?: {
+      /** Jaeger Query base URL. */
+      url: string;
+      tls?: UpstreamTls;
+      auth?: UpstreamAuth;
+    };
+    alertmanager?: {
+      /** Alertmanager base URL (v2 API). */
+      url: string;
+      tls?: UpstreamTls;
+      auth?: UpstreamAuth;
+    };
+    /** Base URLs of the UIs that deep links point to. */
+    ui?: {
+      /** @visibility frontend */
+      grafanaUrl?: string;
+      /** Grafana datasource uid of the Global Thanos Query, for Explore links. @visibility frontend */
+      grafanaDatasource?: string;
+      /** @visibility frontend */
+      kibanaUrl?: string;
+      /** @visibility frontend */
+      jaegerUrl?: string;
+    };
+    /** Clusters to watch; merged by name with catalog Resources of `spec.type: kubernetes-cluster`. */
+    clusters?: Array<{
+      name: string;
+      environment?: string;
+    }>;
+  };
+}
+
+/** Client certificate and CA for an upstream, as PEM text (use `$file` to read a mounted file). */
+interface UpstreamTls {
+  /** PEM CA bundle that signs the upstream's server certificate. */
+  ca?: string;
+  /** PEM client certificate. */
+  cert?: string;
+  /**
+   * PEM client private key.
+   * @visibility secret
+   */
+  key?: string;
+}
+
+/** One of: bearer token, basic auth, Elasticsearch API key. */
+interface UpstreamAuth {
+  /** @visibility secret */
+  bearerToken?: string;
+  username?: string;
+  /** @visibility secret */
+  password?: string;
+  /** Elasticsearch API key (base64 `id:key`). @visibility secret */
+  apiKey?: string;
+}

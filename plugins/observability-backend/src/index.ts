@@ -1,0 +1,7 @@
+/**
+ * Fleet Observability backend plugin: fleet health of Thanos, Elasticsearch and
+ * Jaeger per cluster.
+ *
+ * @packageDocumentation
+ */
+export { observabilityPlugin as default } from './plugin';

@@ -1,0 +1,98 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { observabilityPlugin } from './plugin';
+
+const clusterResource = (name: string, environment: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    namespace: 'default',
+    labels: { 'observability.fleetobs.io/environment': environment },
+  },
+  spec: { type: 'kubernetes-cluster', owner: 'group:default/platform-team' },
+});
+
+async function startBackend() {
+  const { server } = await startTestBackend({
+    features: [
+      observabilityPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          observability: {
+            clusters: [
+              { name: 'dev-01', environment: 'dev' },
+              { name: 'prod-01', environment: 'prod' },
+            ],
+          },
+        },
+      }),
+      catalogServiceMock.factory({
+        entities: [
+          clusterResource('prod-01', 'prod'),
+          clusterResource('ops-01', 'ops'),
+        ],
+      }),
+    ],
+  });
+  return server;
+}
+
+describe('observability backend', () => {
+  it('lists the fleet: configured clusters merged with catalog clusters', async () => {
+    const server = await startBackend();
+    const res = await request(server).get('/api/observability/v1/fleet');
+    expect(res.status).toBe(200);
+    expect(
+      res.body.clusters.map((c: any) => [c.name, c.environment, c.sources]),
+    ).toEqual([
+      ['dev-01', 'dev', ['config']],
+      ['ops-01', 'ops', ['catalog']],
+      ['prod-01', 'prod', ['config', 'catalog']],
+    ]);
+    // Nothing was checked, so nothing may claim to be healthy.
+    for (const cluster of res.body.clusters) {
+      expect(cluster.status).toBe('unknown');
+      expect(cluster.signals.metrics.status).toBe('unknown');
+    }
+    expect(Object.keys(res.body.platform).sort()).toEqual([
+      'elasticsearch',
+      'jaeger',
+      'thanos',
+    ]);
+  });
+
+  it('answers one cluster, 404 for an unknown one and 400 for a bad name', async () => {
+    const server = await startBackend();
+    const ok = await request(server).get(
+      '/api/observability/v1/clusters/ops-01',
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.cluster.name).toBe('ops-01');
+
+    const missing = await request(server).get(
+      '/api/observability/v1/clusters/nope-99',
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.name).toBe('NotFoundError');
+
+    const bad = await request(server).get(
+      '/api/observability/v1/clusters/Bad_Name',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/Invalid cluster name/);
+  });
+
+  it('requires authentication', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/observability/v1/fleet')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+});

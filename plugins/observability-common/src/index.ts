@@ -1,0 +1,8 @@
+/**
+ * Types, annotations and helpers shared by the Fleet Observability plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './status';
+export * from './annotations';

@@ -1,0 +1,35 @@
+import { CheckResult, HealthStatus, SignalHealth } from './types';
+
+// Order of severity used when rolling checks up into a signal and signals into a
+// cluster: an `unknown` part hides less than a `critical` one, but more than `warn`,
+// because "we could not look" must never read as healthy.
+const SEVERITY: Record<HealthStatus, number> = {
+  ok: 0,
+  warn: 1,
+  unknown: 2,
+  critical: 3,
+};
+
+/**
+ * The worst of several statuses; `unknown` when there is nothing to judge by.
+ *
+ * @public
+ */
+export function worstStatus(statuses: Iterable<HealthStatus>): HealthStatus {
+  let worst: HealthStatus | undefined;
+  for (const status of statuses) {
+    if (worst === undefined || SEVERITY[status] > SEVERITY[worst]) {
+      worst = status;
+    }
+  }
+  return worst ?? 'unknown';
+}
+
+/**
+ * Rolls checks up into the health of one signal.
+ *
+ * @public
+ */
+export function signalHealth(checks: CheckResult[]): SignalHealth {
+  return { status: worstStatus(checks.map(c => c.status)), checks };
+}

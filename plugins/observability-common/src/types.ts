@@ -1,0 +1,112 @@
+/**
+ * Health of one thing the platform runs. `unknown` means the upstream that would tell
+ * could not be asked: it is never guessed as `ok`.
+ *
+ * @public
+ */
+export type HealthStatus = 'ok' | 'warn' | 'critical' | 'unknown';
+
+/** @public */
+export const HEALTH_STATUSES: readonly HealthStatus[] = [
+  'ok',
+  'warn',
+  'critical',
+  'unknown',
+];
+
+/**
+ * Ids of the fleet health checks; each maps to a row of the platform design's
+ * validation (§6, 10.11) or failure-mode (§8) tables.
+ *
+ * @public
+ */
+export type CheckId =
+  | 'prometheus-ha'
+  | 'sidecar-shipping'
+  | 'compactor'
+  | 'store-gateway'
+  | 'global-query-store'
+  | 'external-labels'
+  | 'alert-routing'
+  | 'es-cluster-health'
+  | 'log-freshness'
+  | 'ilm'
+  | 'jaeger-query'
+  | 'span-freshness'
+  | 'cert-expiry';
+
+/** A link to the tool where the evidence can be seen. @public */
+export interface DeepLink {
+  title: string;
+  url: string;
+}
+
+/**
+ * What a check saw: the numbers, and the query or request that produced them.
+ *
+ * @public
+ */
+export interface CheckEvidence {
+  /** The upstream that was asked, e.g. `thanos`, `elasticsearch`. */
+  source: string;
+  /** PromQL, ES request or HTTP path that produced the values. */
+  query?: string;
+  /** The measured values, by name. */
+  values?: Record<string, number | string | boolean | null>;
+  /** Why the check is `unknown`, when it is. */
+  error?: string;
+}
+
+/** @public */
+export interface CheckResult {
+  id: CheckId;
+  status: HealthStatus;
+  summary: string;
+  evidence: CheckEvidence;
+  /** The failure mode of the platform design this check watches for. */
+  failureMode?: string;
+  /** What to do about it (the platform design's mitigation). */
+  mitigation?: string;
+  links: DeepLink[];
+  observedAt: string;
+}
+
+/** @public */
+export interface SignalHealth {
+  status: HealthStatus;
+  checks: CheckResult[];
+}
+
+/** @public */
+export type SignalName = 'metrics' | 'logs' | 'traces';
+
+/** @public */
+export const SIGNAL_NAMES: readonly SignalName[] = [
+  'metrics',
+  'logs',
+  'traces',
+];
+
+/** Where a cluster is known from. @public */
+export type ClusterSource = 'config' | 'catalog';
+
+/** @public */
+export interface ClusterHealth {
+  name: string;
+  environment: string;
+  /** Catalog entity ref of the cluster's Resource entity, when there is one. */
+  entityRef?: string;
+  sources: ClusterSource[];
+  status: HealthStatus;
+  signals: Record<SignalName, SignalHealth>;
+}
+
+/** @public */
+export type PlatformComponent = 'thanos' | 'elasticsearch' | 'jaeger';
+
+/** @public */
+export interface FleetHealth {
+  generatedAt: string;
+  clusters: ClusterHealth[];
+  platform: Record<PlatformComponent, SignalHealth>;
+}

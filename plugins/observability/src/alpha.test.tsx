@@ -1,0 +1,27 @@
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import plugin from './alpha';
+import { observabilityApiRef } from './api';
+import { fleetFixture } from './__fixtures__/fleet';
+
+describe('observability plugin (new frontend system)', () => {
+  const page = plugin.getExtension('page:observability');
+
+  it('mounts the fleet health page at /observability', () => {
+    expect(createExtensionTester(page).get(coreExtensionData.routePath)).toBe(
+      '/observability',
+    );
+  });
+
+  it('renders the fleet from the API', async () => {
+    const tester = createExtensionTester(page);
+    await renderInTestApp(tester.reactElement(), {
+      apis: [[observabilityApiRef, { getFleet: async () => fleetFixture }]],
+    });
+    expect(await screen.findByText('dev-01')).toBeInTheDocument();
+  });
+});

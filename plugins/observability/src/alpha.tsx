@@ -1,0 +1,46 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import DashboardIcon from '@material-ui/icons/Dashboard';
+import { ObservabilityClient, observabilityApiRef } from './api';
+
+const rootRouteRef = createRouteRef();
+
+const observabilityApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: observabilityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ObservabilityClient(deps),
+    }),
+});
+
+const fleetHealthPage = PageBlueprint.make({
+  params: {
+    path: '/observability',
+    title: 'Fleet health',
+    icon: <DashboardIcon />,
+    routeRef: rootRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('./components/FleetHealthPage').then(m => <m.FleetHealthPage />),
+  },
+});
+
+/**
+ * The observability plugin for apps on the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'observability',
+  title: 'Fleet health',
+  icon: <DashboardIcon />,
+  routes: { root: rootRouteRef },
+  extensions: [observabilityApi, fleetHealthPage],
+});

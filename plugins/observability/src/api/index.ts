@@ -1,0 +1,2 @@
+export * from './ObservabilityApi';
+export * from './ObservabilityClient';

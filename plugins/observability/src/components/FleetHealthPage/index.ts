@@ -1,0 +1,1 @@
+export { FleetHealthPage, FleetHealthContent } from './FleetHealthPage';

@@ -1,0 +1,1 @@
+export { HealthStatusLabel } from './HealthStatusLabel';

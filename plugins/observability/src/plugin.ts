@@ -1,0 +1,40 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { ObservabilityClient, observabilityApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The observability plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const observabilityPlugin = createPlugin({
+  id: 'observability',
+  apis: [
+    createApiFactory({
+      api: observabilityApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ObservabilityClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The fleet health page.
+ *
+ * @public
+ */
+export const ObservabilityFleetPage = observabilityPlugin.provide(
+  createRoutableExtension({
+    name: 'ObservabilityFleetPage',
+    component: () =>
+      import('./components/FleetHealthPage').then(m => m.FleetHealthPage),
+    mountPoint: rootRouteRef,
+  }),
+);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test of the project, in the order that fails fastest: types, lint, format,
+# unit + integration tests of all packages, then browser tests against the demo portal.
+# Run through scripts/bootstrap.sh (npm test), which sets up Node 22 and Yarn.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CI=true
+step() { printf '\n\033[1;34m[test]\033[0m %s\n' "$*" >&2; }
+
+# Servers the tests run for real: Chromium (browser tests), Prometheus (metrics checks
+# evaluated by a real PromQL engine) and PostgreSQL (stores tested on SQLite and PG).
+bash "$ROOT/scripts/ensure-system-packages.sh"
+source "$ROOT/scripts/postgres-env.sh"
+
+step "type check (yarn tsc)"
+yarn tsc
+step "lint (all packages)"
+yarn lint
+step "format (prettier --check)"
+yarn prettier:check
+step "unit and integration tests (backstage-cli repo test)"
+yarn test:unit
+step "browser tests (playwright, Debian chromium)"
+yarn test:e2e
