@@ -9,7 +9,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 TOOLS="$ROOT/.tools"
 NODE_PKG_VERSION="22.23.3"
-YARN_JS="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
+FLEETOBS_YARN_JS="$(ls "$ROOT"/.yarn/releases/yarn-*.cjs | head -n 1)"
 
 log() { printf '\033[1;34m[bootstrap]\033[0m %s\n' "$*" >&2; }
 
@@ -39,14 +39,14 @@ export PATH="$NODE_HOME/bin:$ROOT/scripts/bin:$PATH"
 # Native modules (better-sqlite3, isolated-vm) build from source here: point node-gyp at
 # the headers of the Node that will load them, not at the system Node's.
 export npm_config_nodedir="$NODE_HOME"
-export YARN_JS
+export FLEETOBS_YARN_JS
 
 # Install dependencies when the lockfile, a manifest or the Node version changed.
 stamp_file="$ROOT/node_modules/.fleetobs-install-stamp"
 stamp="$( (node -v; cat yarn.lock package.json packages/*/package.json plugins/*/package.json) | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp_file" ] || [ "$(cat "$stamp_file")" != "$stamp" ]; then
   log "installing dependencies (yarn install --immutable)"
-  node "$YARN_JS" install --immutable
+  node "$FLEETOBS_YARN_JS" install --immutable
   echo "$stamp" >"$stamp_file"
 fi
 
