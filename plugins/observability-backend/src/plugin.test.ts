@@ -88,6 +88,47 @@ describe('observability backend', () => {
     expect(bad.body.error.message).toMatch(/Invalid cluster name/);
   });
 
+  it('records status transitions and answers the history of a cluster', async () => {
+    const server = await startBackend();
+    const fleet = await request(server).get('/api/observability/v1/fleet');
+    expect(fleet.body.clusters[0].since).toBe(fleet.body.generatedAt);
+
+    const res = await request(server).get(
+      '/api/observability/v1/clusters/dev-01/history?scope=overall',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      cluster: 'dev-01',
+      transitions: [
+        {
+          scope: 'overall',
+          from: null,
+          to: 'unknown',
+          summary: null,
+          at: fleet.body.generatedAt,
+        },
+      ],
+    });
+  });
+
+  it('rejects bad history queries with 400 and unknown clusters with 404', async () => {
+    const server = await startBackend();
+    const base = '/api/observability/v1/clusters';
+    for (const query of [
+      'limit=0',
+      'limit=abc',
+      'since=yesterday',
+      'scope=x/y',
+      'foo=1',
+    ]) {
+      const res = await request(server).get(`${base}/dev-01/history?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    }
+    const missing = await request(server).get(`${base}/nope-01/history`);
+    expect(missing.status).toBe(404);
+  });
+
   it('requires authentication', async () => {
     const server = await startBackend();
     const res = await request(server)

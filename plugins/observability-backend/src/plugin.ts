@@ -2,12 +2,21 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { createClusterRegistry } from './service/ClusterRegistry';
 import { FleetHealthService } from './service/FleetHealthService';
+import { HealthHistoryStore } from './service/HealthHistoryStore';
 import { createRouter } from './service/router';
+
+function readDuration(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+): HumanDuration {
+  return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
+}
 
 /**
  * Fleet health of Thanos, Elasticsearch and Jaeger per cluster.
@@ -22,43 +31,39 @@ export const observabilityPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         cache: coreServices.cache,
+        database: coreServices.database,
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
       },
-      async init({
-        config,
-        logger,
-        cache,
-        scheduler,
-        auth,
-        httpAuth,
-        httpRouter,
-        catalog,
-      }) {
-        const frequency: HumanDuration = config.has(
-          'observability.refresh.frequency',
-        )
-          ? readDurationFromConfig(config, {
-              key: 'observability.refresh.frequency',
-            })
-          : { seconds: 30 };
-        const registry = createClusterRegistry({
+      async init(deps) {
+        const { config, logger, cache, scheduler, httpAuth } = deps;
+        const frequency = readDuration(
           config,
-          catalog,
-          auth,
-          logger,
-        });
+          'observability.refresh.frequency',
+          { seconds: 30 },
+        );
+        const historyRetention = readDuration(
+          config,
+          'observability.historyRetention',
+          { days: 30 },
+        );
+
+        const history = await HealthHistoryStore.create(deps.database);
         const fleet = new FleetHealthService({
-          registry,
+          registry: createClusterRegistry(deps),
           checker: async () => ({ clusters: {}, platform: {} }),
           cache,
           logger,
+          // Outlives one missed refresh, so replicas keep answering from the cache.
           ttlMs: durationToMilliseconds(frequency) * 2,
+          history,
         });
 
+        // The scheduler runs each task once per interval across all replicas that
+        // share the database: one round of upstream requests per interval.
         await scheduler.scheduleTask({
           id: 'observability-fleet-refresh',
           frequency,
@@ -68,8 +73,22 @@ export const observabilityPlugin = createBackendPlugin({
             await fleet.refresh();
           },
         });
+        await scheduler.scheduleTask({
+          id: 'observability-history-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const cutoff = new Date(
+              Date.now() - durationToMilliseconds(historyRetention),
+            );
+            const pruned = await history.prune(cutoff);
+            logger.info(
+              `Pruned ${pruned} health transitions before ${cutoff.toISOString()}`,
+            );
+          },
+        });
 
-        httpRouter.use(await createRouter({ httpAuth, fleet }));
+        deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
       },
     });
   },

@@ -74,6 +74,8 @@ export interface CheckResult {
 /** @public */
 export interface SignalHealth {
   status: HealthStatus;
+  /** Since when the status has been what it is (from the stored history). */
+  since?: string;
   checks: CheckResult[];
 }
 
@@ -98,6 +100,8 @@ export interface ClusterHealth {
   entityRef?: string;
   sources: ClusterSource[];
   status: HealthStatus;
+  /** Since when the overall status has been what it is (from the stored history). */
+  since?: string;
   signals: Record<SignalName, SignalHealth>;
 }
 

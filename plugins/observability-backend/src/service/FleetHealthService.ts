@@ -10,6 +10,7 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
+import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
 
 /** What one round of checks found, per cluster and signal and per platform part. */
 export interface FleetCheckRun {
@@ -38,7 +39,8 @@ export class FleetHealthService {
       logger: LoggerService;
       /** How long a round stays valid; a bit more than the refresh interval. */
       ttlMs: number;
-      onRefresh?: (fleet: FleetHealth) => Promise<void>;
+      /** Where status transitions are recorded; gives the answer its "since". */
+      history?: HealthHistoryStore;
     },
   ) {}
 
@@ -63,13 +65,23 @@ export class FleetHealthService {
   private async runRound(): Promise<FleetHealth> {
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
-    const fleet = assembleFleet(clusters, run, new Date());
+    const now = new Date();
+    const fleet = assembleFleet(clusters, run, now);
+    if (this.options.history) {
+      try {
+        const since = await this.options.history.record(
+          scopeStatuses(fleet),
+          now,
+        );
+        attachSince(fleet, since);
+      } catch (error) {
+        // Health is still worth serving when the history cannot be written.
+        this.options.logger.error(`Could not record health history: ${error}`);
+      }
+    }
     await this.options.cache.set(CACHE_KEY, fleet as any, {
       ttl: this.options.ttlMs,
     });
-    if (this.options.onRefresh) {
-      await this.options.onRefresh(fleet);
-    }
     return fleet;
   }
 }
@@ -99,4 +111,50 @@ export function assembleFleet(
       PLATFORM.map(part => [part, signalHealth(run.platform[part] ?? [])]),
     ) as FleetHealth['platform'],
   };
+}
+
+/** Scope name of the platform parts in the history (not a valid cluster name). */
+export const PLATFORM_SCOPE_CLUSTER = '_platform';
+
+function scopeStatuses(fleet: FleetHealth): ScopeStatus[] {
+  const out: ScopeStatus[] = [];
+  for (const cluster of fleet.clusters) {
+    out.push({
+      cluster: cluster.name,
+      scope: 'overall',
+      status: cluster.status,
+    });
+    for (const signal of SIGNALS) {
+      const health = cluster.signals[signal];
+      out.push({ cluster: cluster.name, scope: signal, status: health.status });
+      for (const check of health.checks) {
+        out.push({
+          cluster: cluster.name,
+          scope: `${signal}/${check.id}`,
+          status: check.status,
+          summary: check.summary,
+        });
+      }
+    }
+  }
+  for (const part of PLATFORM) {
+    out.push({
+      cluster: PLATFORM_SCOPE_CLUSTER,
+      scope: part,
+      status: fleet.platform[part].status,
+    });
+  }
+  return out;
+}
+
+function attachSince(fleet: FleetHealth, since: Map<string, string>) {
+  for (const cluster of fleet.clusters) {
+    cluster.since = since.get(`${cluster.name}|overall`);
+    for (const signal of SIGNALS) {
+      cluster.signals[signal].since = since.get(`${cluster.name}|${signal}`);
+    }
+  }
+  for (const part of PLATFORM) {
+    fleet.platform[part].since = since.get(`${PLATFORM_SCOPE_CLUSTER}|${part}`);
+  }
 }

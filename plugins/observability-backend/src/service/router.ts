@@ -2,14 +2,42 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
 import { isValidClusterName } from './clusters';
 import { FleetHealthService } from './FleetHealthService';
+import { HealthHistoryStore } from './HealthHistoryStore';
+
+const historyQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    since: z
+      .string()
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time' })
+      .optional(),
+    scope: z
+      .string()
+      .regex(/^(overall|metrics|logs|traces)(\/[a-z-]+)?$/, {
+        message: 'must be overall, a signal, or signal/check-id',
+      })
+      .optional(),
+  })
+  .strict();
+
+function clusterName(name: string): string {
+  if (!isValidClusterName(name)) {
+    throw new InputError(
+      `Invalid cluster name "${name}": use lowercase letters, digits and dashes`,
+    );
+  }
+  return name;
+}
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   fleet: FleetHealthService;
+  history: HealthHistoryStore;
 }): Promise<express.Router> {
-  const { httpAuth, fleet } = options;
+  const { httpAuth, fleet, history } = options;
   const router = Router();
   router.use(express.json());
 
@@ -20,18 +48,39 @@ export async function createRouter(options: {
 
   router.get('/v1/clusters/:name', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { name } = req.params;
-    if (!isValidClusterName(name)) {
-      throw new InputError(
-        `Invalid cluster name "${name}": use lowercase letters, digits and dashes`,
-      );
-    }
+    const name = clusterName(req.params.name);
     const health = await fleet.getFleet();
     const cluster = health.clusters.find(c => c.name === name);
     if (!cluster) {
       throw new NotFoundError(`No cluster named "${name}" in the fleet`);
     }
     res.json({ generatedAt: health.generatedAt, cluster });
+  });
+
+  router.get('/v1/clusters/:name/history', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const name = clusterName(req.params.name);
+    const parsed = historyQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid query: ${parsed.error.issues
+          .map(i => `${i.path.join('.') || 'query'} ${i.message}`)
+          .join('; ')}`,
+      );
+    }
+    const health = await fleet.getFleet();
+    if (!health.clusters.some(c => c.name === name)) {
+      throw new NotFoundError(`No cluster named "${name}" in the fleet`);
+    }
+    const { limit, since, scope } = parsed.data;
+    res.json({
+      cluster: name,
+      transitions: await history.transitions(name, {
+        limit,
+        scope,
+        since: since ? new Date(since) : undefined,
+      }),
+    });
   });
 
   return router;
