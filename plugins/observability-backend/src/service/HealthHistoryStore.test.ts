@@ -1,6 +1,6 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { HealthHistoryStore } from './HealthHistoryStore';
-import { storeTestDatabaseIds } from './postgresTestIds';
+import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
 
 jest.setTimeout(60_000);
 
