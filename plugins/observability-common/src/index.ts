@@ -6,3 +6,4 @@
 export * from './types';
 export * from './status';
 export * from './annotations';
+export * from './checks';

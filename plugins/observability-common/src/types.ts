@@ -114,3 +114,41 @@ export interface FleetHealth {
   clusters: ClusterHealth[];
   platform: Record<PlatformComponent, SignalHealth>;
 }
+
+/**
+ * One item of the onboarding checklist of a new cluster (platform design 10.11),
+ * evaluated live from the checks.
+ *
+ * @public
+ */
+export interface ChecklistItem {
+  id: string;
+  /** The "Check" column of 10.11. */
+  title: string;
+  /** The "Target" column. */
+  target: string;
+  /** The "Pass Criteria" column. */
+  passCriteria: string;
+  status: HealthStatus;
+  /** Why: the summaries of the checks behind the item. */
+  detail: string;
+  /** Check ids the item is evaluated from. */
+  checks: CheckId[];
+}
+
+/** Answer of `GET /v1/clusters/:name`. @public */
+export interface ClusterDetail {
+  generatedAt: string;
+  cluster: ClusterHealth;
+  checklist?: ChecklistItem[];
+}
+
+/** One status transition of a cluster scope. @public */
+export interface HealthTransition {
+  /** `overall`, a signal, or `signal/check-id`. */
+  scope: string;
+  from: HealthStatus | null;
+  to: HealthStatus;
+  summary: string | null;
+  at: string;
+}

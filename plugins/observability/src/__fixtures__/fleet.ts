@@ -10,6 +10,7 @@ export const fleetFixture: FleetHealth = {
       environment: 'dev',
       sources: ['config'],
       status: 'warn',
+      since: '2026-11-25T09:00:00.000Z',
       signals: {
         metrics: {
           status: 'warn',
@@ -18,7 +19,14 @@ export const fleetFixture: FleetHealth = {
               id: 'sidecar-shipping',
               status: 'warn',
               summary: 'Last upload 3h ago',
-              evidence: { source: 'thanos', values: { ageSeconds: 10800 } },
+              evidence: {
+                source: 'thanos',
+                query:
+                  'max by (cluster) (thanos_objstore_bucket_last_successful_upload_time)',
+                values: { ageSeconds: 10800 },
+              },
+              failureMode: 'Thanos Sidecar outage: partial global view',
+              mitigation: 'Alerts on ship lag; restart the sidecar.',
               links: [],
               observedAt: '2026-11-25T12:00:00.000Z',
             },
@@ -34,6 +42,17 @@ export const fleetFixture: FleetHealth = {
         },
         logs: unchecked,
         traces: unchecked,
+      },
+    },
+    {
+      name: 'prod-01',
+      environment: 'prod',
+      sources: ['config', 'catalog'],
+      status: 'ok',
+      signals: {
+        metrics: { status: 'ok', checks: [] },
+        logs: { status: 'ok', checks: [] },
+        traces: { status: 'ok', checks: [] },
       },
     },
   ],

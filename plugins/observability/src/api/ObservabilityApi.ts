@@ -1,7 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
-  ClusterHealth,
+  ClusterDetail,
   FleetHealth,
+  HealthTransition,
 } from '@fleetobs/plugin-observability-common';
 
 /**
@@ -11,9 +12,11 @@ import {
  */
 export interface ObservabilityApi {
   getFleet(): Promise<FleetHealth>;
-  getCluster(
+  getCluster(name: string): Promise<ClusterDetail>;
+  getClusterHistory(
     name: string,
-  ): Promise<{ generatedAt: string; cluster: ClusterHealth }>;
+    options?: { limit?: number },
+  ): Promise<{ cluster: string; transitions: HealthTransition[] }>;
 }
 
 /** @public */

@@ -19,6 +19,11 @@ export class ObservabilityClient implements ObservabilityApi {
     return this.get(`/v1/clusters/${encodeURIComponent(name)}`);
   }
 
+  getClusterHistory(name: string, options?: { limit?: number }) {
+    const query = options?.limit ? `?limit=${options.limit}` : '';
+    return this.get(`/v1/clusters/${encodeURIComponent(name)}/history${query}`);
+  }
+
   private async get(path: string) {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('observability');
     const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);

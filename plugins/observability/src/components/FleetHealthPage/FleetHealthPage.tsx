@@ -8,40 +8,110 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import useAsync from 'react-use/esm/useAsync';
+import { Box, Typography } from '@material-ui/core';
+import {
+  ClusterHealth,
+  HEALTH_STATUSES,
+} from '@fleetobs/plugin-observability-common';
+import { useMemo, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
 import { observabilityApiRef } from '../../api';
+import { ClusterDrawer } from '../ClusterDrawer';
+import { HealthStatusLabel, STATUS_LABELS } from '../HealthStatusLabel';
+import { FleetFilters, FleetFilterValue, matchesFilter } from './FleetFilters';
 import { FleetTable } from './FleetTable';
+import { PlatformPanel } from './PlatformPanel';
 
-/** The fleet health page: every cluster's metrics, logs and traces at a glance. */
+const REFRESH_MS = 30_000;
+
+/** The fleet health page content: every cluster's metrics, logs and traces at a glance. */
 export function FleetHealthContent() {
   const api = useApi(observabilityApiRef);
-  const { value, loading, error } = useAsync(() => api.getFleet(), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getFleet(),
+    [api],
+  );
+  useInterval(retry, REFRESH_MS);
+  const [filter, setFilter] = useState<FleetFilterValue>({
+    environment: '',
+    status: '',
+  });
+  const [selected, setSelected] = useState<string>();
 
-  if (loading) {
-    return <Progress />;
+  const environments = useMemo(
+    () => [...new Set(value?.clusters.map(c => c.environment))].sort(),
+    [value],
+  );
+
+  if (!value) {
+    if (error) {
+      return (
+        <WarningPanel
+          severity="error"
+          title="Could not load the fleet health"
+          message={error.message}
+        />
+      );
+    }
+    return loading ? <Progress /> : null;
   }
-  if (error) {
-    return (
-      <WarningPanel
-        severity="error"
-        title="Could not load the fleet health"
-        message={error.message}
-      />
-    );
-  }
+
+  const counts = HEALTH_STATUSES.map(status => ({
+    status,
+    count: value.clusters.filter(c => c.status === status).length,
+  })).filter(c => c.count > 0);
+  const visible = value.clusters.filter(c => matchesFilter(c, filter));
+  const selectedCluster: ClusterHealth | undefined = value.clusters.find(
+    c => c.name === selected,
+  );
+
   return (
     <>
       <ContentHeader
-        title="Fleet health"
-        description={`Checked ${new Date(value!.generatedAt).toLocaleString()}`}
+        title="Clusters"
+        description={`Checked ${new Date(
+          value.generatedAt,
+        ).toLocaleString()}; refreshes every ${REFRESH_MS / 1000} s`}
       >
         <SupportButton>
           Per cluster, whether metrics (Prometheus + Thanos), logs
-          (Elasticsearch) and traces (Jaeger) work, with the evidence behind
-          each status.
+          (Elasticsearch) and traces (Jaeger) work. Click a cluster for the
+          evidence, the failure mode and what to do.
         </SupportButton>
       </ContentHeader>
-      <FleetTable clusters={value!.clusters} />
+      {error && (
+        <WarningPanel
+          title="The last refresh failed; showing the previous answer"
+          message={error.message}
+        />
+      )}
+      <Box display="flex" alignItems="center" mb={2} flexWrap="wrap">
+        <Box mr={3} display="flex" aria-label="Clusters by status">
+          {counts.map(c => (
+            <Box key={c.status} mr={2}>
+              <HealthStatusLabel
+                status={c.status}
+                text={`${c.count} ${STATUS_LABELS[c.status]}`}
+              />
+            </Box>
+          ))}
+        </Box>
+        <FleetFilters
+          environments={environments}
+          value={filter}
+          onChange={setFilter}
+        />
+      </Box>
+      <FleetTable clusters={visible} onSelect={c => setSelected(c.name)} />
+      <Box mt={4} mb={1}>
+        <Typography variant="h5">Shared platform (ops cluster)</Typography>
+      </Box>
+      <PlatformPanel platform={value.platform} />
+      <ClusterDrawer
+        cluster={selectedCluster}
+        onClose={() => setSelected(undefined)}
+      />
     </>
   );
 }
@@ -52,7 +122,7 @@ export function FleetHealthPage() {
     <Page themeId="tool">
       <Header
         title="Fleet health"
-        subtitle="Metrics, logs and traces of every cluster"
+        subtitle="Metrics, logs and traces of every cluster, with evidence and what to do"
       />
       <Content>
         <FleetHealthContent />

@@ -2,22 +2,28 @@ import { Table, TableColumn } from '@backstage/core-components';
 import {
   ClusterHealth,
   SignalHealth,
+  SignalName,
 } from '@fleetobs/plugin-observability-common';
-import { HealthStatusLabel } from '../HealthStatusLabel';
+import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
 function signalText(signal: SignalHealth) {
   if (signal.checks.length === 0) {
     return 'Not checked';
   }
-  const failing = signal.checks.filter(c => c.status !== 'ok').length;
-  return failing === 0
-    ? `OK (${signal.checks.length} checks)`
-    : `${failing} of ${signal.checks.length} checks not OK`;
+  const failing = signal.checks.filter(c => c.status !== 'ok');
+  if (failing.length === 0) {
+    return `OK (${signal.checks.length} checks)`;
+  }
+  const since = durationSince(signal.since);
+  const first = failing[0].summary;
+  return `${first}${
+    failing.length > 1 ? ` (+${failing.length - 1} more)` : ''
+  }${since ? ` · for ${since}` : ''}`;
 }
 
 const signalColumn = (
   title: string,
-  signal: keyof ClusterHealth['signals'],
+  signal: SignalName,
 ): TableColumn<ClusterHealth> => ({
   title,
   field: `signals.${signal}.status`,
@@ -30,11 +36,12 @@ const signalColumn = (
 });
 
 const columns: TableColumn<ClusterHealth>[] = [
-  { title: 'Cluster', field: 'name', highlight: true },
-  { title: 'Environment', field: 'environment' },
+  { title: 'Cluster', field: 'name', highlight: true, width: '12%' },
+  { title: 'Environment', field: 'environment', width: '10%' },
   {
     title: 'Overall',
     field: 'status',
+    width: '12%',
     render: row => <HealthStatusLabel status={row.status} />,
   },
   signalColumn('Metrics', 'metrics'),
@@ -42,18 +49,22 @@ const columns: TableColumn<ClusterHealth>[] = [
   signalColumn('Traces', 'traces'),
 ];
 
-export function FleetTable(props: { clusters: ClusterHealth[] }) {
+export function FleetTable(props: {
+  clusters: ClusterHealth[];
+  onSelect: (cluster: ClusterHealth) => void;
+}) {
   return (
     <Table<ClusterHealth>
       title={`Clusters (${props.clusters.length})`}
       options={{ paging: false, search: true, padding: 'dense' }}
       columns={columns}
       data={props.clusters}
+      onRowClick={(_event, row) => row && props.onSelect(row)}
       emptyContent={
         <div style={{ padding: 16 }}>
-          No clusters yet. Add them under <code>observability.clusters</code> in
-          app-config, or register catalog Resources of{' '}
-          <code>spec.type: kubernetes-cluster</code>.
+          No clusters match. Clusters come from{' '}
+          <code>observability.clusters</code> in app-config and from catalog
+          Resources of <code>spec.type: kubernetes-cluster</code>.
         </div>
       }
     />

@@ -6,7 +6,7 @@ import {
 } from '@backstage/core-components';
 import { HealthStatus } from '@fleetobs/plugin-observability-common';
 
-const LABELS: Record<HealthStatus, string> = {
+export const STATUS_LABELS: Record<HealthStatus, string> = {
   ok: 'OK',
   warn: 'Warning',
   critical: 'Critical',
@@ -18,7 +18,7 @@ export function HealthStatusLabel(props: {
   status: HealthStatus;
   text?: string;
 }) {
-  const text = props.text ?? LABELS[props.status];
+  const text = props.text ?? STATUS_LABELS[props.status];
   switch (props.status) {
     case 'ok':
       return <StatusOK>{text}</StatusOK>;

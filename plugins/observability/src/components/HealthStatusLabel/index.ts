@@ -1,1 +1,2 @@
-export { HealthStatusLabel } from './HealthStatusLabel';
+export { HealthStatusLabel, STATUS_LABELS } from './HealthStatusLabel';
+export { durationSince } from './since';

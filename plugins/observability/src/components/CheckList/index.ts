@@ -1,0 +1,1 @@
+export { CheckList, CheckItem } from './CheckList';

@@ -1,0 +1,1 @@
+export { ClusterDrawer, ClusterDetails } from './ClusterDrawer';
