@@ -7,3 +7,4 @@ export * from './types';
 export * from './status';
 export * from './annotations';
 export * from './checks';
+export * from './deepLinks';
