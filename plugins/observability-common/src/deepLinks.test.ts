@@ -16,10 +16,9 @@ describe('deep links', () => {
       range: { from: 'now-1h', to: 'now' },
     });
     expect(url).toBe(
-      'https://grafana.example.com/explore?schemaVersion=1&orgId=1&panes=' +
-        encodeURIComponent(
-          '{"obs":{"datasource":"thanos","queries":[{"refId":"A","expr":"up{cluster=\\"dev-01\\"}","datasource":{"type":"prometheus","uid":"thanos"}}],"range":{"from":"now-1h","to":"now"}}}',
-        ),
+      `https://grafana.example.com/explore?schemaVersion=1&orgId=1&panes=${encodeURIComponent(
+        '{"obs":{"datasource":"thanos","queries":[{"refId":"A","expr":"up{cluster=\\"dev-01\\"}","datasource":{"type":"prometheus","uid":"thanos"}}],"range":{"from":"now-1h","to":"now"}}}',
+      )}`,
     );
   });
 
@@ -47,12 +46,11 @@ describe('deep links', () => {
       range: { from: 'now-15m', to: 'now' },
     });
     expect(url).toBe(
-      "https://kibana.example.com/app/discover#/?_g=" +
-        encodeURIComponent("(time:(from:now-15m,to:now))") +
-        '&_a=' +
-        encodeURIComponent(
-          "(index:'logs-*',query:(language:kuery,query:'service.name:\"checkout\" and trace.id:\"abc\"'))",
-        ),
+      `https://kibana.example.com/app/discover#/?_g=${encodeURIComponent(
+        '(time:(from:now-15m,to:now))',
+      )}&_a=${encodeURIComponent(
+        "(index:'logs-*',query:(language:kuery,query:'service.name:\"checkout\" and trace.id:\"abc\"'))",
+      )}`,
     );
   });
 

@@ -17,12 +17,13 @@ export interface LinkTimeRange {
 }
 
 const asText = (t: string | Date) => (t instanceof Date ? t.toISOString() : t);
-const asEpochMs = (t: string | Date) =>
-  t instanceof Date
-    ? String(t.getTime())
-    : /^\d{4}-/.test(t)
-    ? String(Date.parse(t))
-    : t;
+// Grafana takes relative times as they are and absolute ones in epoch milliseconds.
+function asEpochMs(t: string | Date): string {
+  if (t instanceof Date) {
+    return String(t.getTime());
+  }
+  return /^\d{4}-/.test(t) ? String(Date.parse(t)) : t;
+}
 
 /**
  * A KQL string literal, quoting what a user or a label could put in a value.
