@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import DashboardIcon from '@material-ui/icons/Dashboard';
 import { ObservabilityClient, observabilityApiRef } from './api';
 
@@ -32,6 +33,19 @@ const fleetHealthPage = PageBlueprint.make({
   },
 });
 
+const clusterContent = EntityContentBlueprint.make({
+  name: 'cluster',
+  params: {
+    path: '/observability',
+    title: 'Observability',
+    filter: { kind: 'resource', 'spec.type': 'kubernetes-cluster' },
+    loader: () =>
+      import('./components/EntityClusterObservabilityContent').then(m => (
+        <m.EntityClusterObservabilityContent />
+      )),
+  },
+});
+
 /**
  * The observability plugin for apps on the new frontend system.
  *
@@ -42,5 +56,5 @@ export default createFrontendPlugin({
   title: 'Fleet health',
   icon: <DashboardIcon />,
   routes: { root: rootRouteRef },
-  extensions: [observabilityApi, fleetHealthPage],
+  extensions: [observabilityApi, fleetHealthPage, clusterContent],
 });

@@ -3,5 +3,9 @@
  *
  * @packageDocumentation
  */
-export { observabilityPlugin, ObservabilityFleetPage } from './plugin';
+export {
+  observabilityPlugin,
+  ObservabilityFleetPage,
+  EntityClusterObservabilityContent,
+} from './plugin';
 export * from './api';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -36,5 +37,22 @@ export const ObservabilityFleetPage = observabilityPlugin.provide(
     component: () =>
       import('./components/FleetHealthPage').then(m => m.FleetHealthPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Observability tab of a cluster Resource entity: its checks and onboarding checklist.
+ *
+ * @public
+ */
+export const EntityClusterObservabilityContent = observabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityClusterObservabilityContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityClusterObservabilityContent').then(
+          m => m.EntityClusterObservabilityContent,
+        ),
+    },
   }),
 );

@@ -1,0 +1,58 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { screen } from '@testing-library/react';
+import { ObservabilityApi, observabilityApiRef } from '../../api';
+import { fleetFixture } from '../../__fixtures__/fleet';
+import { EntityClusterObservabilityContent } from './EntityClusterObservabilityContent';
+
+const clusterEntity = (name: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name },
+  spec: { type: 'kubernetes-cluster', owner: 'platform-team' },
+});
+
+function renderFor(name: string, api: Partial<ObservabilityApi>) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+      <EntityProvider entity={clusterEntity(name)}>
+        <EntityClusterObservabilityContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('EntityClusterObservabilityContent', () => {
+  it("shows the cluster's checks", async () => {
+    const getCluster = jest.fn(async () => ({
+      generatedAt: fleetFixture.generatedAt,
+      cluster: fleetFixture.clusters[0],
+    }));
+    await renderFor('dev-01', { getCluster });
+    expect(await screen.findByText('dev-01 (dev)')).toBeInTheDocument();
+    expect(screen.getByText('Last upload 3h ago')).toBeInTheDocument();
+    expect(getCluster).toHaveBeenCalledWith('dev-01');
+  });
+
+  it('says so when the cluster is not in the fleet', async () => {
+    await renderFor('new-01', {
+      getCluster: async () => {
+        const body = JSON.stringify({
+          error: { name: 'NotFoundError', message: 'No cluster named "new-01"' },
+          response: { statusCode: 404 },
+        });
+        throw await ResponseError.fromResponse({
+          status: 404,
+          statusText: 'Not Found',
+          url: 'http://localhost/api/observability/v1/clusters/new-01',
+          headers: new Headers({ 'content-type': 'application/json' }),
+          text: async () => body,
+        } as Response);
+      },
+    });
+    expect(
+      await screen.findByText(/new-01 is not in the fleet yet/),
+    ).toBeInTheDocument();
+  });
+});

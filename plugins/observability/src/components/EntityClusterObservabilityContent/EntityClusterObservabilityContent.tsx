@@ -1,0 +1,63 @@
+import { Progress, WarningPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Box, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { observabilityApiRef } from '../../api';
+import { ClusterDetails } from '../ClusterDrawer';
+import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
+
+// The client throws ResponseError (its body names the back end's NotFoundError).
+function isNotFound(error: Error): boolean {
+  return (
+    error.name === 'NotFoundError' ||
+    (error as { response?: { status?: number } }).response?.status === 404
+  );
+}
+
+/** The Observability tab of a cluster Resource: its checks and onboarding checklist. */
+export function EntityClusterObservabilityContent() {
+  const { entity } = useEntity();
+  const api = useApi(observabilityApiRef);
+  const name = entity.metadata.name;
+  const { value, loading, error } = useAsync(
+    () => api.getCluster(name),
+    [api, name],
+  );
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    const notFound = isNotFound(error);
+    return (
+      <WarningPanel
+        severity={notFound ? 'info' : 'error'}
+        title={
+          notFound
+            ? `${name} is not in the fleet yet`
+            : `Could not load the health of ${name}`
+        }
+        message={error.message}
+      />
+    );
+  }
+  const cluster = value!.cluster;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center">
+        <Typography variant="h5" style={{ marginRight: 16 }}>
+          {cluster.name} ({cluster.environment})
+        </Typography>
+        <HealthStatusLabel
+          status={cluster.status}
+          text={
+            cluster.since
+              ? `${cluster.status} for ${durationSince(cluster.since)}`
+              : undefined
+          }
+        />
+      </Box>
+      <ClusterDetails cluster={cluster} />
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityClusterObservabilityContent } from './EntityClusterObservabilityContent';
