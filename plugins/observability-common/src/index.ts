@@ -8,3 +8,6 @@ export * from './status';
 export * from './annotations';
 export * from './checks';
 export * from './deepLinks';
+export * from './permissions';
+export * from './duration';
+export * from './retention';

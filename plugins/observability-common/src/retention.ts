@@ -1,0 +1,156 @@
+import { durationDays, parseDuration } from './duration';
+
+/** @public */
+export type RetentionSignal = 'metrics' | 'logs' | 'traces';
+
+/** @public */
+export const RETENTION_SIGNALS: readonly RetentionSignal[] = [
+  'metrics',
+  'logs',
+  'traces',
+];
+
+/**
+ * Thanos compactor retention per resolution (`--retention.resolution-raw`, `-5m`,
+ * `-1h`) and the object-storage lifecycle rule that must outlive them.
+ *
+ * @public
+ */
+export interface MetricsRetention {
+  raw: string;
+  fiveMinutes: string;
+  oneHour: string;
+  bucketLifecycle: string;
+}
+
+/**
+ * An Elasticsearch ILM policy's rollover and phase ages (logs-* or jaeger-span-*).
+ *
+ * @public
+ */
+export interface IlmRetention {
+  rolloverMaxAge: string;
+  rolloverMaxSize: string;
+  warmAfter: string;
+  deleteAfter: string;
+}
+
+/** @public */
+export type RetentionSettings = MetricsRetention | IlmRetention;
+
+/** Bounds of the longest retention of a signal, in days. @public */
+export interface RetentionBounds {
+  minDays?: number;
+  maxDays?: number;
+}
+
+/** A problem with a requested retention, naming the field. @public */
+export interface RetentionProblem {
+  field: string;
+  message: string;
+}
+
+const SIZE = /^(\d+)(b|kb|mb|gb|tb)$/;
+
+/**
+ * How long the data of a signal is kept in total: the 1h resolution for metrics,
+ * the delete phase for logs and traces.
+ *
+ * @public
+ */
+export function longestRetentionDays(
+  signal: RetentionSignal,
+  settings: RetentionSettings,
+): number | undefined {
+  return signal === 'metrics'
+    ? durationDays((settings as MetricsRetention).oneHour)
+    : durationDays((settings as IlmRetention).deleteAfter);
+}
+
+function checkDurations(
+  settings: Record<string, string>,
+  fields: string[],
+  problems: RetentionProblem[],
+) {
+  for (const field of fields) {
+    const value = settings[field];
+    if (typeof value !== 'string' || parseDuration(value) === undefined) {
+      problems.push({
+        field,
+        message: `"${value ?? ''}" is not a duration like 30d, 720h or 1y`,
+      });
+    } else if (parseDuration(value) === 0) {
+      problems.push({ field, message: 'must be longer than zero' });
+    }
+  }
+}
+
+/**
+ * Checks a requested retention: durations parse, metrics keep raw ≤ 5m ≤ 1h ≤ bucket
+ * lifecycle, ILM phases are in order (rollover ≤ warm < delete), and the longest
+ * retention is within the environment's bounds. Returns every problem found.
+ *
+ * @public
+ */
+export function validateRetention(
+  signal: RetentionSignal,
+  settings: RetentionSettings,
+  bounds: RetentionBounds = {},
+): RetentionProblem[] {
+  const problems: RetentionProblem[] = [];
+  const s = settings as unknown as Record<string, string>;
+  if (signal === 'metrics') {
+    const fields = ['raw', 'fiveMinutes', 'oneHour', 'bucketLifecycle'];
+    checkDurations(s, fields, problems);
+    if (problems.length === 0) {
+      const [raw, five, hour, lifecycle] = fields.map(f => parseDuration(s[f])!);
+      if (raw > five) {
+        problems.push({ field: 'raw', message: 'raw retention must not exceed the 5m retention' });
+      }
+      if (five > hour) {
+        problems.push({ field: 'fiveMinutes', message: 'the 5m retention must not exceed the 1h retention' });
+      }
+      if (lifecycle < Math.max(raw, five, hour)) {
+        problems.push({
+          field: 'bucketLifecycle',
+          message: 'the bucket lifecycle rule must outlive the longest compactor retention',
+        });
+      }
+    }
+  } else {
+    checkDurations(s, ['rolloverMaxAge', 'warmAfter', 'deleteAfter'], problems);
+    if (typeof s.rolloverMaxSize !== 'string' || !SIZE.test(s.rolloverMaxSize)) {
+      problems.push({
+        field: 'rolloverMaxSize',
+        message: `"${s.rolloverMaxSize ?? ''}" is not a size like 50gb`,
+      });
+    }
+    if (problems.length === 0) {
+      const rollover = parseDuration(s.rolloverMaxAge)!;
+      const warm = parseDuration(s.warmAfter)!;
+      const del = parseDuration(s.deleteAfter)!;
+      if (rollover > warm) {
+        problems.push({ field: 'warmAfter', message: 'the warm phase must not start before rollover' });
+      }
+      if (del <= warm) {
+        problems.push({ field: 'deleteAfter', message: 'the delete phase must come after the warm phase' });
+      }
+    }
+  }
+  if (problems.length === 0) {
+    const days = longestRetentionDays(signal, settings)!;
+    if (bounds.minDays !== undefined && days < bounds.minDays) {
+      problems.push({
+        field: signal === 'metrics' ? 'oneHour' : 'deleteAfter',
+        message: `keeps ${days} days, below the minimum of ${bounds.minDays} days for this environment`,
+      });
+    }
+    if (bounds.maxDays !== undefined && days > bounds.maxDays) {
+      problems.push({
+        field: signal === 'metrics' ? 'oneHour' : 'deleteAfter',
+        message: `keeps ${days} days, above the maximum of ${bounds.maxDays} days for this environment`,
+      });
+    }
+  }
+  return problems;
+}
