@@ -8,7 +8,14 @@ import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { createClusterRegistry } from './service/ClusterRegistry';
 import { FleetHealthService } from './service/FleetHealthService';
 import { HealthHistoryStore } from './service/HealthHistoryStore';
+import { migratedDatabase } from './service/migrations';
 import { createRouter } from './service/router';
+import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
+import {
+  createRetentionRouter,
+  readRetentionBounds,
+} from './retention/router';
+import { RetentionRequestStore } from './retention/RetentionRequestStore';
 
 function readDuration(
   config: Config,
@@ -37,6 +44,9 @@ export const observabilityPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const { config, logger, cache, scheduler, httpAuth } = deps;
@@ -51,9 +61,11 @@ export const observabilityPlugin = createBackendPlugin({
           { days: 30 },
         );
 
-        const history = await HealthHistoryStore.create(deps.database);
+        const db = await migratedDatabase(deps.database);
+        const history = new HealthHistoryStore(db);
+        const registry = createClusterRegistry(deps);
         const fleet = new FleetHealthService({
-          registry: createClusterRegistry(deps),
+          registry,
           checker: async () => ({ clusters: {}, platform: {} }),
           cache,
           logger,
@@ -88,7 +100,18 @@ export const observabilityPlugin = createBackendPlugin({
           },
         });
 
+        deps.permissionsRegistry.addPermissions(observabilityPermissions);
         deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
+        deps.httpRouter.use(
+          createRetentionRouter({
+            httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            store: new RetentionRequestStore(db),
+            registry,
+            bounds: readRetentionBounds(config),
+          }),
+        );
       },
     });
   },

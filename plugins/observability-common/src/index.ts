@@ -11,3 +11,4 @@ export * from './deepLinks';
 export * from './permissions';
 export * from './duration';
 export * from './retention';
+export * from './signals';

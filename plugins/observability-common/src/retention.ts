@@ -154,3 +154,67 @@ export function validateRetention(
   }
   return problems;
 }
+
+/** @public */
+export type RetentionRequestState =
+  | 'pending'
+  | 'approved'
+  | 'applied'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled';
+
+/** The transitions a retention request may take. @public */
+export const RETENTION_TRANSITIONS: Record<
+  RetentionRequestState,
+  RetentionRequestState[]
+> = {
+  pending: ['approved', 'rejected', 'cancelled'],
+  approved: ['applied', 'failed'],
+  applied: [],
+  failed: [],
+  rejected: [],
+  cancelled: [],
+};
+
+/** One line of a request's audit trail. @public */
+export interface RetentionAuditEntry {
+  at: string;
+  /** Entity ref of the user (or service) that made the transition. */
+  actor: string;
+  from: RetentionRequestState | null;
+  to: RetentionRequestState;
+  comment?: string;
+}
+
+/** The storage estimate of a change and the measured inputs it used. @public */
+export interface RetentionCostEstimate {
+  currentGb: number;
+  requestedGb: number;
+  deltaGb: number;
+  currency: string;
+  /** Monthly cost of the change (positive: more expensive). */
+  deltaMonthlyCost: number;
+  /** The measured ingest rates, prices and assumptions, by name. */
+  inputs: Record<string, number | string>;
+  /** Why the estimate is missing a measured input, when it is. */
+  warnings: string[];
+}
+
+/** @public */
+export interface RetentionRequest {
+  id: string;
+  cluster: string;
+  signal: RetentionSignal;
+  current?: RetentionSettings;
+  requested: RetentionSettings;
+  justification: string;
+  state: RetentionRequestState;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  estimate?: RetentionCostEstimate;
+  /** The pull request to the GitOps repository that applies the change. */
+  pullRequest?: { url?: string; branch?: string; taskId?: string };
+  audit: RetentionAuditEntry[];
+}

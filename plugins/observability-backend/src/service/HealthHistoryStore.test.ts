@@ -1,5 +1,6 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { HealthHistoryStore } from './HealthHistoryStore';
+import { migratedDatabase } from './migrations';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
 
 jest.setTimeout(60_000);
@@ -12,7 +13,10 @@ describe('HealthHistoryStore', () => {
     const database = mockServices.database.mock({
       getClient: async () => knex,
     });
-    return { knex, store: await HealthHistoryStore.create(database) };
+    return {
+      knex,
+      store: new HealthHistoryStore(await migratedDatabase(database)),
+    };
   }
 
   const t0 = new Date('2026-11-25T10:00:00Z');
@@ -81,11 +85,8 @@ describe('HealthHistoryStore', () => {
     'writes each transition once when two replicas record the same round, on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);
-      const database = mockServices.database.mock({
-        getClient: async () => knex,
-      });
-      const replicaA = await HealthHistoryStore.create(database);
-      const replicaB = await HealthHistoryStore.create(database);
+      const replicaA = new HealthHistoryStore(knex);
+      const replicaB = new HealthHistoryStore(knex);
       const round = [
         { cluster: 'prod-01', scope: 'logs', status: 'warn' as const },
         { cluster: 'prod-01', scope: 'traces', status: 'ok' as const },
@@ -114,8 +115,10 @@ describe('HealthHistoryStore', () => {
       );
 
       // A new store on the same database stands for a restarted back end.
-      const restarted = await HealthHistoryStore.create(
-        mockServices.database.mock({ getClient: async () => knex }),
+      const restarted = new HealthHistoryStore(
+        await migratedDatabase(
+          mockServices.database.mock({ getClient: async () => knex }),
+        ),
       );
       expect(await restarted.transitions('ops-01', { limit: 10 })).toHaveLength(
         2,

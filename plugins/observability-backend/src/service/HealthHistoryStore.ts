@@ -1,7 +1,3 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { HealthStatus } from '@fleetobs/plugin-observability-common';
 import { Knex } from 'knex';
 
@@ -24,10 +20,6 @@ export interface HealthTransition {
 const STATE = 'obs_health_state';
 const TRANSITIONS = 'obs_health_transitions';
 
-const migrationsDir = resolvePackagePath(
-  '@fleetobs/plugin-observability-backend',
-  'migrations',
-);
 
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
@@ -39,14 +31,6 @@ function toIso(value: Date | string | number): string {
  * same round write each transition once.
  */
 export class HealthHistoryStore {
-  static async create(database: DatabaseService): Promise<HealthHistoryStore> {
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new HealthHistoryStore(client);
-  }
-
   constructor(private readonly db: Knex) {}
 
   /**

@@ -1,0 +1,283 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  RetentionBounds,
+  RetentionRequest,
+  RetentionRequestState,
+  RetentionSignal,
+  retentionRequestApprovePermission,
+  retentionRequestCreatePermission,
+  validateRetention,
+} from '@fleetobs/plugin-observability-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ClusterRegistry } from '../service/ClusterRegistry';
+import { RetentionRequestStore } from './RetentionRequestStore';
+
+const STATES = [
+  'pending',
+  'approved',
+  'applied',
+  'failed',
+  'rejected',
+  'cancelled',
+] as const;
+
+const metricsSettings = z
+  .object({
+    raw: z.string(),
+    fiveMinutes: z.string(),
+    oneHour: z.string(),
+    bucketLifecycle: z.string(),
+  })
+  .strict();
+const ilmSettings = z
+  .object({
+    rolloverMaxAge: z.string(),
+    rolloverMaxSize: z.string(),
+    warmAfter: z.string(),
+    deleteAfter: z.string(),
+  })
+  .strict();
+
+const createBody = z.discriminatedUnion('signal', [
+  z.object({
+    cluster: z.string().min(1),
+    signal: z.literal('metrics'),
+    requested: metricsSettings,
+    justification: z.string().trim().min(1, 'must not be empty'),
+  }),
+  z.object({
+    cluster: z.string().min(1),
+    signal: z.enum(['logs', 'traces']),
+    requested: ilmSettings,
+    justification: z.string().trim().min(1, 'must not be empty'),
+  }),
+]);
+
+const decisionBody = z.object({ comment: z.string().trim().optional() });
+const rejectBody = z.object({
+  comment: z.string().trim().min(1, 'a rejection needs a reason'),
+});
+const listQuery = z
+  .object({
+    cluster: z.string().optional(),
+    state: z.enum(STATES).optional(),
+    requestedBy: z.string().optional(),
+  })
+  .strict();
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid ${what}: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || what} ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Bounds of the longest retention per environment and signal, from config. */
+export function readRetentionBounds(
+  config: Config,
+): (environment: string, signal: RetentionSignal) => RetentionBounds {
+  const bounds = config.getOptionalConfig('observability.retention.bounds');
+  return (environment, signal) => {
+    const b = bounds?.getOptionalConfig(`${environment}.${signal}`);
+    return {
+      minDays: b?.getOptionalNumber('minDays'),
+      maxDays: b?.getOptionalNumber('maxDays'),
+    };
+  };
+}
+
+/** Applies an approved change (opens the pull request); optional. */
+export interface RetentionApplier {
+  apply(
+    request: RetentionRequest,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<RetentionRequest['pullRequest']>;
+}
+
+export function createRetentionRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  store: RetentionRequestStore;
+  registry: ClusterRegistry;
+  bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+  applier?: RetentionApplier;
+}): express.Router {
+  const { httpAuth, permissions, auditor, store, registry } = options;
+  const router = Router();
+  router.use(express.json());
+
+  async function user(req: Request) {
+    return httpAuth.credentials(req, { allow: ['user'] });
+  }
+
+  async function requirePermission(
+    credentials: BackstageCredentials,
+    permission:
+      | typeof retentionRequestCreatePermission
+      | typeof retentionRequestApprovePermission,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Missing permission ${permission.name}`);
+    }
+  }
+
+  // Every state change goes through here: permission, audit event, compare-and-set.
+  async function decide(
+    req: Request,
+    to: RetentionRequestState,
+    comment: string | undefined,
+    check: (request: RetentionRequest, actor: string) => Promise<void>,
+  ) {
+    const credentials = await user(req);
+    const actor = credentials.principal.userEntityRef;
+    const event = await auditor.createEvent({
+      eventId: 'retention-request-transition',
+      severityLevel: 'medium',
+      request: req,
+      meta: { requestId: req.params.id, to, actor },
+    });
+    try {
+      const request = await store.get(req.params.id);
+      if (!request) {
+        throw new NotFoundError(`No retention request ${req.params.id}`);
+      }
+      await check(request, actor);
+      let result = await store.transition({ id: request.id, to, actor, comment });
+      if (to === 'approved' && options.applier) {
+        result = await applyApproved(result, credentials);
+      }
+      await event.success({ meta: { from: request.state } });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  // An approved change is applied right away; a failure to open the pull request
+  // moves the request to `failed` with the reason, it is never silently dropped.
+  async function applyApproved(
+    request: RetentionRequest,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
+    try {
+      const pullRequest = await options.applier!.apply(request, credentials);
+      await store.setPullRequest(request.id, pullRequest);
+      return (await store.get(request.id))!;
+    } catch (error) {
+      return store.transition({
+        id: request.id,
+        to: 'failed',
+        actor: 'plugin:observability',
+        comment: `Could not open the pull request: ${(error as Error).message}`,
+      });
+    }
+  }
+
+  router.post('/v1/retention-requests', async (req, res) => {
+    const credentials = await user(req);
+    await requirePermission(credentials, retentionRequestCreatePermission);
+    const body = parseOrThrow(createBody, req.body, 'retention request');
+    const cluster = (await registry.list()).find(c => c.name === body.cluster);
+    if (!cluster) {
+      throw new InputError(`Invalid retention request: cluster "${body.cluster}" is not in the fleet`);
+    }
+    const problems = validateRetention(
+      body.signal,
+      body.requested,
+      options.bounds(cluster.environment, body.signal),
+    );
+    if (problems.length > 0) {
+      throw new InputError(
+        `Invalid retention request: ${problems
+          .map(p => `requested.${p.field} ${p.message}`)
+          .join('; ')}`,
+      );
+    }
+    const event = await auditor.createEvent({
+      eventId: 'retention-request-transition',
+      severityLevel: 'medium',
+      request: req,
+      meta: { to: 'pending', cluster: body.cluster, signal: body.signal },
+    });
+    const created = await store.create({
+      ...body,
+      requestedBy: credentials.principal.userEntityRef,
+    });
+    await event.success({ meta: { requestId: created.id } });
+    res.status(201).json(created);
+  });
+
+  router.get('/v1/retention-requests', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const filter = parseOrThrow(listQuery, req.query, 'query');
+    res.json({ items: await store.list(filter) });
+  });
+
+  router.get('/v1/retention-requests/:id', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const request = await store.get(req.params.id);
+    if (!request) {
+      throw new NotFoundError(`No retention request ${req.params.id}`);
+    }
+    res.json(request);
+  });
+
+  router.post('/v1/retention-requests/:id/approve', async (req, res) => {
+    const { comment } = parseOrThrow(decisionBody, req.body ?? {}, 'body');
+    res.json(
+      await decide(req, 'approved', comment, async (request, actor) => {
+        await requirePermission(await user(req), retentionRequestApprovePermission);
+        if (request.requestedBy === actor) {
+          throw new NotAllowedError('You cannot approve your own retention request');
+        }
+      }),
+    );
+  });
+
+  router.post('/v1/retention-requests/:id/reject', async (req, res) => {
+    const { comment } = parseOrThrow(rejectBody, req.body ?? {}, 'body');
+    res.json(
+      await decide(req, 'rejected', comment, async () => {
+        await requirePermission(await user(req), retentionRequestApprovePermission);
+      }),
+    );
+  });
+
+  router.post('/v1/retention-requests/:id/cancel', async (req, res) => {
+    const { comment } = parseOrThrow(decisionBody, req.body ?? {}, 'body');
+    res.json(
+      await decide(req, 'cancelled', comment, async (request, actor) => {
+        if (request.requestedBy !== actor) {
+          await requirePermission(await user(req), retentionRequestApprovePermission);
+        }
+      }),
+    );
+  });
+
+  return router;
+}
