@@ -76,6 +76,76 @@ export interface Config {
       /** @visibility frontend */
       jaegerUrl?: string;
     };
+    /**
+     * The service Observability tab (`GET /v1/entity/:kind/:namespace/:name/signals`):
+     * RED metrics, error logs and recent traces of one service. Defaults in the README.
+     */
+    signals?: {
+      /** How long one answer is cached (per entity and range). Default 15 seconds. */
+      cacheTtl?: HumanDuration;
+      /** Longest range one request may ask for. Default 7 days. */
+      maxRange?: HumanDuration;
+      /** Most points per chart series; the query step is chosen from it. Default 120. */
+      maxPoints?: number;
+      metrics?: {
+        /** Prometheus label that names the service. Default `service`. */
+        serviceLabel?: string;
+        /**
+         * PromQL templates of the RED measures. `$selector` becomes the escaped label
+         * matchers of the service (and clusters), `$cluster` the cluster label name and
+         * `$window` the rate window. Each must aggregate `by ($cluster)`.
+         */
+        rate?: string;
+        errorRatio?: string;
+        p99?: string;
+        /** Uid of a Grafana dashboard with `service` and `cluster` variables, linked from the tab. */
+        grafanaDashboardUid?: string;
+      };
+      logs?: {
+        /** ECS field of the service name. Default `service.name`. */
+        serviceField?: string;
+        /** Default `log.level`. */
+        levelField?: string;
+        /** Default `trace.id`. */
+        traceIdField?: string;
+        /** Default `message`. */
+        messageField?: string;
+        /** Default `@timestamp`. */
+        timestampField?: string;
+        /** Values of the level field that count as errors. Default error, ERROR, fatal, FATAL, critical, CRITICAL. */
+        errorLevels?: string[];
+        /** How many of the latest error lines are returned. Default 20. */
+        sampleSize?: number;
+      };
+      traces?: {
+        /** Most traces asked from Jaeger per request. Default 40. */
+        limit?: number;
+        /** Process tag that names the cluster a span ran in. Default `cluster`. */
+        clusterTag?: string;
+      };
+    };
+    /** The GitOps repository holding `charts/app-of-apps/values.<cluster>.yaml`. */
+    gitops?: {
+      /**
+       * Base URL of the repository's files at its main branch, read with the UrlReader
+       * (integrations config), e.g. `https://github.com/acme/gitops/blob/main`.
+       */
+      repoUrl?: string;
+      /** Branch whose values are effective (demo repository). Default `main`. */
+      baseBranch?: string;
+    };
+    /** Self-service retention change requests. */
+    retention?: {
+      /**
+       * Bounds of the longest retention per environment and signal, e.g.
+       * `prod: { logs: { minDays: 30, maxDays: 365 } }` (compliance minimum, cost maximum).
+       */
+      bounds?: {
+        [environment: string]: {
+          [signal: string]: { minDays?: number; maxDays?: number };
+        };
+      };
+    };
     /** Clusters to watch; merged by name with catalog Resources of `spec.type: kubernetes-cluster`. */
     clusters?: Array<{
       name: string;

@@ -16,6 +16,7 @@ import {
   readRetentionBounds,
 } from './retention/router';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
+import { createGitopsValuesSource } from './retention/GitopsValuesSource';
 
 function readDuration(
   config: Config,
@@ -47,6 +48,7 @@ export const observabilityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        urlReader: coreServices.urlReader,
       },
       async init(deps) {
         const { config, logger, cache, scheduler, httpAuth } = deps;
@@ -110,6 +112,7 @@ export const observabilityPlugin = createBackendPlugin({
             store: new RetentionRequestStore(db),
             registry,
             bounds: readRetentionBounds(config),
+            values: createGitopsValuesSource(deps),
           }),
         );
       },

@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './duration';
 export * from './retention';
 export * from './signals';
+export * from './retentionValues';

@@ -16,6 +16,7 @@ import {
   RetentionBounds,
   RetentionRequest,
   RetentionRequestState,
+  RetentionSettings,
   RetentionSignal,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
@@ -26,6 +27,8 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ClusterRegistry } from '../service/ClusterRegistry';
 import { RetentionRequestStore } from './RetentionRequestStore';
+import { readEffectiveRetention } from './effectiveRetention';
+import { GitopsValuesSource } from './GitopsValuesSource';
 
 const STATES = [
   'pending',
@@ -122,6 +125,7 @@ export function createRetentionRouter(options: {
   registry: ClusterRegistry;
   bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
   applier?: RetentionApplier;
+  values?: GitopsValuesSource;
 }): express.Router {
   const { httpAuth, permissions, auditor, store, registry } = options;
   const router = Router();
@@ -206,6 +210,12 @@ export function createRetentionRouter(options: {
     if (!cluster) {
       throw new InputError(`Invalid retention request: cluster "${body.cluster}" is not in the fleet`);
     }
+    const [effective] = await readEffectiveRetention({
+      clusters: [cluster],
+      source: options.values,
+      bounds: options.bounds,
+    });
+    const today = effective.signals[body.signal];
     const problems = validateRetention(
       body.signal,
       body.requested,
@@ -226,10 +236,26 @@ export function createRetentionRouter(options: {
     });
     const created = await store.create({
       ...body,
+      // What the change is from, when the values file states all of it.
+      current:
+        today.missing.length === 0 && !today.error
+          ? (today.settings as RetentionSettings)
+          : undefined,
       requestedBy: credentials.principal.userEntityRef,
     });
     await event.success({ meta: { requestId: created.id } });
     res.status(201).json(created);
+  });
+
+  router.get('/v1/retention', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({
+      clusters: await readEffectiveRetention({
+        clusters: await registry.list(),
+        source: options.values,
+        bounds: options.bounds,
+      }),
+    });
   });
 
   router.get('/v1/retention-requests', async (req, res) => {

@@ -1,0 +1,107 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readEffectiveRetention } from './effectiveRetention';
+import { createGitopsValuesSource } from './GitopsValuesSource';
+
+const PROD_VALUES = `# prod-01
+observability:
+  thanos:
+    compactor:
+      retention: { raw: 30d, 5m: 90d, 1h: 1y }
+    objstore: { bucket: thanos-prod, lifecycle: 400d }
+  logging:
+    ilm:
+      rollover: { maxAge: 1d, maxSize: 50gb }
+      warm: { minAge: 7d }
+      delete: { minAge: 30d }
+`;
+
+function demoRepo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+  git('init', '-q', '-b', 'main');
+  fs.mkdirSync(path.join(dir, 'charts/app-of-apps'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'), PROD_VALUES);
+  git('add', '-A');
+  git('commit', '-qm', 'seed');
+  // An open "pull request" branch must not count as effective.
+  git('checkout', '-q', '-b', 'retention/change');
+  fs.writeFileSync(
+    path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'),
+    PROD_VALUES.replace('delete: { minAge: 30d }', 'delete: { minAge: 90d }'),
+  );
+  git('commit', '-qam', 'change');
+  return dir;
+}
+
+describe('readEffectiveRetention', () => {
+  const bounds = () => ({ minDays: 30 });
+
+  it('reads each signal from the main branch of the GitOps repo, naming the source', async () => {
+    const repo = demoRepo();
+    const source = createGitopsValuesSource({
+      config: new ConfigReader({ observability: { gitops: { demoRepoPath: repo } } }),
+      urlReader: mockServices.urlReader.mock(),
+      logger: mockServices.logger.mock(),
+    });
+    const [prod, dev] = await readEffectiveRetention({
+      clusters: [
+        { name: 'prod-01', environment: 'prod', sources: ['config'] },
+        { name: 'dev-01', environment: 'dev', sources: ['config'] },
+      ],
+      source,
+      bounds,
+    });
+    expect(prod.signals.logs).toMatchObject({
+      settings: { deleteAfter: '30d', warmAfter: '7d' },
+      longestDays: 30,
+      bounds: { minDays: 30 },
+      missing: [],
+    });
+    expect(prod.signals.logs.source).toContain('main:charts/app-of-apps/values.prod-01.yaml');
+    expect(prod.signals.metrics.longestDays).toBe(365);
+    expect(prod.signals.traces.missing).toContain('observability.tracing.ilm.delete.minAge');
+    expect(prod.signals.traces.longestDays).toBeUndefined();
+    expect(dev.signals.metrics.error).toMatch(/No values file for dev-01/);
+  });
+
+  it('says so when no GitOps repository is configured', async () => {
+    const [prod] = await readEffectiveRetention({
+      clusters: [{ name: 'prod-01', environment: 'prod', sources: ['config'] }],
+      source: createGitopsValuesSource({
+        config: new ConfigReader({}),
+        urlReader: mockServices.urlReader.mock(),
+        logger: mockServices.logger.mock(),
+      }),
+      bounds,
+    });
+    expect(prod.signals.logs.error).toMatch(/No GitOps repository is configured/);
+  });
+
+  it('reads through the UrlReader when a repository URL is configured', async () => {
+    const readUrl = jest.fn(async () => ({
+      buffer: async () => Buffer.from(PROD_VALUES),
+    }));
+    const source = createGitopsValuesSource({
+      config: new ConfigReader({
+        observability: { gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' } },
+      }),
+      urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
+      logger: mockServices.logger.mock(),
+    });
+    const [prod] = await readEffectiveRetention({
+      clusters: [{ name: 'prod-01', environment: 'prod', sources: ['config'] }],
+      source,
+      bounds,
+    });
+    expect(readUrl).toHaveBeenCalledWith(
+      'https://github.com/acme/gitops/blob/main/charts/app-of-apps/values.prod-01.yaml',
+    );
+    expect(prod.signals.metrics.settings).toMatchObject({ raw: '30d' });
+  });
+});

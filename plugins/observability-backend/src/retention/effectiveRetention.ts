@@ -1,0 +1,78 @@
+import {
+  RETENTION_SIGNALS,
+  RetentionBounds,
+  RetentionSettings,
+  RetentionSignal,
+  longestRetentionDays,
+  readRetentionFromValues,
+} from '@fleetobs/plugin-observability-common';
+import { FleetCluster } from '../service/clusters';
+import { GitopsValuesSource } from './GitopsValuesSource';
+
+export interface SignalRetention {
+  /** The settings found; partial when keys are missing from the values file. */
+  settings: Partial<RetentionSettings>;
+  /** How long the data is kept in total, when known. */
+  longestDays?: number;
+  bounds: RetentionBounds;
+  /** Where the figures came from (the values file), or why there are none. */
+  source?: string;
+  missing: string[];
+  error?: string;
+}
+
+export interface ClusterRetention {
+  cluster: string;
+  environment: string;
+  signals: Record<RetentionSignal, SignalRetention>;
+}
+
+/** The retention each cluster runs with today, per signal, and where it says so. */
+export async function readEffectiveRetention(options: {
+  clusters: FleetCluster[];
+  source?: GitopsValuesSource;
+  bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+}): Promise<ClusterRetention[]> {
+  const { source } = options;
+  return Promise.all(
+    options.clusters.map(async cluster => {
+      let values: unknown;
+      let error: string | undefined;
+      if (!source) {
+        error = 'No GitOps repository is configured (observability.gitops)';
+      } else {
+        try {
+          values = await source.read(cluster.name);
+          if (values === undefined) {
+            error = `No values file for ${cluster.name} in ${source.describe(cluster.name)}`;
+          }
+        } catch (e) {
+          error = (e as Error).message;
+        }
+      }
+      const signals = Object.fromEntries(
+        RETENTION_SIGNALS.map(signal => {
+          const bounds = options.bounds(cluster.environment, signal);
+          if (values === undefined) {
+            return [signal, { settings: {}, bounds, missing: [], error }];
+          }
+          const { settings, missing } = readRetentionFromValues(values, signal);
+          return [
+            signal,
+            {
+              settings,
+              bounds,
+              missing,
+              source: source!.describe(cluster.name),
+              longestDays:
+                missing.length === 0
+                  ? longestRetentionDays(signal, settings as RetentionSettings)
+                  : undefined,
+            },
+          ];
+        }),
+      ) as Record<RetentionSignal, SignalRetention>;
+      return { cluster: cluster.name, environment: cluster.environment, signals };
+    }),
+  );
+}
