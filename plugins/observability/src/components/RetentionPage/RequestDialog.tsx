@@ -1,0 +1,179 @@
+import { useApi, alertApiRef } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import {
+  RetentionRequest,
+  retentionRequestApprovePermission,
+} from '@fleetobs/plugin-observability-common';
+import { useState } from 'react';
+import { retentionApiRef } from './retentionApi';
+import { RETENTION_FIELDS, SIGNAL_LABELS } from './fields';
+
+/** Current vs requested values, field by field. */
+export function RetentionDiff(props: { request: RetentionRequest }) {
+  const { request } = props;
+  const current = (request.current ?? {}) as Record<string, string>;
+  const requested = request.requested as unknown as Record<string, string>;
+  return (
+    <Table size="small" aria-label="Requested change">
+      <TableHead>
+        <TableRow>
+          <TableCell>Setting</TableCell>
+          <TableCell>Today</TableCell>
+          <TableCell>Requested</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {RETENTION_FIELDS[request.signal].map(({ field, label }) => {
+          const changed = current[field] !== requested[field];
+          return (
+            <TableRow key={field}>
+              <TableCell>{label}</TableCell>
+              <TableCell>{current[field] ?? 'unknown'}</TableCell>
+              <TableCell style={{ fontWeight: changed ? 700 : undefined }}>
+                {requested[field]}
+                {changed ? ' (changed)' : ''}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
+
+export function RequestDialog(props: {
+  request?: RetentionRequest;
+  currentUser?: string;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { request, onClose, onChanged } = props;
+  const api = useApi(retentionApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed: canApprove } = usePermission({
+    permission: retentionRequestApprovePermission,
+  });
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  if (!request) return null;
+  const own = request.requestedBy === props.currentUser;
+
+  async function decide(decision: 'approve' | 'reject' | 'cancel') {
+    setBusy(true);
+    try {
+      await api.decide(request!.id, decision, comment || undefined);
+      alertApi.post({
+        message: `Request ${decision}d`,
+        severity: 'success',
+        display: 'transient',
+      });
+      setComment('');
+      onChanged();
+    } catch (e) {
+      alertApi.post({ message: (e as Error).message, severity: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="retention-request-title"
+    >
+      <DialogTitle id="retention-request-title">
+        {SIGNAL_LABELS[request.signal]} retention of {request.cluster} —{' '}
+        {request.state}
+      </DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          Asked by {request.requestedBy}: “{request.justification}”
+        </Typography>
+        <RetentionDiff request={request} />
+        {request.pullRequest?.url && (
+          <Typography variant="body2" style={{ marginTop: 16 }}>
+            Pull request:{' '}
+            <a href={request.pullRequest.url}>{request.pullRequest.url}</a>
+          </Typography>
+        )}
+        <Typography variant="h6" style={{ marginTop: 16 }}>
+          Audit trail
+        </Typography>
+        <Table size="small" aria-label="Audit trail">
+          <TableBody>
+            {request.audit.map((a, i) => (
+              <TableRow key={i}>
+                <TableCell>{new Date(a.at).toLocaleString()}</TableCell>
+                <TableCell>{a.actor}</TableCell>
+                <TableCell>
+                  {a.from ?? 'new'} → {a.to}
+                </TableCell>
+                <TableCell>{a.comment}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        {request.state === 'pending' && (
+          <TextField
+            id="retention-decision-comment"
+            label="Comment (a rejection needs one)"
+            fullWidth
+            margin="normal"
+            value={comment}
+            onChange={e => setComment(e.target.value)}
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        {request.state === 'pending' && own && (
+          <Button disabled={busy} onClick={() => decide('cancel')}>
+            Cancel request
+          </Button>
+        )}
+        {request.state === 'pending' && canApprove && !own && (
+          <>
+            <Button
+              disabled={busy}
+              color="secondary"
+              onClick={() => decide('reject')}
+            >
+              Reject
+            </Button>
+            <Button
+              disabled={busy}
+              color="primary"
+              variant="contained"
+              onClick={() => decide('approve')}
+            >
+              Approve
+            </Button>
+          </>
+        )}
+        {request.state === 'pending' && canApprove && own && (
+          <Typography variant="caption" color="textSecondary">
+            Someone else must approve your own request.
+          </Typography>
+        )}
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
