@@ -19,6 +19,9 @@ if [ ! -d "$DEMO/gitops/.git" ] && [ -d examples/gitops-repo ]; then
     commit -q -m "Seed of the demo GitOps repository"
 fi
 
+# Demo key material (CA, Sealed Secrets controller stand-in) for the onboarding template.
+bash plugins/scaffolder-obs-actions/scripts/generate-demo-pki.sh "$DEMO/pki" >/dev/null
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -26,6 +26,6 @@ backend.add(
 
 // Fleet Observability suite
 backend.add(import('@fleetobs/plugin-observability-backend'));
-// TMP backend.add(import('@fleetobs/plugin-scaffolder-backend-module-obs'));
+backend.add(import('@fleetobs/plugin-scaffolder-backend-module-obs'));
 
 backend.start();

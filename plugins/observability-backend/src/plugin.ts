@@ -9,12 +9,15 @@ import { createClusterRegistry } from './service/ClusterRegistry';
 import { FleetHealthService } from './service/FleetHealthService';
 import { HealthHistoryStore } from './service/HealthHistoryStore';
 import { migratedDatabase } from './service/migrations';
+import {
+  createFleetChecker,
+  readCheckOptions,
+} from './service/fleetChecker';
+import { RetentionPlanner } from './retention/planner';
+import { readPricing } from './retention/costEstimate';
 import { createRouter } from './service/router';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
-import {
-  createRetentionRouter,
-  readRetentionBounds,
-} from './retention/router';
+import { createRetentionRouter, readRetentionBounds } from './retention/router';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
 
@@ -49,6 +52,7 @@ export const observabilityPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, logger, cache, scheduler, httpAuth } = deps;
@@ -63,12 +67,18 @@ export const observabilityPlugin = createBackendPlugin({
           { days: 30 },
         );
 
+        const timeout = readDuration(config, 'observability.refresh.timeout', {
+          seconds: 10,
+        });
+        const { checker, clients } = createFleetChecker(config, {
+          timeoutMs: durationToMilliseconds(timeout),
+        });
         const db = await migratedDatabase(deps.database);
         const history = new HealthHistoryStore(db);
         const registry = createClusterRegistry(deps);
         const fleet = new FleetHealthService({
           registry,
-          checker: async () => ({ clusters: {}, platform: {} }),
+          checker,
           cache,
           logger,
           // Outlives one missed refresh, so replicas keep answering from the cache.
@@ -102,6 +112,12 @@ export const observabilityPlugin = createBackendPlugin({
           },
         });
 
+        deps.lifecycle.addShutdownHook(async () => {
+          await clients.close?.();
+        });
+        const bounds = readRetentionBounds(config);
+        const values = createGitopsValuesSource(deps);
+        const checkOptions = readCheckOptions(config);
         deps.permissionsRegistry.addPermissions(observabilityPermissions);
         deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
         deps.httpRouter.use(
@@ -111,8 +127,22 @@ export const observabilityPlugin = createBackendPlugin({
             auditor: deps.auditor,
             store: new RetentionRequestStore(db),
             registry,
-            bounds: readRetentionBounds(config),
-            values: createGitopsValuesSource(deps),
+            bounds,
+            values,
+            planner: new RetentionPlanner({
+              values,
+              bounds,
+              pricing: readPricing(config),
+              thanos: clients.thanos,
+              elasticsearch: clients.elasticsearch,
+              clusterLabel: checkOptions.labels.cluster,
+              spanIndexPattern:
+                checkOptions.elasticsearch.spanIndexPattern ?? 'jaeger-span-*',
+              spanClusterField:
+                checkOptions.elasticsearch.spanClusterField ??
+                'process.tag.cluster',
+              clusterCount: async () => (await registry.list()).length,
+            }),
           }),
         );
       },

@@ -103,6 +103,31 @@ describe('retention requests', () => {
     expect(listed.body.items).toEqual([]);
   });
 
+  it('plans a change without storing it: problems, or the estimate and what it lacked', async () => {
+    const server = await startBackend();
+    const bad = await request(server)
+      .post('/api/observability/v1/retention/plan')
+      .set('Authorization', as(alice))
+      .send({ cluster: 'prod-01', signal: 'logs', requested: { ...logs, deleteAfter: '10d' } });
+    expect(bad.status).toBe(200);
+    expect(bad.body.problems).toEqual([
+      {
+        field: 'deleteAfter',
+        message: 'keeps 10 days, below the minimum of 30 days for this environment',
+      },
+    ]);
+    const good = await request(server)
+      .post('/api/observability/v1/retention/plan')
+      .set('Authorization', as(alice))
+      .send({ cluster: 'prod-01', signal: 'logs', requested: logs });
+    expect(good.body.problems).toEqual([]);
+    expect(good.body.estimate.warnings).toContain(
+      'Elasticsearch is not configured (observability.elasticsearch.url)',
+    );
+    const listed = await request(server).get(base).set('Authorization', as(bob));
+    expect(listed.body.items).toEqual([]);
+  });
+
   it('lets an approver approve, records who and why, and refuses a second decision', async () => {
     const server = await startBackend();
     const { body: created } = await createRequest(server);

@@ -16,11 +16,9 @@ import {
   RetentionBounds,
   RetentionRequest,
   RetentionRequestState,
-  RetentionSettings,
   RetentionSignal,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
-  validateRetention,
 } from '@fleetobs/plugin-observability-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -29,6 +27,7 @@ import { ClusterRegistry } from '../service/ClusterRegistry';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import { readEffectiveRetention } from './effectiveRetention';
 import { GitopsValuesSource } from './GitopsValuesSource';
+import { RetentionPlan, RetentionPlanner } from './planner';
 
 const STATES = [
   'pending',
@@ -68,6 +67,19 @@ const createBody = z.discriminatedUnion('signal', [
     signal: z.enum(['logs', 'traces']),
     requested: ilmSettings,
     justification: z.string().trim().min(1, 'must not be empty'),
+  }),
+]);
+
+const planBody = z.discriminatedUnion('signal', [
+  z.object({
+    cluster: z.string().min(1),
+    signal: z.literal('metrics'),
+    requested: metricsSettings,
+  }),
+  z.object({
+    cluster: z.string().min(1),
+    signal: z.enum(['logs', 'traces']),
+    requested: ilmSettings,
   }),
 ]);
 
@@ -124,6 +136,7 @@ export function createRetentionRouter(options: {
   store: RetentionRequestStore;
   registry: ClusterRegistry;
   bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+  planner: RetentionPlanner;
   applier?: RetentionApplier;
   values?: GitopsValuesSource;
 }): express.Router {
@@ -202,31 +215,38 @@ export function createRetentionRouter(options: {
     }
   }
 
+  async function planFor(body: z.infer<typeof createBody> | z.infer<typeof planBody>) {
+    const cluster = (await registry.list()).find(c => c.name === body.cluster);
+    if (!cluster) {
+      throw new InputError(
+        `Invalid retention request: cluster "${body.cluster}" is not in the fleet`,
+      );
+    }
+    return options.planner.plan(cluster, body.signal, body.requested);
+  }
+
+  const problemsError = (plan: RetentionPlan) =>
+    new InputError(
+      `Invalid retention request: ${plan.problems
+        .map(p => `requested.${p.field} ${p.message}`)
+        .join('; ')}`,
+    );
+
+  // Validation, diff and cost of a change, with no side effects (the template's form
+  // and obs:retention:plan show it before anything is submitted).
+  router.post('/v1/retention/plan', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body = parseOrThrow(planBody, req.body, 'retention plan');
+    res.json(await planFor(body));
+  });
+
   router.post('/v1/retention-requests', async (req, res) => {
     const credentials = await user(req);
     await requirePermission(credentials, retentionRequestCreatePermission);
     const body = parseOrThrow(createBody, req.body, 'retention request');
-    const cluster = (await registry.list()).find(c => c.name === body.cluster);
-    if (!cluster) {
-      throw new InputError(`Invalid retention request: cluster "${body.cluster}" is not in the fleet`);
-    }
-    const [effective] = await readEffectiveRetention({
-      clusters: [cluster],
-      source: options.values,
-      bounds: options.bounds,
-    });
-    const today = effective.signals[body.signal];
-    const problems = validateRetention(
-      body.signal,
-      body.requested,
-      options.bounds(cluster.environment, body.signal),
-    );
-    if (problems.length > 0) {
-      throw new InputError(
-        `Invalid retention request: ${problems
-          .map(p => `requested.${p.field} ${p.message}`)
-          .join('; ')}`,
-      );
+    const plan = await planFor(body);
+    if (plan.problems.length > 0) {
+      throw problemsError(plan);
     }
     const event = await auditor.createEvent({
       eventId: 'retention-request-transition',
@@ -236,11 +256,8 @@ export function createRetentionRouter(options: {
     });
     const created = await store.create({
       ...body,
-      // What the change is from, when the values file states all of it.
-      current:
-        today.missing.length === 0 && !today.error
-          ? (today.settings as RetentionSettings)
-          : undefined,
+      current: plan.current,
+      estimate: plan.estimate,
       requestedBy: credentials.principal.userEntityRef,
     });
     await event.success({ meta: { requestId: created.id } });

@@ -20,7 +20,6 @@ export interface HealthTransition {
 const STATE = 'obs_health_state';
 const TRANSITIONS = 'obs_health_transitions';
 
-
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
 }

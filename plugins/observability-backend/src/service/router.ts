@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { checklistForCluster } from '../checks';
 import { isValidClusterName } from './clusters';
 import { FleetHealthService } from './FleetHealthService';
 import { HealthHistoryStore } from './HealthHistoryStore';
@@ -54,7 +55,11 @@ export async function createRouter(options: {
     if (!cluster) {
       throw new NotFoundError(`No cluster named "${name}" in the fleet`);
     }
-    res.json({ generatedAt: health.generatedAt, cluster });
+    res.json({
+      generatedAt: health.generatedAt,
+      cluster,
+      checklist: checklistForCluster(health, name),
+    });
   });
 
   router.get('/v1/clusters/:name/history', async (req, res) => {

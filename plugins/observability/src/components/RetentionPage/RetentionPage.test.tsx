@@ -64,7 +64,7 @@ function renderAs(
           identityApiRef,
           {
             getBackstageIdentity: async () => ({
-              type: 'user',
+              type: 'user' as const,
               userEntityRef: user,
               ownershipEntityRefs: [],
             }),

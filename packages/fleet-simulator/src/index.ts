@@ -1,0 +1,19 @@
+/**
+ * Demo and test stand-in for the Thanos / Prometheus, Elasticsearch, Jaeger Query and
+ * Alertmanager HTTP APIs of the fleet. Dev/test only; never a dependency of a plugin.
+ *
+ * @packageDocumentation
+ */
+export { startFleetSimulator } from './server';
+export type {
+  FleetSimulator,
+  FleetSimulatorOptions,
+  RequestCounts,
+} from './server';
+export { CLUSTER_FAULTS, DEMO_CLUSTERS, SERVICES, UPSTREAMS } from './model';
+export type {
+  ClusterFault,
+  Faults,
+  TransportFault,
+  UpstreamName,
+} from './model';

@@ -1,0 +1,431 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as alertmanager from './alertmanager';
+import * as es from './elasticsearch';
+import { EsError, filterPath } from './esQuery';
+import { exposition } from './exporters';
+import * as jaeger from './jaeger';
+import { JaegerError } from './jaeger';
+import {
+  BadRequest,
+  buildClusters,
+  CLUSTER_FAULTS,
+  Faults,
+  FleetModel,
+  UpstreamName,
+  UPSTREAMS,
+} from './model';
+import * as thanos from './thanos';
+import { PromError } from './thanos';
+
+export interface FleetSimulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A number of clusters (the 4 demo clusters first, then `edge-NNN`) or names. Default: the 4 demo clusters. */
+  clusters?: number | string[] | Array<{ name: string; environment?: string }>;
+  /** Latency added to every upstream answer (benchmarks). */
+  latencyMs?: number;
+  faults?: Faults;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export type RequestCounts = Record<
+  UpstreamName | 'exporters' | 'admin',
+  number
+>;
+
+export interface FleetSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:7011`; upstreams are under `/thanos`, `/es`, `/jaeger`, `/alertmanager`. */
+  url: string;
+  port: number;
+  clusters: Array<{ name: string; environment: string }>;
+  close(): Promise<void>;
+  setFaults(faults: Faults): void;
+  getFaults(): Required<Faults>;
+  /** Requests received per upstream since start (or the last reset). */
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly body: unknown) {
+    super(typeof body === 'string' ? body : JSON.stringify(body));
+  }
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+) {
+  const text =
+    typeof body === 'string' && contentType !== 'application/json'
+      ? body
+      : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function jsonBody(text: string): any {
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new EsError(
+      400,
+      'x_content_parse_exception',
+      `[1:1] Unexpected character: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Upstream-flavoured error body for an injected 5xx. */
+function faultBody(upstream: UpstreamName, status: number) {
+  switch (upstream) {
+    case 'thanos':
+      return {
+        status: 'error',
+        errorType: 'internal',
+        error: 'simulated fault: query failed: rpc error: code = Unavailable',
+      };
+    case 'elasticsearch':
+      return {
+        error: {
+          root_cause: [
+            {
+              type: 'master_not_discovered_exception',
+              reason: 'simulated fault',
+            },
+          ],
+          type: 'master_not_discovered_exception',
+          reason: 'simulated fault',
+        },
+        status,
+      };
+    case 'jaeger':
+      return {
+        data: null,
+        total: 0,
+        limit: 0,
+        offset: 0,
+        errors: [
+          { code: status, msg: 'simulated fault: elasticsearch unavailable' },
+        ],
+      };
+    default:
+      return { code: status, message: 'simulated fault' };
+  }
+}
+
+/** Starts the simulator; see the package README for the URL layout. */
+export async function startFleetSimulator(
+  options: FleetSimulatorOptions = {},
+): Promise<FleetSimulator> {
+  const model = new FleetModel(
+    buildClusters(options.clusters),
+    options.now ?? Date.now,
+  );
+  if (options.faults) model.setFaults(options.faults);
+  const latencyMs = options.latencyMs ?? 0;
+  const counts: RequestCounts = {
+    thanos: 0,
+    elasticsearch: 0,
+    jaeger: 0,
+    alertmanager: 0,
+    exporters: 0,
+    admin: 0,
+  };
+
+  const prefixes: Array<[string, UpstreamName]> = [
+    ['/thanos', 'thanos'],
+    ['/es', 'elasticsearch'],
+    ['/jaeger', 'jaeger'],
+    ['/alertmanager', 'alertmanager'],
+  ];
+
+  async function handleThanos(
+    path: string,
+    method: string,
+    params: URLSearchParams,
+  ) {
+    if (path === '/api/v1/query') return thanos.instantQuery(model, params);
+    if (path === '/api/v1/query_range') return thanos.rangeQuery(model, params);
+    if (path === '/api/v1/labels') return thanos.labelNames(model);
+    const lv = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
+    if (lv) return thanos.labelValues(model, decodeURIComponent(lv[1]));
+    if (path === '/api/v1/stores') return thanos.stores(model);
+    if (path === '/-/healthy' || path === '/-/ready') return 'OK';
+    throw new HttpError(404, {
+      status: 'error',
+      errorType: 'not_found',
+      error: `${method} ${path} not found`,
+    });
+  }
+
+  async function handleEs(
+    path: string,
+    method: string,
+    params: URLSearchParams,
+    body: string,
+  ) {
+    const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments.length === 0) {
+      return {
+        name: 'fleet-logs-es-master-0',
+        cluster_name: 'fleet-logs',
+        cluster_uuid: 'pA9Xz2QdS8e1m3fK4yR7Tw',
+        version: {
+          number: '8.15.3',
+          build_flavor: 'default',
+          build_type: 'docker',
+          lucene_version: '9.11.1',
+          minimum_wire_compatibility_version: '7.17.0',
+          minimum_index_compatibility_version: '7.0.0',
+        },
+        tagline: 'You Know, for Search',
+      };
+    }
+    const [a, b, c] = segments;
+    if (a === '_cluster' && b === 'health') return es.clusterHealth(model);
+    if (a === '_nodes' && b === 'stats')
+      return es.nodesStats(model, c ? c.split(',') : undefined);
+    if (a === '_alias' && !b) return es.aliases(model, undefined);
+    if (a === '_cat' && b === 'indices') {
+      const rows = es.catIndices(model, c);
+      if (params.get('format') === 'json') return rows;
+      const lines = rows.map(
+        r =>
+          `${r.health} ${r.status} ${r.index} ${r.uuid} ${r.pri} ${r.rep} ${r['docs.count']} ${r['docs.deleted']} ${r['store.size']} ${r['pri.store.size']}`,
+      );
+      return `${lines.join('\n')}\n`;
+    }
+    if (a === '_search') return es.esSearch(model, '*', jsonBody(body));
+    if (b === '_search' && (method === 'POST' || method === 'GET'))
+      return es.esSearch(model, a, jsonBody(body));
+    if (b === '_ilm' && c === 'explain') return es.ilmExplain(model, a);
+    if (b === '_alias') return es.aliases(model, a);
+    throw new EsError(
+      400,
+      'illegal_argument_exception',
+      `request [${method} /${segments.join(
+        '/',
+      )}] contains unrecognized parameters or path`,
+    );
+  }
+
+  async function handleJaeger(path: string, params: URLSearchParams) {
+    if (path === '/api/services') return jaeger.services(model);
+    const ops = /^\/api\/services\/([^/]+)\/operations$/.exec(path);
+    if (ops) return jaeger.operations(decodeURIComponent(ops[1]));
+    if (path === '/api/traces') return jaeger.findTraces(model, params);
+    const trace = /^\/api\/traces\/([^/]+)$/.exec(path);
+    if (trace) return jaeger.getTrace(model, decodeURIComponent(trace[1]));
+    throw new JaegerError(404, `404 page not found`);
+  }
+
+  async function handleAlertmanager(path: string, params: URLSearchParams) {
+    if (path === '/api/v2/alerts') return alertmanager.alerts(model, params);
+    if (path === '/api/v2/status') return alertmanager.status(model);
+    if (path === '/-/healthy' || path === '/-/ready') return 'OK';
+    throw new HttpError(404, {
+      code: 404,
+      message: `path ${path} was not found`,
+    });
+  }
+
+  async function handleAdmin(
+    path: string,
+    method: string,
+    body: string,
+    res: ServerResponse,
+  ) {
+    if (path === '/faults') {
+      if (method === 'PUT' || method === 'POST') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body || '{}');
+        } catch {
+          throw new HttpError(400, { error: 'body must be JSON' });
+        }
+        model.setFaults(parsed as Faults);
+      }
+      return send(res, 200, {
+        ...model.getFaults(),
+        available: {
+          clusters: CLUSTER_FAULTS,
+          upstreams: { slowMs: 'number', status: '5xx', badJson: 'boolean' },
+        },
+      });
+    }
+    if (path === '/requests') {
+      if (method === 'DELETE')
+        Object.keys(counts).forEach(
+          k => (counts[k as keyof RequestCounts] = 0),
+        );
+      return send(res, 200, counts);
+    }
+    if (path === '/clusters')
+      return send(
+        res,
+        200,
+        model.clusters.map(({ name, environment }) => ({ name, environment })),
+      );
+    throw new HttpError(404, { error: `no admin endpoint ${path}` });
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    try {
+      const body = await readBody(req);
+      if (url.pathname === '/' || url.pathname === '/healthz') {
+        return send(res, 200, {
+          name: '@fleetobs/fleet-simulator',
+          clusters: model.clusters.map(c => c.name),
+          upstreams: {
+            thanos: '/thanos',
+            elasticsearch: '/es',
+            jaeger: '/jaeger',
+            alertmanager: '/alertmanager',
+          },
+          exporters: model.clusters
+            .slice(0, 10)
+            .map(c => `/exporters/${c.name}/metrics`),
+          admin: ['/__admin/faults', '/__admin/requests', '/__admin/clusters'],
+        });
+      }
+      if (url.pathname.startsWith('/__admin/')) {
+        counts.admin += 1;
+        return await handleAdmin(
+          url.pathname.slice('/__admin'.length),
+          method,
+          body,
+          res,
+        );
+      }
+      const exporter = /^\/exporters\/([^/]+)\/metrics$/.exec(url.pathname);
+      if (exporter) {
+        counts.exporters += 1;
+        const cluster = model.cluster(decodeURIComponent(exporter[1]));
+        if (!cluster)
+          throw new HttpError(404, { error: `unknown cluster ${exporter[1]}` });
+        return send(
+          res,
+          200,
+          exposition(model, cluster),
+          'text/plain; version=0.0.4; charset=utf-8',
+        );
+      }
+      const prefix = prefixes.find(
+        ([p]) => url.pathname === p || url.pathname.startsWith(`${p}/`),
+      );
+      if (!prefix)
+        throw new HttpError(404, { error: `nothing at ${url.pathname}` });
+      const [p, upstream] = prefix;
+      counts[upstream] += 1;
+      const path = url.pathname.slice(p.length) || '/';
+      const fault = model.upstreamFaults[upstream] ?? {};
+      const delay = latencyMs + (fault.slowMs ?? 0);
+      if (delay > 0) await sleep(delay);
+      if (fault.status)
+        return send(res, fault.status, faultBody(upstream, fault.status));
+      const params = new URLSearchParams(url.search);
+      const isForm = (req.headers['content-type'] ?? '').includes(
+        'application/x-www-form-urlencoded',
+      );
+      if (isForm)
+        new URLSearchParams(body).forEach((v, k) => params.append(k, v));
+      let answer: unknown;
+      if (upstream === 'thanos') {
+        answer = await handleThanos(path, method, params);
+      } else if (upstream === 'elasticsearch') {
+        answer = await handleEs(path, method, params, body);
+        const fp = params.get('filter_path');
+        if (fp && typeof answer === 'object') {
+          answer = filterPath(
+            answer,
+            fp.split(',').map(part => part.trim().split('.')),
+          );
+        }
+      } else if (upstream === 'jaeger') {
+        answer = await handleJaeger(path, params);
+      } else {
+        answer = await handleAlertmanager(path, params);
+      }
+      if (fault.badJson) {
+        const text = JSON.stringify(answer);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      }
+      if (typeof answer === 'string')
+        return send(res, 200, answer, 'text/plain; charset=utf-8');
+      return send(res, 200, answer);
+    } catch (error) {
+      if (error instanceof PromError)
+        return send(res, error.status, {
+          status: 'error',
+          errorType: error.errorType,
+          error: error.message,
+        });
+      if (error instanceof EsError)
+        return send(res, error.status, error.body());
+      if (error instanceof JaegerError)
+        return send(res, error.status, error.body());
+      if (error instanceof HttpError)
+        return send(res, error.status, error.body);
+      if (error instanceof BadRequest)
+        return send(res, 400, { error: error.message });
+      return send(res, 500, {
+        error: `simulator bug: ${(error as Error).message}`,
+      });
+    }
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () =>
+      resolve(),
+    );
+  });
+  const address = server.address() as AddressInfo;
+  const host =
+    options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    clusters: model.clusters.map(({ name, environment }) => ({
+      name,
+      environment,
+    })),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close(err => (err ? reject(err) : resolve()));
+      }),
+    setFaults: faults => model.setFaults(faults),
+    getFaults: () => model.getFaults(),
+    requestCounts: () => ({ ...counts }),
+    resetRequestCounts: () => {
+      for (const key of Object.keys(counts))
+        counts[key as keyof RequestCounts] = 0;
+    },
+  };
+}
+
+export { UPSTREAMS };

@@ -1,0 +1,156 @@
+import { CheckResult } from '@fleetobs/plugin-observability-common';
+import { ThanosStore, ThanosStores } from '../upstream/ThanosClient';
+import { unknownForAll } from './perCluster';
+import { checkResult, formatDuration, round } from './result';
+import { Answer, CheckContext, FleetClusterRef } from './types';
+
+export const STORES_PATH = '/api/v1/stores';
+/** A store endpoint not checked for this long is considered stale. */
+export const STORE_STALE_SECONDS = 300;
+
+interface TypedStore extends ThanosStore {
+  type: string;
+}
+
+function flatten(stores: ThanosStores): TypedStore[] {
+  return Object.entries(stores).flatMap(([type, list]) =>
+    list.map(store => ({ ...store, type })),
+  );
+}
+
+function checkAgeSeconds(store: ThanosStore, now: Date): number | undefined {
+  if (!store.lastCheck) return undefined;
+  const t = Date.parse(store.lastCheck);
+  return Number.isNaN(t) ? undefined : (now.getTime() - t) / 1000;
+}
+
+/**
+ * Per cluster: does the Global Query have a healthy StoreAPI endpoint (normally the
+ * cluster's local Query) whose label sets carry `cluster=<name>`?
+ */
+export function evaluateGlobalQueryStores(
+  answer: Answer<ThanosStores>,
+  clusters: FleetClusterRef[],
+  ctx: CheckContext,
+): Record<string, CheckResult> {
+  if (!answer.ok) {
+    return unknownForAll('global-query-store', clusters, ctx, {
+      source: 'thanos',
+      query: STORES_PATH,
+      error: answer.error,
+    });
+  }
+  const stores = flatten(answer.value);
+  const label = ctx.labels.cluster;
+  const out: Record<string, CheckResult> = {};
+  for (const cluster of clusters) {
+    const mine = stores.filter(s =>
+      (s.labelSets ?? []).some(set => set[label] === cluster.name),
+    );
+    const healthy = mine.filter(s => !s.lastError);
+    const failing = mine.filter(s => s.lastError);
+    const newestCheck = Math.min(
+      ...healthy.map(s => checkAgeSeconds(s, ctx.now) ?? Infinity),
+    );
+    const values = {
+      stores: mine.length,
+      healthy: healthy.length,
+      failing: failing.length,
+      endpoints: mine.map(s => `${s.type}:${s.name}`).join(', '),
+      last_error: failing[0]?.lastError?.slice(0, 200) ?? null,
+      last_check_age_seconds: Number.isFinite(newestCheck)
+        ? round(newestCheck, 0)
+        : null,
+    };
+    const result = (status: CheckResult['status'], summary: string) =>
+      checkResult('global-query-store', ctx, {
+        status,
+        summary,
+        evidence: { source: 'thanos', query: STORES_PATH, values },
+      });
+    if (mine.length === 0) {
+      out[cluster.name] = result(
+        'critical',
+        `The Global Query has no store endpoint advertising ${label}="${cluster.name}"`,
+      );
+    } else if (healthy.length === 0) {
+      out[cluster.name] = result(
+        'critical',
+        `The Global Query cannot reach ${failing[0].name}: ${values.last_error}`,
+      );
+    } else if (newestCheck > STORE_STALE_SECONDS) {
+      out[cluster.name] = result(
+        'warn',
+        `Store endpoint of the cluster last checked ${formatDuration(
+          newestCheck,
+        )} ago`,
+      );
+    } else if (failing.length > 0) {
+      out[cluster.name] = result(
+        'warn',
+        `${failing.length} of ${mine.length} store endpoints of the cluster fail: ${values.last_error}`,
+      );
+    } else {
+      out[cluster.name] = result(
+        'ok',
+        `The Global Query sees ${healthy.map(s => s.name).join(', ')}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** Platform view: the Global Query answers and its store endpoints are healthy. */
+export function evaluateGlobalQueryPlatform(
+  answer: Answer<ThanosStores>,
+  clusters: FleetClusterRef[],
+  ctx: CheckContext,
+): CheckResult {
+  if (!answer.ok) {
+    return checkResult('global-query-store', ctx, {
+      status: 'unknown',
+      summary: `Global Thanos Query could not be asked (${answer.error})`,
+      evidence: { source: 'thanos', query: STORES_PATH, error: answer.error },
+    });
+  }
+  const stores = flatten(answer.value);
+  const failing = stores.filter(s => s.lastError);
+  const label = ctx.labels.cluster;
+  const advertised = new Set(
+    stores.flatMap(s => (s.labelSets ?? []).map(set => set[label])),
+  );
+  const missing = clusters.filter(c => !advertised.has(c.name));
+  const values = {
+    stores: stores.length,
+    failing: failing.length,
+    clusters_seen: clusters.length - missing.length,
+    clusters_missing: missing.length,
+    missing: missing
+      .slice(0, 20)
+      .map(c => c.name)
+      .join(', '),
+    last_error: failing[0]?.lastError?.slice(0, 200) ?? null,
+  };
+  const result = (status: CheckResult['status'], summary: string) =>
+    checkResult('global-query-store', ctx, {
+      status,
+      summary,
+      evidence: { source: 'thanos', query: STORES_PATH, values },
+    });
+  if (stores.length === 0) {
+    return result('critical', 'The Global Thanos Query has no store endpoints');
+  }
+  if (failing.length === stores.length) {
+    return result('critical', `All ${stores.length} store endpoints fail`);
+  }
+  if (failing.length > 0 || missing.length > 0) {
+    return result(
+      'warn',
+      `${failing.length} of ${stores.length} store endpoints fail; ${missing.length} of ${clusters.length} clusters not federated`,
+    );
+  }
+  return result(
+    'ok',
+    `${stores.length} store endpoints healthy; all ${clusters.length} clusters federated`,
+  );
+}

@@ -1,0 +1,502 @@
+import {
+  CheckResult,
+  PlatformComponent,
+  SignalName,
+} from '@fleetobs/plugin-observability-common';
+import { UpstreamClients } from '../upstream/createUpstreamClients';
+import { describeError } from '../upstream/UpstreamError';
+import { alertRoutingFilter, evaluateAlertRouting } from './alertRouting';
+import {
+  certExpiryQuery,
+  evaluateClusterCertExpiry,
+  evaluateConfiguredCertExpiry,
+} from './certExpiry';
+import { compactorQuery, evaluateCompactor } from './compactor';
+import { evaluateEsClusterHealth } from './esClusterHealth';
+import { externalLabelsQuery, evaluateExternalLabels } from './externalLabels';
+import { evaluateFreshness, freshnessSearchBody } from './freshness';
+import {
+  evaluateGlobalQueryPlatform,
+  evaluateGlobalQueryStores,
+} from './globalQueryStore';
+import { evaluateIlm, ILM_FILTER_PATH } from './ilm';
+import { evaluateJaegerQuery } from './jaegerQuery';
+import { kqlString, createLinkBuilder } from './links';
+import { evaluatePrometheusHa, prometheusHaQuery } from './prometheusHa';
+import { assertLabelName } from './promql';
+import { unknownResult } from './result';
+import { DEFAULT_JOBS, JobSelectors } from './selectors';
+import {
+  evaluateSidecarShipping,
+  sidecarShippingQuery,
+} from './sidecarShipping';
+import { evaluateStoreGateway, storeGatewayQuery } from './storeGateway';
+import {
+  Answer,
+  CheckContext,
+  CheckThresholds,
+  DEFAULT_THRESHOLDS,
+  FleetClusterRef,
+  UiLinks,
+} from './types';
+
+/** Elasticsearch index / field options (`observability.elasticsearch.*`). */
+export interface EsCheckOptions {
+  /** Default `logs-*`. */
+  logIndexPattern?: string;
+  /** Default `jaeger-span-*`. */
+  spanIndexPattern?: string;
+  /** Default `kubernetes.cluster.name`. */
+  clusterField?: string;
+  /** Default `process.tag.cluster`. */
+  spanClusterField?: string;
+  /** Default `@timestamp`. */
+  logTimeField?: string;
+  /** Default `startTimeMillis` (Jaeger's ES span mapping). */
+  spanTimeField?: string;
+}
+
+export interface FleetCheckOptions {
+  clusters: FleetClusterRef[];
+  /** Label names; `replica` defaults to `replica`. Validated as Prometheus label names. */
+  labels: { cluster: string; environment: string; replica?: string };
+  thresholds?: Partial<CheckThresholds>;
+  ui?: UiLinks;
+  elasticsearch?: EsCheckOptions;
+  /** `job` regexes of the Thanos components. */
+  jobs?: Partial<JobSelectors>;
+  /** Heartbeat alert used by `alert-routing` (default `Watchdog`). */
+  watchdogAlertName?: string;
+  now: Date;
+}
+
+export type SignalChecks = Record<SignalName, CheckResult[]>;
+
+export interface FleetCheckRun {
+  clusters: Record<string, SignalChecks>;
+  platform: Record<PlatformComponent, CheckResult[]>;
+  /** Upstream requests this run sent; the same for 4 and for 400 clusters. */
+  upstreamRequests: number;
+}
+
+export const DEFAULT_ES_OPTIONS: Required<EsCheckOptions> = {
+  logIndexPattern: 'logs-*',
+  spanIndexPattern: 'jaeger-span-*',
+  clusterField: 'kubernetes.cluster.name',
+  spanClusterField: 'process.tag.cluster',
+  logTimeField: '@timestamp',
+  spanTimeField: 'startTimeMillis',
+};
+
+/** Wraps a client so that each method call (= one HTTP request) is counted. */
+function counted<T extends object>(client: T, tick: () => void): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        tick();
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+const notConfigured = (name: string) =>
+  `${name} is not configured (observability.${name}.url)`;
+
+/** Settles a promise into an Answer: the upstream's own error text when it fails. */
+async function settle<T>(
+  run: (() => Promise<T>) | undefined,
+  upstream: string,
+): Promise<Answer<T>> {
+  if (!run) return { ok: false, error: notConfigured(upstream) };
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}
+
+/**
+ * Runs every check for the whole fleet: a fixed set of upstream requests (one per
+ * question, never one per cluster), all in parallel; a failing upstream makes only
+ * its checks `unknown`.
+ *
+ * Check → signal mapping:
+ * - metrics (per cluster): prometheus-ha, sidecar-shipping, compactor, store-gateway,
+ *   global-query-store (the Global Query's store endpoint for the cluster),
+ *   external-labels, alert-routing, cert-expiry (cert-manager metrics of the cluster)
+ * - logs (per cluster): log-freshness, ilm (indices of `logs-*` named for the cluster,
+ *   else the shared ones)
+ * - traces (per cluster): span-freshness, ilm (indices of `jaeger-span-*`, same rule)
+ * - platform.thanos: global-query-store (all store endpoints, clusters federated),
+ *   cert-expiry (PEMs of observability.thanos / alertmanager tls)
+ * - platform.elasticsearch: es-cluster-health, ilm (whole `logs-*`),
+ *   cert-expiry (PEMs of observability.elasticsearch.tls)
+ * - platform.jaeger: jaeger-query, ilm (whole `jaeger-span-*`),
+ *   cert-expiry (PEMs of observability.jaeger.tls)
+ */
+export async function runFleetChecks(
+  clients: UpstreamClients,
+  options: FleetCheckOptions,
+): Promise<FleetCheckRun> {
+  const labels = {
+    cluster: assertLabelName(options.labels.cluster, 'cluster label'),
+    environment: assertLabelName(
+      options.labels.environment,
+      'environment label',
+    ),
+    replica: assertLabelName(
+      options.labels.replica ?? 'replica',
+      'replica label',
+    ),
+  };
+  const ctx: CheckContext = {
+    now: options.now,
+    labels,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
+    links: createLinkBuilder(options.ui ?? {}),
+  };
+  const es = {
+    ...DEFAULT_ES_OPTIONS,
+    ...stripUndefined(options.elasticsearch),
+  };
+  const jobs = { ...DEFAULT_JOBS, ...stripUndefined(options.jobs) };
+  const clusters = options.clusters;
+  const watchdog = options.watchdogAlertName;
+
+  let requests = 0;
+  const tick = () => {
+    requests += 1;
+  };
+  const thanos = clients.thanos && counted(clients.thanos, tick);
+  const elastic = clients.elasticsearch && counted(clients.elasticsearch, tick);
+  const jaeger = clients.jaeger && counted(clients.jaeger, tick);
+  const alertmanager =
+    clients.alertmanager && counted(clients.alertmanager, tick);
+  const ilmIndices = `${es.logIndexPattern},${es.spanIndexPattern}`;
+  const time = options.now;
+
+  // One request per question, all at once.
+  const [
+    ha,
+    shipping,
+    compaction,
+    gateways,
+    stores,
+    external,
+    certs,
+    alerts,
+    health,
+    nodes,
+    logs,
+    spans,
+    explain,
+    aliases,
+    services,
+  ] = await Promise.all([
+    settle(
+      thanos &&
+        (() => thanos.query(prometheusHaQuery(labels), { time, dedup: false })),
+      'thanos',
+    ),
+    settle(
+      thanos &&
+        (() =>
+          thanos.query(sidecarShippingQuery(labels, jobs.sidecar), {
+            time,
+            dedup: false,
+          })),
+      'thanos',
+    ),
+    settle(
+      thanos &&
+        (() => thanos.query(compactorQuery(labels, jobs.compactor), { time })),
+      'thanos',
+    ),
+    settle(
+      thanos &&
+        (() =>
+          thanos.query(storeGatewayQuery(labels, jobs.storeGateway), { time })),
+      'thanos',
+    ),
+    settle(thanos && (() => thanos.stores()), 'thanos'),
+    settle(
+      thanos && (() => thanos.query(externalLabelsQuery(labels), { time })),
+      'thanos',
+    ),
+    settle(
+      thanos && (() => thanos.query(certExpiryQuery(labels), { time })),
+      'thanos',
+    ),
+    settle(
+      alertmanager &&
+        (() =>
+          alertmanager.alerts({
+            filter: alertRoutingFilter(watchdog),
+            active: true,
+            silenced: true,
+            inhibited: true,
+          })),
+      'alertmanager',
+    ),
+    settle(elastic && (() => elastic.clusterHealth()), 'elasticsearch'),
+    settle(elastic && (() => elastic.nodesStats()), 'elasticsearch'),
+    settle(
+      elastic &&
+        (() =>
+          elastic.search(
+            es.logIndexPattern,
+            freshnessSearchBody({
+              clusters,
+              clusterField: es.clusterField,
+              timeField: es.logTimeField,
+              now: time,
+            }),
+          )),
+      'elasticsearch',
+    ),
+    settle(
+      elastic &&
+        (() =>
+          elastic.search(
+            es.spanIndexPattern,
+            freshnessSearchBody({
+              clusters,
+              clusterField: es.spanClusterField,
+              timeField: es.spanTimeField,
+              now: time,
+            }),
+          )),
+      'elasticsearch',
+    ),
+    settle(
+      elastic &&
+        (() => elastic.ilmExplain(ilmIndices, { filterPath: ILM_FILTER_PATH })),
+      'elasticsearch',
+    ),
+    settle(elastic && (() => elastic.alias(ilmIndices)), 'elasticsearch'),
+    settle(jaeger && (() => jaeger.services()), 'jaeger'),
+  ]);
+
+  const run: FleetCheckRun = {
+    clusters: Object.fromEntries(
+      clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
+    ),
+    platform: { thanos: [], elasticsearch: [], jaeger: [] },
+    upstreamRequests: requests,
+  };
+  const add = (signal: SignalName, results: Record<string, CheckResult>) => {
+    for (const cluster of clusters) {
+      const result = results[cluster.name];
+      if (result) run.clusters[cluster.name][signal].push(result);
+    }
+  };
+
+  // Each evaluation guarded on its own: a bug or odd answer affects one check only.
+  const guard = (
+    id: CheckResult['id'],
+    source: string,
+    evaluate: () => void,
+    place: (result: CheckResult) => void,
+  ) => {
+    try {
+      evaluate();
+    } catch (error) {
+      place(
+        unknownResult(id, ctx, {
+          source,
+          error: `check failed: ${describeError(error)}`,
+        }),
+      );
+    }
+  };
+  const perCluster = (signal: SignalName) => (r: CheckResult) =>
+    add(signal, Object.fromEntries(clusters.map(c => [c.name, r])));
+  const platform = (part: PlatformComponent) => (r: CheckResult) =>
+    run.platform[part].push(r);
+
+  guard(
+    'prometheus-ha',
+    'thanos',
+    () => add('metrics', evaluatePrometheusHa(ha, clusters, ctx)),
+    perCluster('metrics'),
+  );
+  guard(
+    'sidecar-shipping',
+    'thanos',
+    () =>
+      add(
+        'metrics',
+        evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
+      ),
+    perCluster('metrics'),
+  );
+  guard(
+    'compactor',
+    'thanos',
+    () =>
+      add(
+        'metrics',
+        evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
+      ),
+    perCluster('metrics'),
+  );
+  guard(
+    'store-gateway',
+    'thanos',
+    () =>
+      add(
+        'metrics',
+        evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
+      ),
+    perCluster('metrics'),
+  );
+  guard(
+    'global-query-store',
+    'thanos',
+    () => add('metrics', evaluateGlobalQueryStores(stores, clusters, ctx)),
+    perCluster('metrics'),
+  );
+  guard(
+    'external-labels',
+    'thanos',
+    () => add('metrics', evaluateExternalLabels(external, clusters, ctx)),
+    perCluster('metrics'),
+  );
+  guard(
+    'alert-routing',
+    'alertmanager',
+    () => add('metrics', evaluateAlertRouting(alerts, clusters, ctx, watchdog)),
+    perCluster('metrics'),
+  );
+  guard(
+    'cert-expiry',
+    'thanos',
+    () => add('metrics', evaluateClusterCertExpiry(certs, clusters, ctx)),
+    perCluster('metrics'),
+  );
+
+  guard(
+    'log-freshness',
+    'elasticsearch',
+    () =>
+      add(
+        'logs',
+        evaluateFreshness(logs, clusters, ctx, {
+          id: 'log-freshness',
+          index: es.logIndexPattern,
+          clusterField: es.clusterField,
+          timeField: es.logTimeField,
+          noun: 'logs',
+          links: cluster =>
+            ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
+              kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
+            }),
+        }),
+      ),
+    perCluster('logs'),
+  );
+  guard(
+    'ilm',
+    'elasticsearch',
+    () => {
+      const logIlm = evaluateIlm(explain, aliases, clusters, ctx, {
+        pattern: es.logIndexPattern,
+        noun: 'logs',
+      });
+      add('logs', logIlm.clusters);
+      run.platform.elasticsearch.push(logIlm.platform);
+    },
+    perCluster('logs'),
+  );
+
+  guard(
+    'span-freshness',
+    'elasticsearch',
+    () =>
+      add(
+        'traces',
+        evaluateFreshness(spans, clusters, ctx, {
+          id: 'span-freshness',
+          index: es.spanIndexPattern,
+          clusterField: es.spanClusterField,
+          timeField: es.spanTimeField,
+          noun: 'spans',
+          links: cluster =>
+            ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
+              tags: { [labels.cluster]: cluster.name },
+            }),
+        }),
+      ),
+    perCluster('traces'),
+  );
+  guard(
+    'ilm',
+    'elasticsearch',
+    () => {
+      const spanIlm = evaluateIlm(explain, aliases, clusters, ctx, {
+        pattern: es.spanIndexPattern,
+        noun: 'spans',
+      });
+      add('traces', spanIlm.clusters);
+      run.platform.jaeger.push(spanIlm.platform);
+    },
+    perCluster('traces'),
+  );
+
+  guard(
+    'global-query-store',
+    'thanos',
+    () =>
+      run.platform.thanos.push(
+        evaluateGlobalQueryPlatform(stores, clusters, ctx),
+      ),
+    platform('thanos'),
+  );
+  guard(
+    'es-cluster-health',
+    'elasticsearch',
+    () =>
+      run.platform.elasticsearch.unshift(
+        evaluateEsClusterHealth(health, nodes, ctx),
+      ),
+    platform('elasticsearch'),
+  );
+  guard(
+    'jaeger-query',
+    'jaeger',
+    () => run.platform.jaeger.unshift(evaluateJaegerQuery(services, ctx)),
+    platform('jaeger'),
+  );
+
+  const certificates = clients.certificates ?? [];
+  const certGroups: Array<[PlatformComponent, string[]]> = [
+    ['thanos', ['thanos', 'alertmanager']],
+    ['elasticsearch', ['elasticsearch']],
+    ['jaeger', ['jaeger']],
+  ];
+  for (const [part, upstreams] of certGroups) {
+    guard(
+      'cert-expiry',
+      'config',
+      () => {
+        const result = evaluateConfiguredCertExpiry(
+          certificates.filter(c => upstreams.includes(c.upstream)),
+          ctx,
+        );
+        if (result) run.platform[part].push(result);
+      },
+      platform(part),
+    );
+  }
+
+  return run;
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value ?? {}).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}

@@ -1,0 +1,94 @@
+import { DeepLink } from '@fleetobs/plugin-observability-common';
+
+/** A cluster as the checks see it. */
+export interface FleetClusterRef {
+  name: string;
+  environment: string;
+}
+
+/** Names of the Prometheus labels the checks group by. */
+export interface CheckLabels {
+  /** External label naming the cluster (config `observability.labels.cluster`). */
+  cluster: string;
+  /** External label naming the environment (config `observability.labels.environment`). */
+  environment: string;
+  /** External label distinguishing HA replicas (default `replica`). */
+  replica: string;
+}
+
+export interface CheckThresholds {
+  shippingWarnSeconds: number;
+  shippingCriticalSeconds: number;
+  freshnessWarnSeconds: number;
+  freshnessCriticalSeconds: number;
+  certWarnDays: number;
+  certCriticalDays: number;
+  hotNodeHeapPercent: number;
+  /** Disk use of a hot node that warns (ES low watermark, default 85). */
+  hotNodeDiskWarnPercent: number;
+  /** Disk use of a hot node that is critical (ES flood stage, default 95). */
+  hotNodeDiskCriticalPercent: number;
+  /** Prometheus replicas expected per cluster (default 2). */
+  prometheusReplicas: number;
+}
+
+export const DEFAULT_THRESHOLDS: CheckThresholds = {
+  shippingWarnSeconds: 7200,
+  shippingCriticalSeconds: 14400,
+  freshnessWarnSeconds: 300,
+  freshnessCriticalSeconds: 900,
+  certWarnDays: 21,
+  certCriticalDays: 7,
+  hotNodeHeapPercent: 85,
+  hotNodeDiskWarnPercent: 85,
+  hotNodeDiskCriticalPercent: 95,
+  prometheusReplicas: 2,
+};
+
+/** Base URLs of the UIs that deep links point to (`observability.ui`). */
+export interface UiLinks {
+  grafanaUrl?: string;
+  grafanaDatasource?: string;
+  kibanaUrl?: string;
+  jaegerUrl?: string;
+}
+
+/** Builds deep links; each returns no link when its UI's base URL is not configured. */
+export interface LinkBuilder {
+  grafanaExplore(title: string, promql: string, range?: TimeRange): DeepLink[];
+  kibanaDiscover(
+    title: string,
+    options: { kuery: string; range?: TimeRange },
+  ): DeepLink[];
+  jaegerSearch(
+    title: string,
+    options: {
+      service?: string;
+      tags?: Record<string, string>;
+      lookback?: string;
+    },
+  ): DeepLink[];
+}
+
+/** Grafana / Kibana relative time, e.g. `{ from: 'now-1h', to: 'now' }`. */
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
+/** What every check needs besides the upstream answer. */
+export interface CheckContext {
+  now: Date;
+  labels: CheckLabels;
+  thresholds: CheckThresholds;
+  links: LinkBuilder;
+}
+
+/** An upstream answer, or why there is none. */
+export type Answer<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const answered = <T>(value: T): Answer<T> => ({ ok: true, value });
+export const failed = <T = never>(error: string): Answer<T> => ({
+  ok: false,
+  error,
+});

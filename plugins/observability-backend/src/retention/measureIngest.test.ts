@@ -1,0 +1,91 @@
+import { measureIngest } from './measureIngest';
+
+const base = {
+  cluster: 'prod-01',
+  clusterCount: 4,
+  clusterLabel: 'cluster',
+  logIndexPrefix: (c: string) => `logs-${c}`,
+  spanIndexPattern: 'jaeger-span-*',
+  spanClusterField: 'process.tag.cluster',
+};
+
+const vector = (values: Record<string, number>) => ({
+  resultType: 'vector' as const,
+  result: Object.entries(values).map(([cluster, v]) => ({
+    metric: { cluster },
+    value: [1764064800, String(v)] as [number, string],
+  })),
+});
+
+describe('measureIngest', () => {
+  it('reads samples/s and series of the cluster from one by-cluster query each', async () => {
+    const query = jest.fn(async (promql: string) =>
+      promql.includes('samples_appended')
+        ? vector({ 'prod-01': 120000.4, 'dev-01': 5 })
+        : vector({ 'prod-01': 900000, 'dev-01': 1 }),
+    );
+    const rates = await measureIngest({ ...base, signal: 'metrics', thanos: { query } as any });
+    expect(rates).toMatchObject({ samplesPerSecond: 120000.4, series: 900000, warnings: [] });
+    expect(query).toHaveBeenCalledWith(
+      'sum by (cluster) (rate(prometheus_tsdb_head_samples_appended_total[5m]))',
+    );
+  });
+
+  it("averages the cluster's complete daily log indices", async () => {
+    const catIndices = jest.fn(async () => [
+      { index: 'logs-prod-01-2026.11.23', 'store.size': String(8e9) },
+      { index: 'logs-prod-01-2026.11.24', 'store.size': String(12e9) },
+      { index: 'logs-prod-01-2026.11.25', 'store.size': String(1e9) },
+    ]);
+    const rates = await measureIngest({
+      ...base,
+      signal: 'logs',
+      elasticsearch: { catIndices } as any,
+    });
+    expect(catIndices).toHaveBeenCalledWith('logs-prod-01-*');
+    expect(rates.gbPerDay).toBeCloseTo(10);
+    expect(rates.inputs).toMatchObject({ logsGbPerDay: 10, daysMeasured: 2 });
+  });
+
+  it("takes the cluster's share of the shared span indices", async () => {
+    const rates = await measureIngest({
+      ...base,
+      signal: 'traces',
+      elasticsearch: {
+        catIndices: async () => [
+          { index: 'jaeger-span-2026-11-24', 'store.size': String(40e9) },
+          { index: 'jaeger-span-2026-11-25', 'store.size': String(1e9) },
+        ],
+        search: async () => ({
+          aggregations: {
+            clusters: {
+              buckets: [
+                { key: 'prod-01', doc_count: 750 },
+                { key: 'dev-01', doc_count: 250 },
+              ],
+            },
+          },
+        }),
+      } as any,
+    });
+    expect(rates.gbPerDay).toBeCloseTo(30);
+    expect(rates.inputs.clusterShareOfSpans).toBe(0.75);
+  });
+
+  it('names what it could not measure', async () => {
+    expect(
+      (await measureIngest({ ...base, signal: 'metrics' })).warnings,
+    ).toEqual(['Thanos is not configured (observability.thanos.url)']);
+    const failing = await measureIngest({
+      ...base,
+      signal: 'logs',
+      elasticsearch: {
+        catIndices: async () => {
+          throw new Error('timeout after 10000 ms');
+        },
+      } as any,
+    });
+    expect(failing.warnings).toEqual(['Elasticsearch did not answer: timeout after 10000 ms']);
+    expect(failing.gbPerDay).toBeUndefined();
+  });
+});

@@ -1,0 +1,124 @@
+import { RetentionSignal } from '@fleetobs/plugin-observability-common';
+import { ElasticsearchClient, ThanosClient } from '../upstream';
+import { IngestRates } from './costEstimate';
+
+const GB = 1e9;
+const DAILY_INDEX = /(\d{4})[.-](\d{2})[.-](\d{2})$/;
+
+function vectorValue(
+  result: Awaited<ReturnType<ThanosClient['query']>>,
+  label: string,
+  cluster: string,
+): number | undefined {
+  if (result.resultType !== 'vector') return undefined;
+  const sample = result.result.find(s => s.metric[label] === cluster);
+  return sample ? Number(sample.value[1]) : undefined;
+}
+
+// Average size of complete daily indices (today's is still growing, so it is left out).
+function gbPerDay(indices: Array<{ index: string; 'store.size'?: string | null }>) {
+  const daily = indices
+    .filter(i => DAILY_INDEX.test(i.index) && i['store.size'])
+    .sort((a, b) => a.index.localeCompare(b.index))
+    .slice(0, -1);
+  if (daily.length === 0) return undefined;
+  const total = daily.reduce((sum, i) => sum + Number(i['store.size']), 0);
+  return { gb: total / daily.length / GB, days: daily.length };
+}
+
+/**
+ * Measures a cluster's ingest for the cost of a retention change: samples/s and head
+ * series from Thanos, or GB/day of the cluster's daily indices from Elasticsearch.
+ * Anything that cannot be measured is named in `warnings`, never guessed.
+ */
+export async function measureIngest(options: {
+  signal: RetentionSignal;
+  cluster: string;
+  clusterCount: number;
+  clusterLabel: string;
+  thanos?: ThanosClient;
+  elasticsearch?: ElasticsearchClient;
+  logIndexPrefix: (cluster: string) => string;
+  spanIndexPattern: string;
+  spanClusterField: string;
+}): Promise<IngestRates> {
+  const { signal, cluster, clusterLabel } = options;
+  const inputs: Record<string, number | string> = {};
+  const warnings: string[] = [];
+
+  if (signal === 'metrics') {
+    if (!options.thanos) {
+      return { inputs, warnings: ['Thanos is not configured (observability.thanos.url)'] };
+    }
+    const samplesQuery = `sum by (${clusterLabel}) (rate(prometheus_tsdb_head_samples_appended_total[5m]))`;
+    const seriesQuery = `sum by (${clusterLabel}) (prometheus_tsdb_head_series)`;
+    try {
+      const [samples, series] = await Promise.all([
+        options.thanos.query(samplesQuery),
+        options.thanos.query(seriesQuery),
+      ]);
+      const samplesPerSecond = vectorValue(samples, clusterLabel, cluster);
+      const seriesCount = vectorValue(series, clusterLabel, cluster);
+      if (samplesPerSecond === undefined || seriesCount === undefined) {
+        warnings.push(`Thanos has no ingest figures for ${cluster}`);
+      } else {
+        inputs.samplesPerSecond = Math.round(samplesPerSecond);
+        inputs.headSeries = Math.round(seriesCount);
+      }
+      inputs.samplesQuery = samplesQuery;
+      return { samplesPerSecond, series: seriesCount, inputs, warnings };
+    } catch (error) {
+      return { inputs, warnings: [`Thanos did not answer: ${(error as Error).message}`] };
+    }
+  }
+
+  if (!options.elasticsearch) {
+    return { inputs, warnings: ['Elasticsearch is not configured (observability.elasticsearch.url)'] };
+  }
+  try {
+    if (signal === 'logs') {
+      const pattern = `${options.logIndexPrefix(cluster)}-*`;
+      const measured = gbPerDay(await options.elasticsearch.catIndices(pattern));
+      inputs.indices = pattern;
+      if (!measured) {
+        warnings.push(`No complete daily indices match ${pattern}`);
+        return { inputs, warnings };
+      }
+      inputs.logsGbPerDay = Number(measured.gb.toFixed(3));
+      inputs.daysMeasured = measured.days;
+      return { gbPerDay: measured.gb, inputs, warnings };
+    }
+    // Spans of every cluster share the jaeger-span-* indices: the cluster's part is its
+    // share of the last day's spans.
+    const [indices, shares] = await Promise.all([
+      options.elasticsearch.catIndices(options.spanIndexPattern),
+      options.elasticsearch.search(options.spanIndexPattern, {
+        size: 0,
+        query: { range: { startTimeMillis: { gte: 'now-1d' } } },
+        aggs: { clusters: { terms: { field: options.spanClusterField, size: 1000 } } },
+      }),
+    ]);
+    const measured = gbPerDay(indices);
+    const buckets: Array<{ key: string; doc_count: number }> =
+      (shares as any).aggregations?.clusters?.buckets ?? [];
+    const total = buckets.reduce((s, b) => s + b.doc_count, 0);
+    const mine = buckets.find(b => b.key === cluster)?.doc_count;
+    let share: number;
+    if (total > 0 && mine !== undefined) {
+      share = mine / total;
+    } else {
+      share = 1 / Math.max(1, options.clusterCount);
+      warnings.push(`No span counts for ${cluster}: assumed an even share of 1/${options.clusterCount}`);
+    }
+    inputs.indices = options.spanIndexPattern;
+    inputs.clusterShareOfSpans = Number(share.toFixed(3));
+    if (!measured) {
+      warnings.push(`No complete daily indices match ${options.spanIndexPattern}`);
+      return { inputs, warnings };
+    }
+    inputs.allClustersSpanGbPerDay = Number(measured.gb.toFixed(3));
+    return { gbPerDay: measured.gb * share, inputs, warnings };
+  } catch (error) {
+    return { inputs, warnings: [`Elasticsearch did not answer: ${(error as Error).message}`] };
+  }
+}

@@ -1,0 +1,224 @@
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { z } from 'zod';
+import { UpstreamHttp } from './httpJson';
+import { UpstreamError } from './UpstreamError';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const BASE = 'http://upstream.test/prefix';
+const any = z.unknown();
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(UpstreamError);
+    return error as UpstreamError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('UpstreamHttp', () => {
+  it('times out with a typed error, once (no retries)', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/slow`, async () => {
+        calls += 1;
+        await delay(500);
+        return HttpResponse.json({});
+      }),
+    );
+    const client = new UpstreamHttp({
+      name: 'thanos',
+      baseUrl: BASE,
+      timeoutMs: 50,
+    });
+    const started = Date.now();
+    const error = await failure(client.get('/slow', any));
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('thanos at /slow timed out after 50 ms');
+    expect(calls).toBe(1);
+    expect(client.requestCount).toBe(1);
+  });
+
+  it('reports HTTP errors with the upstream text, truncated', async () => {
+    server.use(
+      http.post(`${BASE}/api/v1/query`, () =>
+        HttpResponse.json(
+          {
+            status: 'error',
+            errorType: 'bad_data',
+            error: 'parse error: unexpected "}"',
+          },
+          { status: 400 },
+        ),
+      ),
+      http.get(`${BASE}/es`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              root_cause: [],
+              type: 'index_not_found_exception',
+              reason: 'no such index [logz-*]',
+            },
+            status: 404,
+          },
+          { status: 404 },
+        ),
+      ),
+      http.get(
+        `${BASE}/long`,
+        () => new HttpResponse('x'.repeat(5000), { status: 503 }),
+      ),
+    );
+    const client = new UpstreamHttp({
+      name: 'thanos',
+      baseUrl: BASE,
+      timeoutMs: 1000,
+    });
+    const e1 = await failure(
+      client.post('/api/v1/query', any, { form: { query: 'up{' } }),
+    );
+    expect(e1).toMatchObject({
+      kind: 'http',
+      status: 400,
+      upstream: 'thanos',
+      path: '/api/v1/query',
+    });
+    expect(e1.message).toBe(
+      'thanos at /api/v1/query answered HTTP 400: bad_data: parse error: unexpected "}"',
+    );
+    const e2 = await failure(client.get('/es', any));
+    expect(e2.message).toMatch(
+      /HTTP 404: index_not_found_exception: no such index \[logz-\*\]/,
+    );
+    const e3 = await failure(client.get('/long', any));
+    expect(e3.message.length).toBeLessThan(400);
+    expect(e3.message).toMatch(/HTTP 503: x+…$/);
+  });
+
+  it('reports malformed JSON and unexpected shapes as parse errors', async () => {
+    server.use(
+      http.get(
+        `${BASE}/api/v1/query`,
+        () =>
+          new HttpResponse('{"status":"succ', {
+            headers: { 'content-type': 'application/json' },
+          }),
+      ),
+      http.get(`${BASE}/shape`, () =>
+        HttpResponse.json({ data: { result: 'nope' } }),
+      ),
+    );
+    const client = new UpstreamHttp({
+      name: 'thanos',
+      baseUrl: BASE,
+      timeoutMs: 1000,
+    });
+    const e1 = await failure(client.get('/api/v1/query', any, { query: 'up' }));
+    expect(e1.kind).toBe('parse');
+    expect(e1.message).toBe('malformed JSON from thanos at /api/v1/query');
+    const e2 = await failure(
+      client.get(
+        '/shape',
+        z.object({ data: z.object({ result: z.array(z.unknown()) }) }),
+      ),
+    );
+    expect(e2.kind).toBe('parse');
+    expect(e2.message).toMatch(
+      /^unexpected response shape from thanos at \/shape: data\.result: Expected array/,
+    );
+  });
+
+  it('reports connection failures as network errors', async () => {
+    server.use(http.get(`${BASE}/down`, () => HttpResponse.error()));
+    const client = new UpstreamHttp({
+      name: 'jaeger',
+      baseUrl: BASE,
+      timeoutMs: 1000,
+    });
+    const error = await failure(client.get('/down', any));
+    expect(error.kind).toBe('network');
+    expect(error.message).toMatch(/^jaeger at \/down could not be reached/);
+  });
+
+  it.each([
+    [{ bearerToken: 's3cr3t-token' }, 'Bearer s3cr3t-token'],
+    [
+      { username: 'obs', password: 'pa55word' },
+      `Basic ${Buffer.from('obs:pa55word').toString('base64')}`,
+    ],
+    [{ apiKey: 'aWQ6a2V5LXNlY3JldA==' }, 'ApiKey aWQ6a2V5LXNlY3JldA=='],
+  ])(
+    'sends the auth header %j and never leaks it in errors',
+    async (auth, header) => {
+      let seen: string | null = null;
+      server.use(
+        http.get(`${BASE}/auth`, ({ request }) => {
+          seen = request.headers.get('authorization');
+          // a misbehaving upstream echoing the credentials back in its error
+          return new HttpResponse(
+            `denied for ${seen} ${Object.values(auth).join(' ')}`,
+            { status: 401 },
+          );
+        }),
+      );
+      const client = new UpstreamHttp({
+        name: 'elasticsearch',
+        baseUrl: BASE,
+        timeoutMs: 1000,
+        auth,
+      });
+      const error = await failure(client.get('/auth', any));
+      expect(seen).toBe(header);
+      const secrets = Object.values(auth).filter(s => s !== 'obs');
+      for (const secret of secrets) {
+        expect(error.message).not.toContain(secret);
+      }
+      expect(error.message).not.toContain(header.split(' ')[1]);
+      expect(error.message).toContain('[redacted]');
+    },
+  );
+
+  it('keeps URL credentials out of requests, errors and paths; sends no query string in messages', async () => {
+    server.use(
+      http.get(
+        'http://upstream.test/x',
+        () => new HttpResponse('nope', { status: 500 }),
+      ),
+    );
+    const hook = jest.fn();
+    const client = new UpstreamHttp({
+      name: 'alertmanager',
+      baseUrl: 'http://admin:hunter22@upstream.test',
+      timeoutMs: 1000,
+      onRequest: hook,
+    });
+    const error = await failure(
+      client.get('/x', any, { filter: ['alertname="Watchdog"'] }),
+    );
+    expect(error.message).toBe('alertmanager at /x answered HTTP 500: nope');
+    expect(error.message).not.toContain('hunter22');
+    expect(hook).toHaveBeenCalledWith({
+      upstream: 'alertmanager',
+      method: 'GET',
+      path: '/x',
+    });
+  });
+
+  it('rejects non-http URLs', () => {
+    expect(
+      () =>
+        new UpstreamHttp({
+          name: 'thanos',
+          baseUrl: 'file:///etc/passwd',
+          timeoutMs: 1,
+        }),
+    ).toThrow(/must be http/);
+  });
+});

@@ -1,0 +1,328 @@
+import { Agent } from 'undici';
+import { z } from 'zod';
+import { UpstreamError } from './UpstreamError';
+
+/** Client certificate and CA for an upstream, as PEM text. */
+export interface UpstreamTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/** One of: bearer token, basic auth, Elasticsearch API key. */
+export interface UpstreamAuth {
+  bearerToken?: string;
+  username?: string;
+  password?: string;
+  apiKey?: string;
+}
+
+/** Called once per request an upstream client sends (before it is sent). */
+export type RequestHook = (request: {
+  upstream: string;
+  method: string;
+  path: string;
+}) => void;
+
+export interface UpstreamHttpOptions {
+  /** Name used in errors and evidence, e.g. `thanos`. */
+  name: string;
+  /** Base URL, from config only; may carry a path prefix (`https://host/thanos`). */
+  baseUrl: string;
+  /** Per-request timeout in milliseconds (covers connect, headers and body). */
+  timeoutMs: number;
+  auth?: UpstreamAuth;
+  tls?: UpstreamTls;
+  onRequest?: RequestHook;
+}
+
+export type QueryParams = Record<
+  string,
+  string | number | boolean | string[] | undefined
+>;
+
+const MAX_ERROR_TEXT = 300;
+const TLS_CODES =
+  /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ALTNAME/i;
+
+/**
+ * JSON over HTTP to one upstream: one attempt per call (no retries), a timeout per
+ * request, the configured auth header and mTLS material, and typed errors that never
+ * contain credentials. Counts the requests it sends.
+ */
+export class UpstreamHttp {
+  readonly name: string;
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly headers: Record<string, string>;
+  private readonly dispatcher?: Agent;
+  private readonly secrets: string[];
+  private readonly onRequest?: RequestHook;
+  private count = 0;
+
+  constructor(options: UpstreamHttpOptions) {
+    this.name = options.name;
+    const base = new URL(options.baseUrl);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new Error(
+        `${options.name} URL must be http(s), got ${base.protocol.replace(
+          ':',
+          '',
+        )}`,
+      );
+    }
+    this.secrets = [];
+    if (base.username || base.password) {
+      // Credentials belong in `auth`, not the URL; keep them out of every message.
+      this.secrets.push(
+        decodeURIComponent(base.username),
+        decodeURIComponent(base.password),
+      );
+      base.username = '';
+      base.password = '';
+    }
+    this.baseUrl = base.toString().replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.onRequest = options.onRequest;
+    this.headers = { accept: 'application/json' };
+    const auth = options.auth ?? {};
+    if (auth.apiKey) {
+      this.headers.authorization = `ApiKey ${auth.apiKey}`;
+      this.secrets.push(auth.apiKey);
+    } else if (auth.bearerToken) {
+      this.headers.authorization = `Bearer ${auth.bearerToken}`;
+      this.secrets.push(auth.bearerToken);
+    } else if (auth.username !== undefined) {
+      const basic = Buffer.from(
+        `${auth.username}:${auth.password ?? ''}`,
+      ).toString('base64');
+      this.headers.authorization = `Basic ${basic}`;
+      this.secrets.push(basic);
+      if (auth.password) this.secrets.push(auth.password);
+    }
+    const tls = options.tls ?? {};
+    if (tls.ca || tls.cert || tls.key) {
+      this.dispatcher = new Agent({
+        connect: { ca: tls.ca, cert: tls.cert, key: tls.key },
+      });
+      if (tls.key) this.secrets.push(tls.key);
+    }
+    this.secrets = this.secrets.filter(s => s.length >= 4);
+  }
+
+  /** Number of requests sent so far. */
+  get requestCount(): number {
+    return this.count;
+  }
+
+  get<T>(
+    path: string,
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    query?: QueryParams,
+  ): Promise<T> {
+    return this.request('GET', path, schema, { query });
+  }
+
+  post<T>(
+    path: string,
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    body: { json?: unknown; form?: QueryParams },
+    query?: QueryParams,
+  ): Promise<T> {
+    return this.request('POST', path, schema, { query, ...body });
+  }
+
+  /** Closes the mTLS connection pool, if there is one. */
+  async close(): Promise<void> {
+    await this.dispatcher?.close();
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    options: { query?: QueryParams; json?: unknown; form?: QueryParams },
+  ): Promise<T> {
+    const url = `${this.baseUrl}${path}${toSearch(options.query)}`;
+    const headers: Record<string, string> = { ...this.headers };
+    let body: string | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.form !== undefined) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = toSearch(options.form).slice(1);
+    }
+
+    this.count += 1;
+    this.onRequest?.({ upstream: this.name, method, path });
+
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const init: RequestInit & { dispatcher?: Agent } = {
+        method,
+        headers,
+        body,
+        signal,
+        redirect: 'error',
+      };
+      if (this.dispatcher) init.dispatcher = this.dispatcher;
+      const response = await fetch(url, init as RequestInit);
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      throw this.transportError(path, error, signal);
+    }
+
+    if (status < 200 || status >= 300) {
+      throw this.fail(
+        'http',
+        path,
+        `${this.name} at ${path} answered HTTP ${status}${describeBody(text)}`,
+        status,
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw this.fail(
+        'parse',
+        path,
+        `malformed JSON from ${this.name} at ${path}`,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? issue.path.join('.') : '(root)';
+      throw this.fail(
+        'parse',
+        path,
+        `unexpected response shape from ${this.name} at ${path}: ${where}: ${
+          issue?.message ?? 'invalid'
+        }`,
+      );
+    }
+    return parsed.data;
+  }
+
+  private transportError(
+    path: string,
+    error: unknown,
+    signal: AbortSignal,
+  ): UpstreamError {
+    const name = (error as Error | undefined)?.name;
+    if (signal.aborted || name === 'TimeoutError' || name === 'AbortError') {
+      return this.fail(
+        'timeout',
+        path,
+        `${this.name} at ${path} timed out after ${this.timeoutMs} ms`,
+      );
+    }
+    const code = causeCode(error);
+    if (code && TLS_CODES.test(code)) {
+      return this.fail(
+        'tls',
+        path,
+        `TLS failure talking to ${this.name} at ${path}: ${code}`,
+      );
+    }
+    return this.fail(
+      'network',
+      path,
+      `${this.name} at ${path} could not be reached${code ? `: ${code}` : ''}`,
+    );
+  }
+
+  private fail(
+    kind: UpstreamError['kind'],
+    path: string,
+    message: string,
+    status?: number,
+  ): UpstreamError {
+    return new UpstreamError({
+      kind,
+      upstream: this.name,
+      path,
+      message: this.redact(message),
+      status,
+    });
+  }
+
+  private redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      out = out.split(secret).join('[redacted]');
+    }
+    return out;
+  }
+}
+
+function toSearch(query: QueryParams | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const v of value) params.append(key, v);
+    } else {
+      params.append(key, String(value));
+    }
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The upstream's own error text (Prometheus, ES, Jaeger or plain), truncated. */
+function describeBody(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return '';
+  let message = trimmed;
+  try {
+    const json = JSON.parse(trimmed);
+    message = errorTextOf(json) ?? trimmed;
+  } catch {
+    // not JSON: use the text as is
+  }
+  message = message.replace(/\s+/g, ' ');
+  if (message.length > MAX_ERROR_TEXT) {
+    message = `${message.slice(0, MAX_ERROR_TEXT)}…`;
+  }
+  return `: ${message}`;
+}
+
+function errorTextOf(json: any): string | undefined {
+  if (typeof json === 'string') return json;
+  if (!json || typeof json !== 'object') return undefined;
+  // Prometheus / Thanos: {status:"error", errorType, error}
+  if (typeof json.error === 'string') {
+    return json.errorType ? `${json.errorType}: ${json.error}` : json.error;
+  }
+  // Elasticsearch: {error:{type, reason, root_cause}, status}
+  if (json.error && typeof json.error === 'object') {
+    const { type, reason } = json.error;
+    if (type || reason) return [type, reason].filter(Boolean).join(': ');
+  }
+  // Jaeger: {errors:[{code,msg}]}
+  if (Array.isArray(json.errors) && json.errors.length > 0) {
+    return json.errors
+      .map((e: any) => (typeof e === 'string' ? e : e?.msg))
+      .filter(Boolean)
+      .join('; ');
+  }
+  // Alertmanager / go-swagger: {code, message}
+  if (typeof json.message === 'string') return json.message;
+  return undefined;
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: any = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause;
+  }
+  return undefined;
+}

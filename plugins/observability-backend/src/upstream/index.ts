@@ -1,0 +1,7 @@
+export * from './UpstreamError';
+export * from './httpJson';
+export * from './ThanosClient';
+export * from './ElasticsearchClient';
+export * from './JaegerClient';
+export * from './AlertmanagerClient';
+export * from './createUpstreamClients';

@@ -1,0 +1,55 @@
+export interface Config {
+  /** Fleet Observability (settings of the scaffolder module `@fleetobs/plugin-scaffolder-backend-module-obs`). */
+  observability?: {
+    /** Where the app-of-apps values files live in the GitOps repository. */
+    gitops?: {
+      /**
+       * Folder of `values.<cluster>.yaml` inside the GitOps repository (and the scaffolder workspace).
+       * Default `charts/app-of-apps`.
+       */
+      valuesPath?: string;
+      /**
+       * DEMO ONLY: path of a local git repository that `obs:gitops:local-fetch` reads and
+       * `obs:gitops:local-pr` commits branches to. Absolute, or relative to the backend's working
+       * directory. Leave unset in production (use `fetch:plain` and `publish:github:pull-request`).
+       */
+      demoRepoPath?: string;
+    };
+    /** Sealed Secrets controller(s) that SealedSecrets are encrypted for. */
+    sealedSecrets?: {
+      /** PEM of the controller's public certificate (`kubeseal --fetch-cert`), default for every cluster. */
+      certificate?: string;
+      /** Per-cluster override of the controller certificate, keyed by cluster name. */
+      clusters?: {
+        [cluster: string]: {
+          /** PEM of this cluster's controller certificate. */
+          certificate: string;
+        };
+      };
+      /** Namespace of the controller, documented in the generated manifests. Default `kube-system`. */
+      controllerNamespace?: string;
+    };
+    /** Certificate authority for the mTLS material of new clusters. */
+    pki?: {
+      /** CA used by `obs:pki:issue` in mode `sealed`. */
+      ca?: {
+        /** PEM of the CA certificate (also published as the CA bundle). */
+        certificate: string;
+        /**
+         * PEM of the CA private key (PKCS#8, or SEC1 / PKCS#1).
+         * @visibility secret
+         */
+        privateKey?: string;
+      };
+      /** cert-manager issuer referenced by `obs:pki:issue` in mode `cert-manager`. */
+      issuerRef?: {
+        /** Default `platform-ca`. */
+        name: string;
+        /** `Issuer` or `ClusterIssuer`. Default `ClusterIssuer`. */
+        kind?: string;
+        /** Default `cert-manager.io`. */
+        group?: string;
+      };
+    };
+  };
+}

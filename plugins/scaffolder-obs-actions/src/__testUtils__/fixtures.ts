@@ -1,0 +1,237 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import {
+  constants,
+  createDecipheriv,
+  createPrivateKey,
+  privateDecrypt,
+  webcrypto,
+} from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readSettings } from '../lib/settings';
+
+const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** The seed of the demo GitOps repository. */
+export const GITOPS_SEED = path.resolve(
+  __dirname,
+  '../../../../examples/gitops-repo',
+);
+export const VALUES_DIR = 'charts/app-of-apps';
+
+/** Copies the seed's values files into `workspace/charts/app-of-apps`. */
+export function seedValues(workspace: string) {
+  const target = path.join(workspace, VALUES_DIR);
+  fs.mkdirSync(target, { recursive: true });
+  for (const name of fs.readdirSync(path.join(GITOPS_SEED, VALUES_DIR))) {
+    if (/^values\..+\.yaml$/.test(name)) {
+      fs.copyFileSync(
+        path.join(GITOPS_SEED, VALUES_DIR, name),
+        path.join(target, name),
+      );
+    }
+  }
+}
+
+/** Every file below a folder, relative, sorted. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(e =>
+      e.isDirectory()
+        ? listFiles(path.join(dir, e.name), path.posix.join(prefix, e.name))
+        : [path.posix.join(prefix, e.name)],
+    )
+    .sort();
+}
+
+/** Snapshot of a folder: relative path → content. */
+export function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    listFiles(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]),
+  );
+}
+
+function pem(der: ArrayBuffer, label: string) {
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
+  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+}
+
+/** A test sealed-secrets controller: RSA key pair and self-signed certificate. */
+export interface TestController {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export async function createTestController(
+  options: { modulusLength?: number; notBefore?: Date; notAfter?: Date } = {},
+): Promise<TestController> {
+  const alg = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: options.modulusLength ?? 2048,
+  };
+  const keys = (await subtle.generateKey(alg, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'O=sealed-secret, CN=sealed-secret',
+    keys,
+    signingAlgorithm: alg,
+    notBefore: options.notBefore ?? new Date(Date.now() - 86400_000),
+    notAfter: options.notAfter ?? new Date(Date.now() + 3650 * 86400_000),
+    extensions: [
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyEncipherment |
+          x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+    ],
+  });
+  return {
+    certificatePem: cert.toString('pem'),
+    privateKeyPem: pem(
+      await subtle.exportKey('pkcs8', keys.privateKey),
+      'PRIVATE KEY',
+    ),
+  };
+}
+
+/**
+ * Decrypts one `encryptedData` value the way the controller does (sealed-secrets
+ * `HybridDecrypt`), written independently of the code under test.
+ */
+export function controllerDecrypt(
+  controller: TestController,
+  value: string,
+  label: string,
+): Buffer {
+  const bytes = Buffer.from(value, 'base64');
+  const rsaLength = bytes.readUInt16BE(0);
+  const rsaPart = bytes.subarray(2, 2 + rsaLength);
+  const aesPart = bytes.subarray(2 + rsaLength);
+  const sessionKey = privateDecrypt(
+    {
+      key: createPrivateKey(controller.privateKeyPem),
+      padding: constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: 'sha256',
+      oaepLabel: Buffer.from(label, 'utf8'),
+    },
+    rsaPart,
+  );
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    sessionKey,
+    Buffer.alloc(12),
+  );
+  decipher.setAuthTag(aesPart.subarray(aesPart.length - 16));
+  return Buffer.concat([
+    decipher.update(aesPart.subarray(0, aesPart.length - 16)),
+    decipher.final(),
+  ]);
+}
+
+/** A test CA. */
+export interface TestCa {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export async function createTestCa(
+  options: {
+    algorithm?: 'ECDSA' | 'RSA';
+    isCa?: boolean;
+    notBefore?: Date;
+    notAfter?: Date;
+  } = {},
+): Promise<TestCa> {
+  const alg =
+    options.algorithm === 'RSA'
+      ? {
+          name: 'RSASSA-PKCS1-v1_5',
+          hash: 'SHA-256',
+          publicExponent: new Uint8Array([1, 0, 1]),
+          modulusLength: 2048,
+        }
+      : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await subtle.generateKey(alg, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: 'CN=Fleet Observability Test CA, O=fleetobs',
+    keys,
+    signingAlgorithm: alg,
+    notBefore: options.notBefore ?? new Date(Date.now() - 86400_000),
+    notAfter: options.notAfter ?? new Date(Date.now() + 3650 * 86400_000),
+    extensions: [
+      new x509.BasicConstraintsExtension(options.isCa ?? true, undefined, true),
+      new x509.KeyUsagesExtension(
+        options.isCa === false
+          ? x509.KeyUsageFlags.digitalSignature
+          : x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return {
+    certificatePem: cert.toString('pem'),
+    privateKeyPem: pem(
+      await subtle.exportKey('pkcs8', keys.privateKey),
+      'PRIVATE KEY',
+    ),
+  };
+}
+
+/** Module settings from an `observability` config block. */
+export function settingsFrom(observability: JsonObject) {
+  return readSettings(new ConfigReader({ observability }));
+}
+
+/** A mock context with a logger whose calls can be inspected. */
+export function mockContext<T extends Record<string, any>>(
+  workspacePath: string,
+  input: T,
+  options: { isDryRun?: boolean } = {},
+): ActionContext<T, any> & { logger: MockLogger } {
+  const logger = mockServices.logger.mock();
+  const ctx = createMockActionContext({ workspacePath, input, logger });
+  // The test utils still build contexts of scaffolder-node 0.x; the shape is the same.
+  return {
+    ...(ctx as unknown as ActionContext<T, any>),
+    isDryRun: options.isDryRun ?? false,
+    logger,
+  };
+}
+
+type MockLogger = ReturnType<typeof mockServices.logger.mock>;
+
+/** Everything an action emitted (outputs and log lines), to check that no secret leaked. */
+export function emitted(ctx: ReturnType<typeof mockContext>): string {
+  const calls = [
+    ...(ctx.output as jest.Mock).mock.calls,
+    ...(ctx.logger.info as jest.Mock).mock.calls,
+    ...(ctx.logger.warn as jest.Mock).mock.calls,
+    ...(ctx.logger.error as jest.Mock).mock.calls,
+    ...(ctx.logger.debug as jest.Mock).mock.calls,
+  ];
+  return JSON.stringify(calls);
+}
+
+export const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find(p =>
+  fs.existsSync(p),
+);

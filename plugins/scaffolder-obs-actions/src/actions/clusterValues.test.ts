@@ -1,0 +1,341 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import {
+  GITOPS_SEED,
+  VALUES_DIR,
+  mockContext,
+  seedValues,
+  settingsFrom,
+  snapshot,
+} from '../__testUtils__/fixtures';
+import { checkAlignment, factsOf, parseValuesFile } from '../lib/valuesFiles';
+import { createClusterValuesAction } from './clusterValues';
+
+const labels = { cluster: 'cluster', environment: 'environment' };
+
+describe('obs:cluster:values', () => {
+  const mockDir = createMockDirectory();
+  beforeEach(() => {
+    mockDir.clear();
+    seedValues(mockDir.path);
+  });
+
+  const action = createClusterValuesAction({ settings: settingsFrom({}) });
+  const file = (cluster: string) =>
+    path.join(mockDir.path, VALUES_DIR, `values.${cluster}.yaml`);
+  const read = (cluster: string) => fs.readFileSync(file(cluster), 'utf8');
+  const write = (cluster: string, text: string) =>
+    fs.writeFileSync(file(cluster), text);
+
+  async function run(input: Record<string, unknown>) {
+    const ctx = mockContext(mockDir.path, input);
+    await action.handler(ctx as any);
+    return {
+      ctx,
+      outputs: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
+    };
+  }
+
+  async function expectRefused(
+    input: Record<string, unknown>,
+    message: RegExp,
+  ) {
+    const before = snapshot(mockDir.path);
+    const ctx = mockContext(mockDir.path, input);
+    await expect(action.handler(ctx as any)).rejects.toThrow(message);
+    expect(snapshot(mockDir.path)).toEqual(before);
+  }
+
+  describe('the seed values files', () => {
+    const dir = path.join(GITOPS_SEED, VALUES_DIR);
+    const names = fs.readdirSync(dir).filter(n => /^values\..+\.yaml$/.test(n));
+
+    it('are the four demo clusters', () => {
+      expect(names.sort()).toEqual([
+        'values.dev-01.yaml',
+        'values.ops-01.yaml',
+        'values.prod-01.yaml',
+        'values.stag-01.yaml',
+      ]);
+    });
+
+    it.each(names)('%s round-trips byte for byte, comments included', name => {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      expect(text).toMatch(/^# /m);
+      expect(parseValuesFile(text, name).toString()).toBe(text);
+    });
+
+    it('are aligned with each other', () => {
+      const facts = names.map(n =>
+        factsOf(
+          parseValuesFile(fs.readFileSync(path.join(dir, n), 'utf8'), n),
+          n,
+          labels,
+        ),
+      );
+      for (const f of facts) {
+        const result = checkAlignment(
+          f,
+          facts.filter(o => o !== f),
+          labels,
+        );
+        expect({ file: f.path, ...result }).toEqual({
+          file: f.path,
+          errors: [],
+          warnings: [],
+        });
+      }
+      expect(facts.filter(f => f.jaegerQuery).map(f => f.name)).toEqual([
+        'ops-01',
+      ]);
+    });
+  });
+
+  it('creates a new cluster file aligned with its siblings', async () => {
+    const { outputs } = await run({
+      cluster: 'dev-02',
+      environment: 'dev',
+      server: 'https://dev-02-k8s.endpoint.kubernetes',
+      components: { jaeger: false },
+    });
+    expect(outputs).toMatchObject({
+      path: 'charts/app-of-apps/values.dev-02.yaml',
+      created: true,
+      siblings: ['dev-01', 'ops-01', 'prod-01', 'stag-01'],
+      warnings: [],
+      environment: 'dev',
+      targetRevision: 'HEAD',
+    });
+    const text = read('dev-02');
+    expect(text).toContain('# App-of-apps values of cluster dev-02');
+    const v = YAML.parse(text);
+    expect(v.cluster).toEqual({
+      name: 'dev-02',
+      server: 'https://dev-02-k8s.endpoint.kubernetes',
+      environment: 'dev',
+    });
+    expect(v.source).toEqual({
+      targetRevision: 'HEAD',
+      helm: { valueFiles: 'values.dev-02.yaml' },
+    });
+    expect(v.monitoring.enable).toBe(true);
+    expect(v.logging.enable).toBe(true);
+    expect(v.jaeger).toEqual({
+      enable: false,
+      collector: { enable: true },
+      query: { enable: false },
+    });
+    expect(v.observability.externalLabels).toEqual({
+      cluster: 'dev-02',
+      environment: 'dev',
+    });
+    expect(v.observability.thanos.objstore).toMatchObject({
+      bucket: 'thanos-dev',
+      prefix: 'dev-02',
+    });
+    expect(v.observability.logging.indexPrefix).toBe('logs-dev-02');
+    const dev01 = YAML.parse(read('dev-01'));
+    expect(v.observability.logging.shipping.endpoint).toBe(
+      dev01.observability.logging.shipping.endpoint,
+    );
+    expect(v.observability.tracing.spanIndexPrefix).toBe(
+      dev01.observability.tracing.spanIndexPrefix,
+    );
+  });
+
+  it('a new prod cluster starts at the revision prod runs', async () => {
+    const prodRevision = YAML.parse(read('prod-01')).source.targetRevision;
+    const { outputs } = await run({
+      cluster: 'prod-02',
+      environment: 'prod',
+      server: 'https://prod-02-k8s.endpoint.kubernetes',
+    });
+    expect(outputs.targetRevision).toBe(prodRevision);
+    expect(
+      YAML.parse(read('prod-02')).observability.thanos.objstore.bucket,
+    ).toBe('thanos-prod');
+  });
+
+  it('updates only the asked values and keeps comments, order and unknown keys', async () => {
+    const original = read('stag-01').replace(
+      'grpc:\n',
+      'grpc:\n      # hand-written note\n      extra: keep-me\n',
+    );
+    write('stag-01', original);
+    await run({
+      cluster: 'stag-01',
+      mode: 'update',
+      targetRevision: 'v1.5.0',
+      components: { jaeger: false },
+    });
+    const updated = read('stag-01');
+    const before = original.split('\n');
+    const after = updated.split('\n');
+    expect(after.length).toBe(before.length);
+    const changed = after
+      .map((l, i) => [before[i], l])
+      .filter(([a, b]) => a !== b);
+    expect(changed).toEqual([
+      ['  targetRevision: v1.4.0', '  targetRevision: v1.5.0'],
+      ['  enable: true', '  enable: false'],
+    ]);
+    expect(updated).toContain(
+      '      # hand-written note\n      extra: keep-me',
+    );
+  });
+
+  describe('bad input fails naming the field and leaves the files as they were', () => {
+    const create = {
+      cluster: 'dev-05',
+      environment: 'dev',
+      server: 'https://dev-05-k8s.endpoint.kubernetes',
+    };
+    it.each([
+      ['invalid name', { ...create, cluster: 'Dev_5' }, /cluster: must match/],
+      [
+        'invalid name (no number)',
+        { ...create, cluster: 'dev' },
+        /cluster: must match/,
+      ],
+      [
+        'non-https server',
+        { ...create, server: 'http://dev-05-k8s.endpoint.kubernetes' },
+        /server: must use https/,
+      ],
+      [
+        'malformed server',
+        { ...create, server: 'not a url' },
+        /server: not a valid URL/,
+      ],
+      ['unknown environment', { ...create, environment: 'qa' }, /environment/],
+      [
+        'duplicate cluster',
+        { ...create, cluster: 'dev-01' },
+        /cluster: dev-01 already exists/,
+      ],
+      [
+        'duplicate API server',
+        { ...create, server: 'https://stag-01-k8s.endpoint.kubernetes' },
+        /cluster\.server: .* already the API server of stag-01/,
+      ],
+      [
+        'update of a missing cluster',
+        { cluster: 'dev-09', mode: 'update' },
+        /cluster: .*does not exist/,
+      ],
+      [
+        'missing environment on create',
+        { cluster: 'dev-05', server: create.server },
+        /environment: required/,
+      ],
+      ['bad revision', { ...create, targetRevision: 'a..b' }, /targetRevision/],
+      [
+        'valuesPath escaping the workspace',
+        { ...create, valuesPath: '../..' },
+        /valuesPath/,
+      ],
+    ])('%s', async (_title, input, message) => {
+      await expectRefused(input, message);
+      expect(fs.existsSync(file('dev-05'))).toBe(false);
+    });
+
+    it('a values file that is not valid YAML', async () => {
+      write('stag-01', 'cluster:\n  name: stag-01\n  server: [unclosed\n');
+      await expectRefused(create, /values\.stag-01\.yaml: not valid YAML/);
+    });
+  });
+
+  describe('alignment errors', () => {
+    const create = {
+      cluster: 'dev-05',
+      environment: 'dev',
+      server: 'https://dev-05-k8s.endpoint.kubernetes',
+    };
+
+    it('a sibling with a different cluster label name', async () => {
+      write(
+        'dev-01',
+        read('dev-01').replace(
+          '    cluster: dev-01',
+          '    k8s_cluster: dev-01',
+        ),
+      );
+      await expectRefused(
+        create,
+        /observability\.externalLabels: label names \["cluster","environment"\] differ from charts\/app-of-apps\/values\.dev-01\.yaml \["environment","k8s_cluster"\]/,
+      );
+    });
+
+    it('an extra external label only in the new cluster', async () => {
+      await expectRefused(
+        { ...create, extraExternalLabels: { region: 'eu' } },
+        /observability\.externalLabels: label names/,
+      );
+    });
+
+    it('a different log shipping endpoint', async () => {
+      await expectRefused(
+        {
+          ...create,
+          logging: { shippingEndpoint: 'logs.elsewhere.example.com:443' },
+        },
+        /observability\.logging\.shipping\.endpoint: .*differs/,
+      );
+    });
+
+    it('a log index outside logs-*', async () => {
+      await expectRefused(
+        { ...create, logging: { indexPrefix: 'app-dev-05' } },
+        /observability\.logging\.indexPrefix: .*outside the logs-\* index pattern/,
+      );
+    });
+
+    it('a log index prefix another cluster uses', async () => {
+      await expectRefused(
+        { ...create, logging: { indexPrefix: 'logs-dev-01' } },
+        /observability\.logging\.indexPrefix: .*already used by dev-01/,
+      );
+    });
+
+    it('a Thanos bucket prefix another cluster uses', async () => {
+      await expectRefused(
+        { ...create, thanos: { prefix: 'dev-01' } },
+        /observability\.thanos\.objstore\.prefix: .*already used by dev-01/,
+      );
+    });
+
+    it('a different span index prefix', async () => {
+      await expectRefused(
+        { ...create, tracing: { spanIndexPrefix: 'traces' } },
+        /observability\.tracing\.spanIndexPrefix/,
+      );
+    });
+
+    it('Jaeger Query outside ops', async () => {
+      write(
+        'dev-01',
+        read('dev-01').replace(
+          '  query:\n    enable: false',
+          '  query:\n    enable: true',
+        ),
+      );
+      await expectRefused(
+        { cluster: 'dev-01', mode: 'update', targetRevision: 'v1' },
+        /jaeger\.query\.enable: Jaeger Query runs only in the ops cluster/,
+      );
+    });
+
+    it('a different bucket in the same environment is only a warning', async () => {
+      const { outputs, ctx } = await run({
+        ...create,
+        thanos: { bucket: 'thanos-dev-eu' },
+      });
+      expect(outputs.warnings).toEqual([
+        'observability.thanos.objstore.bucket: thanos-dev-eu differs from thanos-dev used by dev-01 in the same environment',
+      ]);
+      expect(ctx.logger.warn).toHaveBeenCalled();
+    });
+  });
+});

@@ -1,0 +1,401 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { execFileSync } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { JsonObject } from '@backstage/types';
+import {
+  OPENSSL,
+  TestController,
+  controllerDecrypt,
+  createTestController,
+  emitted,
+  listFiles,
+  mockContext,
+  settingsFrom,
+} from '../__testUtils__/fixtures';
+import { createSealSecretFilter } from '../filters/sealSecretFilter';
+import { createSecretSealAction } from './secretSeal';
+
+jest.setTimeout(60_000);
+
+describe('obs:secret:seal', () => {
+  const mockDir = createMockDirectory();
+  let controller: TestController;
+  let prodController: TestController;
+
+  beforeAll(async () => {
+    controller = await createTestController();
+    prodController = await createTestController();
+  });
+  beforeEach(() => mockDir.clear());
+
+  const action = (extra: JsonObject = {}) =>
+    createSecretSealAction({
+      settings: settingsFrom({
+        sealedSecrets: {
+          certificate: controller.certificatePem,
+          clusters: {
+            'prod-01': { certificate: prodController.certificatePem },
+          },
+          ...extra,
+        },
+      }),
+    });
+
+  const run = async (input: Record<string, unknown>, dryRun = false) => {
+    const ctx = mockContext(mockDir.path, input, { isDryRun: dryRun });
+    await action().handler(ctx as any);
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    return { ctx, outputs };
+  };
+
+  it('seals each value so that the controller decrypts it with the strict label', async () => {
+    const { ctx, outputs } = await run({
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+      data: {
+        'objstore.yml': 'type: S3\nconfig: { bucket: thanos-dev }\n',
+        token: 's3cr3t-Token',
+      },
+      targetPath: 'clusters/dev-02/secrets/thanos-objstore.sealedsecret.yaml',
+    });
+    const file = path.join(
+      mockDir.path,
+      'clusters/dev-02/secrets/thanos-objstore.sealedsecret.yaml',
+    );
+    const manifest = YAML.parse(fs.readFileSync(file, 'utf8'));
+    expect(manifest.apiVersion).toBe('bitnami.com/v1alpha1');
+    expect(manifest.kind).toBe('SealedSecret');
+    expect(manifest.metadata).toEqual({
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+    });
+    expect(manifest.spec.template.type).toBe('Opaque');
+    expect(manifest.spec.template.metadata).toEqual({
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+    });
+    expect(Object.keys(manifest.spec.encryptedData).sort()).toEqual([
+      'objstore.yml',
+      'token',
+    ]);
+    expect(
+      controllerDecrypt(
+        controller,
+        manifest.spec.encryptedData.token,
+        'monitoring/thanos-objstore',
+      ).toString(),
+    ).toBe('s3cr3t-Token');
+    expect(
+      controllerDecrypt(
+        controller,
+        manifest.spec.encryptedData['objstore.yml'],
+        'monitoring/thanos-objstore',
+      ).toString(),
+    ).toBe('type: S3\nconfig: { bucket: thanos-dev }\n');
+    expect(outputs.path).toBe(
+      'clusters/dev-02/secrets/thanos-objstore.sealedsecret.yaml',
+    );
+    expect(YAML.parse(outputs.manifest)).toEqual(manifest);
+    expect(emitted(ctx)).not.toContain('s3cr3t-Token');
+  });
+
+  it('writes the hybrid format: uint16 RSA length, RSA-OAEP block, AES-GCM body and tag', async () => {
+    const value = 'x'.repeat(37);
+    const { outputs } = await run({
+      name: 'a',
+      namespace: 'b',
+      data: { v: value },
+    });
+    const bytes = Buffer.from(outputs.encryptedData.v, 'base64');
+    expect(bytes.readUInt16BE(0)).toBe(256); // 2048-bit key
+    expect(bytes.length).toBe(2 + 256 + value.length + 16);
+  });
+
+  it('fails to decrypt under strict scope with another namespace or name', async () => {
+    const { outputs } = await run({
+      name: 'es-credentials',
+      namespace: 'tracing',
+      data: { password: 'pw' },
+    });
+    const value = outputs.encryptedData.password;
+    expect(
+      controllerDecrypt(controller, value, 'tracing/es-credentials').toString(),
+    ).toBe('pw');
+    expect(() =>
+      controllerDecrypt(controller, value, 'logging/es-credentials'),
+    ).toThrow();
+    expect(() =>
+      controllerDecrypt(controller, value, 'tracing/other'),
+    ).toThrow();
+    expect(() => controllerDecrypt(controller, value, 'tracing')).toThrow();
+    expect(() => controllerDecrypt(controller, value, '')).toThrow();
+    expect(() =>
+      controllerDecrypt(prodController, value, 'tracing/es-credentials'),
+    ).toThrow();
+  });
+
+  it('namespace-wide: label is the namespace and the scope is annotated', async () => {
+    const { outputs } = await run({
+      name: 'es-credentials',
+      namespace: 'tracing',
+      scope: 'namespace-wide',
+      data: { password: 'pw' },
+    });
+    const manifest = YAML.parse(outputs.manifest);
+    expect(manifest.metadata.annotations).toEqual({
+      'sealedsecrets.bitnami.com/namespace-wide': 'true',
+    });
+    expect(manifest.spec.template.metadata.annotations).toEqual({
+      'sealedsecrets.bitnami.com/namespace-wide': 'true',
+    });
+    const value = outputs.encryptedData.password;
+    expect(controllerDecrypt(controller, value, 'tracing').toString()).toBe(
+      'pw',
+    );
+    expect(() =>
+      controllerDecrypt(controller, value, 'tracing/es-credentials'),
+    ).toThrow();
+    expect(() => controllerDecrypt(controller, value, 'logging')).toThrow();
+  });
+
+  it('cluster-wide: empty label, namespace optional', async () => {
+    const { outputs } = await run({
+      name: 'registry',
+      scope: 'cluster-wide',
+      data: { token: 't' },
+    });
+    const manifest = YAML.parse(outputs.manifest);
+    expect(manifest.metadata).toEqual({
+      name: 'registry',
+      annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
+    });
+    expect(
+      controllerDecrypt(controller, outputs.encryptedData.token, '').toString(),
+    ).toBe('t');
+    expect(() =>
+      controllerDecrypt(controller, outputs.encryptedData.token, 'default'),
+    ).toThrow();
+  });
+
+  it('decodes base64 input values', async () => {
+    const bytes = Buffer.from([0, 1, 2, 250, 255]);
+    const { outputs } = await run({
+      name: 'bin',
+      namespace: 'ns',
+      encoding: 'base64',
+      data: { blob: bytes.toString('base64') },
+    });
+    expect(
+      controllerDecrypt(
+        controller,
+        outputs.encryptedData.blob,
+        'ns/bin',
+      ).equals(bytes),
+    ).toBe(true);
+  });
+
+  it('uses the per-cluster controller certificate', async () => {
+    const { outputs } = await run({
+      cluster: 'prod-01',
+      name: 's',
+      namespace: 'n',
+      data: { k: 'v' },
+    });
+    expect(
+      controllerDecrypt(
+        prodController,
+        outputs.encryptedData.k,
+        'n/s',
+      ).toString(),
+    ).toBe('v');
+    expect(() =>
+      controllerDecrypt(controller, outputs.encryptedData.k, 'n/s'),
+    ).toThrow();
+  });
+
+  it('is decrypted by openssl (RSA-OAEP SHA-256 with the label)', async () => {
+    if (!OPENSSL) return; // openssl is not installed here
+    const { outputs } = await run({
+      name: 'gw',
+      namespace: 'ingress',
+      data: { k: 'hello openssl' },
+    });
+    const bytes = Buffer.from(outputs.encryptedData.k, 'base64');
+    const rsaLength = bytes.readUInt16BE(0);
+    const keyFile = path.join(mockDir.path, 'controller.key');
+    fs.writeFileSync(keyFile, controller.privateKeyPem);
+    const sessionKey = execFileSync(
+      OPENSSL!,
+      [
+        'pkeyutl',
+        '-decrypt',
+        '-inkey',
+        keyFile,
+        '-pkeyopt',
+        'rsa_padding_mode:oaep',
+        '-pkeyopt',
+        'rsa_oaep_md:sha256',
+        '-pkeyopt',
+        'rsa_mgf1_md:sha256',
+        '-pkeyopt',
+        `rsa_oaep_label:${Buffer.from('ingress/gw').toString('hex')}`,
+      ],
+      { input: bytes.subarray(2, 2 + rsaLength) },
+    );
+    expect(sessionKey.length).toBe(32);
+    // The same key decrypts the AES-GCM body.
+    const body = bytes.subarray(2 + rsaLength);
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      sessionKey,
+      Buffer.alloc(12),
+    );
+    decipher.setAuthTag(body.subarray(body.length - 16));
+    expect(
+      Buffer.concat([
+        decipher.update(body.subarray(0, body.length - 16)),
+        decipher.final(),
+      ]).toString(),
+    ).toBe('hello openssl');
+  });
+
+  it('seals a placeholder in dry runs, where the scaffolder withholds secrets', async () => {
+    const { outputs } = await run(
+      { name: 's', namespace: 'n', data: { k: undefined } },
+      true,
+    );
+    expect(
+      controllerDecrypt(controller, outputs.encryptedData.k, 'n/s').toString(),
+    ).toBe('<dry-run>');
+  });
+
+  describe('bad input fails naming the field and writes nothing', () => {
+    const target = 'out/secret.yaml';
+    const cases: Array<[string, Record<string, unknown>, RegExp, JsonObject]> =
+      [
+        [
+          'invalid name',
+          { name: 'Bad_Name', namespace: 'n', data: { k: 'v' } },
+          /name/,
+          {},
+        ],
+        [
+          'missing namespace in strict scope',
+          { name: 's', data: { k: 'v' } },
+          /namespace: required/,
+          {},
+        ],
+        [
+          'unknown scope',
+          { name: 's', namespace: 'n', scope: 'global', data: { k: 'v' } },
+          /scope/,
+          {},
+        ],
+        [
+          'empty value',
+          { name: 's', namespace: 'n', data: { k: '' } },
+          /data\.k: empty value/,
+          {},
+        ],
+        [
+          'bad base64',
+          { name: 's', namespace: 'n', encoding: 'base64', data: { k: '%%%' } },
+          /data\.k: not valid base64/,
+          {},
+        ],
+        [
+          'bad data key',
+          { name: 's', namespace: 'n', data: { 'a/b': 'v' } },
+          /data/,
+          {},
+        ],
+        [
+          'path escaping the workspace',
+          {
+            name: 's',
+            namespace: 'n',
+            data: { k: 'v' },
+            targetPath: '../x.yaml',
+          },
+          /targetPath/,
+          {},
+        ],
+        [
+          'malformed certificate',
+          {
+            name: 's',
+            namespace: 'n',
+            data: { k: 'v' },
+            certificate:
+              '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----',
+          },
+          /^certificate: not a valid PEM certificate/,
+          {},
+        ],
+        [
+          'no certificate configured',
+          { name: 's', namespace: 'n', data: { k: 'v' } },
+          /observability\.sealedSecrets\.certificate: no sealed-secrets certificate/,
+          { certificate: undefined },
+        ],
+      ];
+    it.each(cases)('%s', async (_title, input, message, extra) => {
+      const ctx = mockContext(mockDir.path, {
+        ...input,
+        targetPath: input.targetPath ?? target,
+      });
+      await expect(action(extra).handler(ctx as any)).rejects.toThrow(message);
+      expect(listFiles(mockDir.path)).toEqual([]);
+    });
+
+    it('expired controller certificate', async () => {
+      const expired = await createTestController({
+        notBefore: new Date(Date.now() - 20 * 86400_000),
+        notAfter: new Date(Date.now() - 86400_000),
+      });
+      const ctx = mockContext(mockDir.path, {
+        name: 's',
+        namespace: 'n',
+        data: { k: 'v' },
+        targetPath: target,
+      });
+      await expect(
+        action({ certificate: expired.certificatePem }).handler(ctx as any),
+      ).rejects.toThrow(
+        /observability\.sealedSecrets\.certificate: the sealed-secrets certificate expired/,
+      );
+      expect(listFiles(mockDir.path)).toEqual([]);
+    });
+  });
+
+  it('is offered as the obsSealSecret template filter', async () => {
+    const filter = createSealSecretFilter({
+      settings: settingsFrom({
+        sealedSecrets: { certificate: controller.certificatePem },
+      }),
+    });
+    expect(filter.id).toBe('obsSealSecret');
+    const sealed = filter.filter(
+      'filter-value',
+      'monitoring',
+      'thanos-objstore',
+    );
+    expect(
+      controllerDecrypt(
+        controller,
+        sealed,
+        'monitoring/thanos-objstore',
+      ).toString(),
+    ).toBe('filter-value');
+    const wide = filter.filter('v', 'monitoring', 'x', 'namespace-wide');
+    expect(controllerDecrypt(controller, wide, 'monitoring').toString()).toBe(
+      'v',
+    );
+    expect(() => filter.filter('v', 'monitoring', 'x', 'bogus')).toThrow(
+      /scope/,
+    );
+  });
+});

@@ -1,0 +1,251 @@
+import {
+  createMockDirectory,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import YAML from 'yaml';
+import {
+  GITOPS_SEED,
+  controllerDecrypt,
+  createTestCa,
+  createTestController,
+  listFiles,
+} from './__testUtils__/fixtures';
+import scaffolderModule from './index';
+
+jest.setTimeout(120_000);
+
+const TEMPLATES = path.resolve(__dirname, '../../../templates');
+
+/** The body of POST /api/scaffolder/v2/dry-run, as the template editor sends it. */
+function dryRunBody(
+  name: string,
+  values: Record<string, unknown>,
+  secrets = {},
+) {
+  const dir = path.join(TEMPLATES, name);
+  return {
+    template: YAML.parse(
+      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+    ),
+    values,
+    secrets,
+    directoryContents: listFiles(dir).map(f => ({
+      path: f,
+      base64Content: fs.readFileSync(path.join(dir, f)).toString('base64'),
+    })),
+  };
+}
+
+/** The error of a failed dry run (a step that threw), or none. */
+const failures = (body: any): string[] =>
+  body.error ? [body.error.message] : [];
+
+const decode = (files: Array<{ path: string; base64Content: string }>) =>
+  Object.fromEntries(
+    files.map(f => [
+      f.path,
+      Buffer.from(f.base64Content, 'base64').toString('utf8'),
+    ]),
+  );
+
+describe('templates through the scaffolder dry-run API', () => {
+  const mockDir = createMockDirectory();
+  const repo = path.join(mockDir.path, 'gitops');
+  let server: any;
+  let controller: Awaited<ReturnType<typeof createTestController>>;
+
+  beforeAll(async () => {
+    fs.cpSync(GITOPS_SEED, repo, { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git(
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-q',
+      '-m',
+      'seed',
+    );
+    controller = await createTestController();
+    const ca = await createTestCa();
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModule,
+        catalogServiceMock.factory(),
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            observability: {
+              gitops: { valuesPath: 'charts/app-of-apps', demoRepoPath: repo },
+              sealedSecrets: { certificate: controller.certificatePem },
+              pki: {
+                ca: {
+                  certificate: ca.certificatePem,
+                  privateKey: ca.privateKeyPem,
+                },
+                issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    server = backend.server;
+  });
+
+  it('onboard-cluster returns the files it would write, and creates no branch', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody(
+          'onboard-cluster',
+          {
+            name: 'dev-07',
+            environment: 'dev',
+            server: 'https://dev-07-k8s.endpoint.kubernetes',
+            caData: 'LS0tLS1CRUdJTg==',
+            owner: 'group:default/platform-team',
+            monitoring: true,
+            logging: true,
+            jaeger: false,
+            certificateMode: 'sealed',
+            keyAlgorithm: 'ECDSA-P256',
+            validityDays: 90,
+            gatewayHostnames: ['thanos-query.dev-07.example.com'],
+          },
+          {
+            objstoreAccessKey: 'AKIA-TEST',
+            objstoreSecretKey: 'very-secret-key',
+          },
+        ),
+      );
+    expect(res.status).toBe(200);
+    const log = JSON.stringify(res.body.log);
+    expect(failures(res.body)).toEqual([]);
+    const files = decode(res.body.directoryContents);
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'charts/app-of-apps/values.dev-07.yaml',
+        'clusters/dev-07/catalog-info.yaml',
+        'clusters/dev-07/pki/gateway-server-tls.sealedsecret.yaml',
+        'clusters/dev-07/pki/gateway-server.crt',
+        'clusters/dev-07/secrets/thanos-objstore.sealedsecret.yaml',
+      ]),
+    );
+    const values = YAML.parse(files['charts/app-of-apps/values.dev-07.yaml']);
+    expect(values.jaeger.enable).toBe(false);
+    expect(values.observability.externalLabels).toEqual({
+      cluster: 'dev-07',
+      environment: 'dev',
+    });
+    const entity = YAML.parse(files['clusters/dev-07/catalog-info.yaml']);
+    expect(entity).toMatchObject({
+      kind: 'Resource',
+      metadata: {
+        name: 'dev-07',
+        labels: { 'observability.fleetobs.io/environment': 'dev' },
+        annotations: {
+          'kubernetes.io/api-server': 'https://dev-07-k8s.endpoint.kubernetes',
+          'kubernetes.io/api-server-certificate-authority': 'LS0tLS1CRUdJTg==',
+          'kubernetes.io/auth-provider': 'serviceAccount',
+        },
+      },
+      spec: {
+        type: 'kubernetes-cluster',
+        owner: 'group:default/platform-team',
+      },
+    });
+    const objstore = YAML.parse(
+      files['clusters/dev-07/secrets/thanos-objstore.sealedsecret.yaml'],
+    );
+    const plain = controllerDecrypt(
+      controller,
+      objstore.spec.encryptedData['objstore.yml'],
+      'monitoring/thanos-objstore',
+    ).toString();
+    expect(YAML.parse(plain)).toMatchObject({
+      type: 'S3',
+      config: {
+        bucket: 'thanos-dev',
+        access_key: 'AKIA-TEST',
+        secret_key: 'very-secret-key',
+      },
+      prefix: 'dev-07',
+    });
+    for (const content of Object.values(files)) {
+      expect(content).not.toMatch(/PRIVATE KEY|very-secret-key/);
+    }
+    expect(log).not.toMatch(/PRIVATE KEY|very-secret-key/);
+    expect(res.body.output.links[0].url).toBe(`file://${repo}`);
+    expect(
+      execFileSync('git', ['branch', '--list'], {
+        cwd: repo,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('* main');
+  });
+
+  it('onboard-cluster fails on an existing cluster, naming the field', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('onboard-cluster', {
+          name: 'stag-01',
+          environment: 'stag',
+          server: 'https://stag-09-k8s.endpoint.kubernetes',
+          gatewayHostnames: ['thanos-query.stag-01.example.com'],
+        }),
+      );
+    expect(failures(res.body).join('\n')).toMatch(
+      /cluster: stag-01 already exists/,
+    );
+  });
+
+  it('promote-revision proposes the next environment', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('promote-revision', {
+          revision: 'v1.5.0',
+          targetEnvironment: 'next',
+          force: false,
+        }),
+      );
+    expect(res.status).toBe(200);
+    expect(failures(res.body)).toEqual([]);
+    const files = decode(res.body.directoryContents);
+    expect(
+      YAML.parse(files['charts/app-of-apps/values.stag-01.yaml']).source
+        .targetRevision,
+    ).toBe('v1.5.0');
+    expect(
+      YAML.parse(files['charts/app-of-apps/values.prod-01.yaml']).source
+        .targetRevision,
+    ).not.toBe('v1.5.0');
+  });
+
+  it('promote-revision refuses to skip stag without force', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('promote-revision', {
+          revision: 'v1.9.0',
+          targetEnvironment: 'prod',
+          force: false,
+        }),
+      );
+    expect(failures(res.body).join('\n')).toMatch(/would skip stag/);
+  });
+});
