@@ -9,12 +9,16 @@ export CI=true
 step() { printf '\n\033[1;34m[test]\033[0m %s\n' "$*" >&2; }
 
 # Servers the tests run for real: Chromium (browser tests), Prometheus (metrics checks
-# evaluated by a real PromQL engine) and PostgreSQL (stores tested on SQLite and PG).
+# evaluated by a real PromQL engine), PostgreSQL (stores tested on SQLite and PG) and
+# Redis (the shared cache of the multi-replica test).
 bash "$ROOT/scripts/ensure-system-packages.sh"
 source "$ROOT/scripts/postgres-env.sh"
+source "$ROOT/scripts/redis-env.sh"
 
 step "type check (yarn tsc)"
 yarn tsc
+step "production config against the config schema (backstage-cli config:check)"
+bash "$ROOT/deploy/check-config.sh"
 step "lint (all packages)"
 yarn lint
 step "format (prettier --check)"

@@ -9,6 +9,7 @@ backend.add(import('@backstage/plugin-app-backend'));
 // Sign-in: guest for local use (see app-config.production.yaml for real providers).
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -18,6 +19,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+
+// Kubernetes tab of services; clusters from the catalog's kubernetes-cluster
+// Resources (see `kubernetes:` in app-config.yaml).
+backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(

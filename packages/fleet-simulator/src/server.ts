@@ -6,6 +6,7 @@ import { EsError, filterPath } from './esQuery';
 import { exposition } from './exporters';
 import * as jaeger from './jaeger';
 import { JaegerError } from './jaeger';
+import { KubernetesError, kubernetesApi } from './kubernetes';
 import {
   BadRequest,
   buildClusters,
@@ -33,7 +34,7 @@ export interface FleetSimulatorOptions {
 }
 
 export type RequestCounts = Record<
-  UpstreamName | 'exporters' | 'admin',
+  UpstreamName | 'exporters' | 'admin' | 'kubernetes',
   number
 >;
 
@@ -149,6 +150,7 @@ export async function startFleetSimulator(
     alertmanager: 0,
     exporters: 0,
     admin: 0,
+    kubernetes: 0,
   };
 
   const prefixes: Array<[string, UpstreamName]> = [
@@ -302,6 +304,7 @@ export async function startFleetSimulator(
             elasticsearch: '/es',
             jaeger: '/jaeger',
             alertmanager: '/alertmanager',
+            kubernetes: '/k8s/<cluster>',
           },
           exporters: model.clusters
             .slice(0, 10)
@@ -330,6 +333,22 @@ export async function startFleetSimulator(
           exposition(model, cluster),
           'text/plain; version=0.0.4; charset=utf-8',
         );
+      }
+      // One Kubernetes API server per cluster (what the Kubernetes plugin reads).
+      const k8s = /^\/k8s\/([^/]+)(\/.*)?$/.exec(url.pathname);
+      if (k8s) {
+        counts.kubernetes += 1;
+        if (latencyMs > 0) await sleep(latencyMs);
+        const answer = kubernetesApi(
+          model,
+          decodeURIComponent(k8s[1]),
+          k8s[2] ?? '/',
+          method,
+          url.searchParams,
+        );
+        return typeof answer === 'string'
+          ? send(res, 200, answer, 'text/plain; charset=utf-8')
+          : send(res, 200, answer);
       }
       const prefix = prefixes.find(
         ([p]) => url.pathname === p || url.pathname.startsWith(`${p}/`),
@@ -388,6 +407,8 @@ export async function startFleetSimulator(
         return send(res, error.status, error.body());
       if (error instanceof HttpError)
         return send(res, error.status, error.body);
+      if (error instanceof KubernetesError)
+        return send(res, error.status, error.body());
       if (error instanceof BadRequest)
         return send(res, 400, { error: error.message });
       return send(res, 500, {

@@ -101,9 +101,15 @@ export function traceStart(key: TraceKey): number {
 }
 
 export function isErrorTrace(key: TraceKey): boolean {
+  // At least one error trace in every 10 slots of each service and cluster, so that
+  // any 10-minute window of the demo has an error to drill down from.
+  const offset = Math.floor(
+    unit(`${key.cluster.name}/${key.service}/err-slot`) * 10,
+  );
   return (
+    (key.slot + offset) % 10 === 0 ||
     unit(`${key.cluster.name}/${key.service}/${key.slot}/err`) * 100 <
-    errorPercent(key.service, key.cluster.environment) * 4
+      errorPercent(key.service, key.cluster.environment) * 4
   );
 }
 

@@ -17,7 +17,10 @@ exports.up = async function up(knex) {
     table.text('estimate').nullable().comment('JSON RetentionCostEstimate');
     table.text('justification').notNullable();
     table.string('requested_by', 255).notNullable();
-    table.text('pull_request').nullable().comment('JSON { url, branch, taskId }');
+    table
+      .text('pull_request')
+      .nullable()
+      .comment('JSON { url, branch, taskId }');
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.index(['cluster'], 'obs_retention_requests_cluster_idx');

@@ -9,17 +9,17 @@ import { createClusterRegistry } from './service/ClusterRegistry';
 import { FleetHealthService } from './service/FleetHealthService';
 import { HealthHistoryStore } from './service/HealthHistoryStore';
 import { migratedDatabase } from './service/migrations';
-import {
-  createFleetChecker,
-  readCheckOptions,
-} from './service/fleetChecker';
+import { createFleetChecker, readCheckOptions } from './service/fleetChecker';
 import { RetentionPlanner } from './retention/planner';
 import { readPricing } from './retention/costEstimate';
 import { createRouter } from './service/router';
+import { createEntitySignalsRouter } from './signals';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
 import { createRetentionRouter, readRetentionBounds } from './retention/router';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
+
+const REFRESH_TASK_ID = 'observability-fleet-refresh';
 
 function readDuration(
   config: Config,
@@ -88,14 +88,32 @@ export const observabilityPlugin = createBackendPlugin({
 
         // The scheduler runs each task once per interval across all replicas that
         // share the database: one round of upstream requests per interval.
+        let refreshing = false;
         await scheduler.scheduleTask({
-          id: 'observability-fleet-refresh',
+          id: REFRESH_TASK_ID,
           frequency,
-          timeout: { minutes: 2 },
+          // A replica that dies mid-round holds the task until this expires: keep it short.
+          timeout: { milliseconds: durationToMilliseconds(timeout) * 3 },
           initialDelay: { seconds: 5 },
           fn: async () => {
-            await fleet.refresh();
+            refreshing = true;
+            try {
+              await fleet.refresh();
+            } finally {
+              refreshing = false;
+            }
           },
+        });
+        // Plugin shutdown runs before the database closes: hand an unfinished round back
+        // so that another replica runs the next interval.
+        deps.lifecycle.addShutdownHook(async () => {
+          if (refreshing) {
+            await scheduler
+              .cancelTask(REFRESH_TASK_ID)
+              .catch(error =>
+                logger.warn(`Could not hand back the fleet refresh: ${error}`),
+              );
+          }
         });
         await scheduler.scheduleTask({
           id: 'observability-history-prune',
@@ -120,6 +138,17 @@ export const observabilityPlugin = createBackendPlugin({
         const checkOptions = readCheckOptions(config);
         deps.permissionsRegistry.addPermissions(observabilityPermissions);
         deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
+        deps.httpRouter.use(
+          await createEntitySignalsRouter({
+            httpAuth,
+            auth: deps.auth,
+            catalog: deps.catalog,
+            config,
+            cache,
+            clients,
+            logger,
+          }),
+        );
         deps.httpRouter.use(
           createRetentionRouter({
             httpAuth,

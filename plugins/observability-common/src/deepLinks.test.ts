@@ -49,7 +49,7 @@ describe('deep links', () => {
       `https://kibana.example.com/app/discover#/?_g=${encodeURIComponent(
         '(time:(from:now-15m,to:now))',
       )}&_a=${encodeURIComponent(
-        "(index:'logs-*',query:(language:kuery,query:'service.name:\"checkout\" and trace.id:\"abc\"'))",
+        '(index:\'logs-*\',query:(language:kuery,query:\'service.name:"checkout" and trace.id:"abc"\'))',
       )}`,
     );
   });
@@ -100,7 +100,10 @@ describe('deep links', () => {
 
   it('Jaeger trace by id', () => {
     expect(
-      jaegerTraceUrl({ baseUrl: 'https://jaeger.example.com/', traceId: '4bf92f3577b34da6' }),
+      jaegerTraceUrl({
+        baseUrl: 'https://jaeger.example.com/',
+        traceId: '4bf92f3577b34da6',
+      }),
     ).toBe('https://jaeger.example.com/trace/4bf92f3577b34da6');
   });
 });

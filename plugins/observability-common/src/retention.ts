@@ -103,23 +103,35 @@ export function validateRetention(
     const fields = ['raw', 'fiveMinutes', 'oneHour', 'bucketLifecycle'];
     checkDurations(s, fields, problems);
     if (problems.length === 0) {
-      const [raw, five, hour, lifecycle] = fields.map(f => parseDuration(s[f])!);
+      const [raw, five, hour, lifecycle] = fields.map(
+        f => parseDuration(s[f])!,
+      );
       if (raw > five) {
-        problems.push({ field: 'raw', message: 'raw retention must not exceed the 5m retention' });
+        problems.push({
+          field: 'raw',
+          message: 'raw retention must not exceed the 5m retention',
+        });
       }
       if (five > hour) {
-        problems.push({ field: 'fiveMinutes', message: 'the 5m retention must not exceed the 1h retention' });
+        problems.push({
+          field: 'fiveMinutes',
+          message: 'the 5m retention must not exceed the 1h retention',
+        });
       }
       if (lifecycle < Math.max(raw, five, hour)) {
         problems.push({
           field: 'bucketLifecycle',
-          message: 'the bucket lifecycle rule must outlive the longest compactor retention',
+          message:
+            'the bucket lifecycle rule must outlive the longest compactor retention',
         });
       }
     }
   } else {
     checkDurations(s, ['rolloverMaxAge', 'warmAfter', 'deleteAfter'], problems);
-    if (typeof s.rolloverMaxSize !== 'string' || !SIZE.test(s.rolloverMaxSize)) {
+    if (
+      typeof s.rolloverMaxSize !== 'string' ||
+      !SIZE.test(s.rolloverMaxSize)
+    ) {
       problems.push({
         field: 'rolloverMaxSize',
         message: `"${s.rolloverMaxSize ?? ''}" is not a size like 50gb`,
@@ -130,10 +142,16 @@ export function validateRetention(
       const warm = parseDuration(s.warmAfter)!;
       const del = parseDuration(s.deleteAfter)!;
       if (rollover > warm) {
-        problems.push({ field: 'warmAfter', message: 'the warm phase must not start before rollover' });
+        problems.push({
+          field: 'warmAfter',
+          message: 'the warm phase must not start before rollover',
+        });
       }
       if (del <= warm) {
-        problems.push({ field: 'deleteAfter', message: 'the delete phase must come after the warm phase' });
+        problems.push({
+          field: 'deleteAfter',
+          message: 'the delete phase must come after the warm phase',
+        });
       }
     }
   }

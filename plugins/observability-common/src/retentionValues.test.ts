@@ -1,4 +1,7 @@
-import { readRetentionFromValues, RETENTION_VALUE_PATHS } from './retentionValues';
+import {
+  readRetentionFromValues,
+  RETENTION_VALUE_PATHS,
+} from './retentionValues';
 
 describe('readRetentionFromValues', () => {
   const values = {
@@ -19,7 +22,12 @@ describe('readRetentionFromValues', () => {
 
   it('reads metrics retention from the compactor and bucket keys', () => {
     expect(readRetentionFromValues(values, 'metrics')).toEqual({
-      settings: { raw: '30d', fiveMinutes: '90d', oneHour: '1y', bucketLifecycle: '400d' },
+      settings: {
+        raw: '30d',
+        fiveMinutes: '90d',
+        oneHour: '1y',
+        bucketLifecycle: '400d',
+      },
       missing: [],
     });
   });

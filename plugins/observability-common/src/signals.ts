@@ -151,4 +151,12 @@ export interface EntitySignals {
 export interface EntityTrace {
   entityRef: string;
   trace: TraceSummary;
+  /** The log lines of the trace (every level), oldest first, from the entity's index pattern. */
+  logs: TraceLogs;
+}
+
+/** Log lines of one trace. @public */
+export interface TraceLogs extends SignalPart {
+  total: number;
+  samples: LogSample[];
 }

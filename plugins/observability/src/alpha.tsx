@@ -6,7 +6,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import DashboardIcon from '@material-ui/icons/Dashboard';
 import { ObservabilityClient, observabilityApiRef } from './api';
 
@@ -46,6 +49,30 @@ const clusterContent = EntityContentBlueprint.make({
   },
 });
 
+const serviceContent = EntityContentBlueprint.make({
+  name: 'service',
+  params: {
+    path: '/observability',
+    title: 'Observability',
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/EntityObservabilityContent').then(m => (
+        <m.EntityObservabilityContent />
+      )),
+  },
+});
+
+const serviceCard = EntityCardBlueprint.make({
+  name: 'service',
+  params: {
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/EntityObservabilityCard').then(m => (
+        <m.EntityObservabilityCard />
+      )),
+  },
+});
+
 /**
  * The observability plugin for apps on the new frontend system.
  *
@@ -56,5 +83,11 @@ export default createFrontendPlugin({
   title: 'Fleet health',
   icon: <DashboardIcon />,
   routes: { root: rootRouteRef },
-  extensions: [observabilityApi, fleetHealthPage, clusterContent],
+  extensions: [
+    observabilityApi,
+    fleetHealthPage,
+    clusterContent,
+    serviceContent,
+    serviceCard,
+  ],
 });

@@ -7,5 +7,7 @@ export {
   observabilityPlugin,
   ObservabilityFleetPage,
   EntityClusterObservabilityContent,
+  EntityObservabilityContent,
+  EntityObservabilityCard,
 } from './plugin';
 export * from './api';

@@ -56,3 +56,38 @@ export const EntityClusterObservabilityContent = observabilityPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Observability tab of a service: RED metrics, error logs and traces with the
+ * log line → trace → logs drilldown.
+ *
+ * @public
+ */
+export const EntityObservabilityContent = observabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityObservabilityContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityObservabilityContent').then(
+          m => m.EntityObservabilityContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The overview card of a service: one line per signal with its status and links.
+ *
+ * @public
+ */
+export const EntityObservabilityCard = observabilityPlugin.provide(
+  createComponentExtension({
+    name: 'EntityObservabilityCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityObservabilityCard').then(
+          m => m.EntityObservabilityCard,
+        ),
+    },
+  }),
+);

@@ -1,6 +1,6 @@
 /**
  * Scaffolder actions of Fleet Observability: values files, mTLS certificates, SealedSecrets,
- * promotion, and the demo's local GitOps repository.
+ * promotion, retention changes, and the demo's local GitOps repository.
  *
  * @packageDocumentation
  */
@@ -11,6 +11,14 @@ export { createSecretSealAction } from './actions/secretSeal';
 export { createClusterPromoteAction } from './actions/clusterPromote';
 export { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
 export { createGitopsLocalPrAction } from './actions/gitopsLocalPr';
+export { createRetentionPlanAction } from './actions/retentionPlan';
+export { createRetentionRequestAction } from './actions/retentionRequest';
+export { createRetentionApplyAction } from './actions/retentionApply';
+export { createObservabilityBackend } from './lib/observabilityBackend';
+export type {
+  ObservabilityBackend,
+  RetentionPlanResponse,
+} from './lib/observabilityBackend';
 export { createSealSecretFilter } from './filters/sealSecretFilter';
 export { readSettings } from './lib/settings';
 export type { ObsSettings } from './lib/settings';

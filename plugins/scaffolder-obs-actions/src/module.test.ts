@@ -32,6 +32,9 @@ describe('scaffolderModuleObsActions', () => {
       'obs:cluster:promote',
       'obs:gitops:local-fetch',
       'obs:gitops:local-pr',
+      'obs:retention:plan',
+      'obs:retention:request',
+      'obs:retention:apply',
     ]);
     for (const action of addActions.mock.calls.flat()) {
       expect(action.supportsDryRun).toBe(true);

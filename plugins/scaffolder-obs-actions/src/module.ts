@@ -9,12 +9,17 @@ import { createClusterValuesAction } from './actions/clusterValues';
 import { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
 import { createGitopsLocalPrAction } from './actions/gitopsLocalPr';
 import { createPkiIssueAction } from './actions/pkiIssue';
+import { createRetentionApplyAction } from './actions/retentionApply';
+import { createRetentionPlanAction } from './actions/retentionPlan';
+import { createRetentionRequestAction } from './actions/retentionRequest';
 import { createSecretSealAction } from './actions/secretSeal';
 import { createSealSecretFilter } from './filters/sealSecretFilter';
+import { createObservabilityBackend } from './lib/observabilityBackend';
 import { readSettings } from './lib/settings';
 
 /**
- * Scaffolder module with the Fleet Observability actions (`obs:*`) and the
+ * Scaffolder module with the Fleet Observability actions (`obs:*`, including the
+ * retention plan / request / apply actions) and the
  * `obsSealSecret` template filter.
  *
  * @public
@@ -28,9 +33,12 @@ export const scaffolderModuleObsActions = createBackendModule({
         actions: scaffolderActionsExtensionPoint,
         templating: scaffolderTemplatingExtensionPoint,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ actions, templating, config }) {
+      async init({ actions, templating, config, discovery, auth }) {
         const settings = readSettings(config);
+        const backend = createObservabilityBackend({ discovery, auth });
         actions.addActions(
           createClusterValuesAction({ settings }),
           createPkiIssueAction({ settings }),
@@ -38,6 +46,9 @@ export const scaffolderModuleObsActions = createBackendModule({
           createClusterPromoteAction({ settings }),
           createGitopsLocalFetchAction({ settings }),
           createGitopsLocalPrAction({ settings }),
+          createRetentionPlanAction({ backend }),
+          createRetentionRequestAction({ backend }),
+          createRetentionApplyAction({ settings }),
         );
         templating.addTemplateFilters([createSealSecretFilter({ settings })]);
       },

@@ -27,12 +27,14 @@ export function createGitopsValuesSource(options: {
   logger: LoggerService;
 }): GitopsValuesSource | undefined {
   const gitops = options.config.getOptionalConfig('observability.gitops');
-  const valuesPath = gitops?.getOptionalString('valuesPath') ?? 'charts/app-of-apps';
+  const valuesPath =
+    gitops?.getOptionalString('valuesPath') ?? 'charts/app-of-apps';
   const file = (cluster: string) => `${valuesPath}/values.${cluster}.yaml`;
 
   const repoUrl = gitops?.getOptionalString('repoUrl');
   if (repoUrl) {
-    const url = (cluster: string) => `${repoUrl.replace(/\/+$/, '')}/${file(cluster)}`;
+    const url = (cluster: string) =>
+      `${repoUrl.replace(/\/+$/, '')}/${file(cluster)}`;
     return {
       describe: cluster => url(cluster),
       async read(cluster) {
@@ -55,15 +57,27 @@ export function createGitopsValuesSource(options: {
       describe: cluster => `${repo} (${branch}:${file(cluster)})`,
       async read(cluster) {
         try {
-          const { stdout } = await exec('git', ['-C', repo, 'show', `${branch}:${file(cluster)}`], {
-            maxBuffer: 4 * 1024 * 1024,
-          });
+          const { stdout } = await exec(
+            'git',
+            ['-C', repo, 'show', `${branch}:${file(cluster)}`],
+            {
+              maxBuffer: 4 * 1024 * 1024,
+            },
+          );
           return parse(stdout);
         } catch (error) {
-          if (/does not exist|exists on disk, but not in/.test(String((error as any).stderr))) {
+          if (
+            /does not exist|exists on disk, but not in/.test(
+              String((error as any).stderr),
+            )
+          ) {
             return undefined;
           }
-          throw new Error(`Could not read ${file(cluster)} from ${repo}: ${(error as any).stderr || error}`);
+          throw new Error(
+            `Could not read ${file(cluster)} from ${repo}: ${
+              (error as any).stderr || error
+            }`,
+          );
         }
       },
     };

@@ -160,14 +160,19 @@ export class RetentionRequestStore {
   }
 
   /** Records where the change is being applied, without a state change. */
-  async setPullRequest(id: string, pullRequest: RetentionRequest['pullRequest']) {
+  async setPullRequest(
+    id: string,
+    pullRequest: RetentionRequest['pullRequest'],
+  ) {
     const before = await this.get(id);
     if (!before) {
       throw new NotFoundError(`No retention request ${id}`);
     }
     await this.db(REQUESTS)
       .where({ id })
-      .update({ pull_request: json({ ...before.pullRequest, ...pullRequest }) });
+      .update({
+        pull_request: json({ ...before.pullRequest, ...pullRequest }),
+      });
   }
 }
 

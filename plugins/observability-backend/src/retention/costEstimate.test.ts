@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { DEFAULT_PRICING, estimateRetentionCost, readPricing } from './costEstimate';
+import {
+  DEFAULT_PRICING,
+  estimateRetentionCost,
+  readPricing,
+} from './costEstimate';
 
 const logs = (deleteAfter: string) => ({
   rolloverMaxAge: '1d',
@@ -26,16 +30,29 @@ describe('estimateRetentionCost', () => {
       currency: 'USD',
       warnings: [],
     });
-    expect(estimate.inputs).toMatchObject({ logsGbPerDay: 10, esWarmUSDPerGbMonth: 0.05 });
+    expect(estimate.inputs).toMatchObject({
+      logsGbPerDay: 10,
+      esWarmUSDPerGbMonth: 0.05,
+    });
   });
 
   it('prices metrics by resolution from samples/s and series', () => {
-    const base = { raw: '30d', fiveMinutes: '90d', oneHour: '1y', bucketLifecycle: '400d' };
+    const base = {
+      raw: '30d',
+      fiveMinutes: '90d',
+      oneHour: '1y',
+      bucketLifecycle: '400d',
+    };
     const estimate = estimateRetentionCost({
       signal: 'metrics',
       current: base,
       requested: { ...base, raw: '60d' },
-      rates: { samplesPerSecond: 100_000, series: 1_000_000, inputs: {}, warnings: [] },
+      rates: {
+        samplesPerSecond: 100_000,
+        series: 1_000_000,
+        inputs: {},
+        warnings: [],
+      },
       pricing: DEFAULT_PRICING,
     });
     // 30 more days of raw: 100k/s * 86400 s * 1.5 B = 12.96 GB/day -> 388.8 GB.
@@ -47,7 +64,10 @@ describe('estimateRetentionCost', () => {
     const estimate = estimateRetentionCost({
       signal: 'traces',
       requested: logs('30d'),
-      rates: { inputs: {}, warnings: ['Elasticsearch did not answer: timeout'] },
+      rates: {
+        inputs: {},
+        warnings: ['Elasticsearch did not answer: timeout'],
+      },
       pricing: DEFAULT_PRICING,
     });
     expect(estimate.deltaMonthlyCost).toBe(0);
@@ -62,7 +82,9 @@ describe('estimateRetentionCost', () => {
     expect(
       readPricing(
         new ConfigReader({
-          observability: { retention: { pricing: { currency: 'EUR', esHotGbMonth: 0.2 } } },
+          observability: {
+            retention: { pricing: { currency: 'EUR', esHotGbMonth: 0.2 } },
+          },
         }),
       ),
     ).toEqual({ ...DEFAULT_PRICING, currency: 'EUR', esHotGbMonth: 0.2 });

@@ -33,7 +33,8 @@ export function readPricing(config: Config): RetentionPricing {
     objectStorageGbMonth:
       c?.getOptionalNumber('objectStorageGbMonth') ??
       DEFAULT_PRICING.objectStorageGbMonth,
-    esHotGbMonth: c?.getOptionalNumber('esHotGbMonth') ?? DEFAULT_PRICING.esHotGbMonth,
+    esHotGbMonth:
+      c?.getOptionalNumber('esHotGbMonth') ?? DEFAULT_PRICING.esHotGbMonth,
     esWarmGbMonth:
       c?.getOptionalNumber('esWarmGbMonth') ?? DEFAULT_PRICING.esWarmGbMonth,
     bytesPerSample:
@@ -85,7 +86,8 @@ function ilmStorage(
   }
   const hotGb = rates.gbPerDay * durationDays(s.warmAfter)!;
   const warmGb =
-    rates.gbPerDay * (durationDays(s.deleteAfter)! - durationDays(s.warmAfter)!);
+    rates.gbPerDay *
+    (durationDays(s.deleteAfter)! - durationDays(s.warmAfter)!);
   return {
     gb: hotGb + warmGb,
     monthly: hotGb * pricing.esHotGbMonth + warmGb * pricing.esWarmGbMonth,
@@ -114,14 +116,17 @@ export function estimateRetentionCost(options: {
   const requested = storage(options.requested);
   const current = options.current ? storage(options.current) : undefined;
   if (!options.current) {
-    warnings.push('The current retention is unknown, so the delta counts from zero');
+    warnings.push(
+      'The current retention is unknown, so the delta counts from zero',
+    );
   }
   const inputs: Record<string, number | string> = {
     ...rates.inputs,
     ...(signal === 'metrics'
       ? {
           bytesPerSample: pricing.bytesPerSample,
-          [`objectStorage${pricing.currency}PerGbMonth`]: pricing.objectStorageGbMonth,
+          [`objectStorage${pricing.currency}PerGbMonth`]:
+            pricing.objectStorageGbMonth,
         }
       : {
           [`esHot${pricing.currency}PerGbMonth`]: pricing.esHotGbMonth,
@@ -136,7 +141,10 @@ export function estimateRetentionCost(options: {
       currency: pricing.currency,
       deltaMonthlyCost: 0,
       inputs,
-      warnings: [...warnings, 'No measured ingest rate: the cost could not be estimated'],
+      warnings: [
+        ...warnings,
+        'No measured ingest rate: the cost could not be estimated',
+      ],
     };
   }
   const currentGb = current?.gb ?? 0;

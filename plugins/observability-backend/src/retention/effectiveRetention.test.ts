@@ -23,10 +23,21 @@ observability:
 function demoRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
   const git = (...args: string[]) =>
-    execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    execFileSync('git', [
+      '-C',
+      dir,
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@t',
+      ...args,
+    ]);
   git('init', '-q', '-b', 'main');
   fs.mkdirSync(path.join(dir, 'charts/app-of-apps'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'), PROD_VALUES);
+  fs.writeFileSync(
+    path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'),
+    PROD_VALUES,
+  );
   git('add', '-A');
   git('commit', '-qm', 'seed');
   // An open "pull request" branch must not count as effective.
@@ -45,7 +56,9 @@ describe('readEffectiveRetention', () => {
   it('reads each signal from the main branch of the GitOps repo, naming the source', async () => {
     const repo = demoRepo();
     const source = createGitopsValuesSource({
-      config: new ConfigReader({ observability: { gitops: { demoRepoPath: repo } } }),
+      config: new ConfigReader({
+        observability: { gitops: { demoRepoPath: repo } },
+      }),
       urlReader: mockServices.urlReader.mock(),
       logger: mockServices.logger.mock(),
     });
@@ -63,9 +76,13 @@ describe('readEffectiveRetention', () => {
       bounds: { minDays: 30 },
       missing: [],
     });
-    expect(prod.signals.logs.source).toContain('main:charts/app-of-apps/values.prod-01.yaml');
+    expect(prod.signals.logs.source).toContain(
+      'main:charts/app-of-apps/values.prod-01.yaml',
+    );
     expect(prod.signals.metrics.longestDays).toBe(365);
-    expect(prod.signals.traces.missing).toContain('observability.tracing.ilm.delete.minAge');
+    expect(prod.signals.traces.missing).toContain(
+      'observability.tracing.ilm.delete.minAge',
+    );
     expect(prod.signals.traces.longestDays).toBeUndefined();
     expect(dev.signals.metrics.error).toMatch(/No values file for dev-01/);
   });
@@ -80,7 +97,9 @@ describe('readEffectiveRetention', () => {
       }),
       bounds,
     });
-    expect(prod.signals.logs.error).toMatch(/No GitOps repository is configured/);
+    expect(prod.signals.logs.error).toMatch(
+      /No GitOps repository is configured/,
+    );
   });
 
   it('reads through the UrlReader when a repository URL is configured', async () => {
@@ -89,7 +108,9 @@ describe('readEffectiveRetention', () => {
     }));
     const source = createGitopsValuesSource({
       config: new ConfigReader({
-        observability: { gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' } },
+        observability: {
+          gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' },
+        },
       }),
       urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
       logger: mockServices.logger.mock(),

@@ -44,7 +44,9 @@ export async function readEffectiveRetention(options: {
         try {
           values = await source.read(cluster.name);
           if (values === undefined) {
-            error = `No values file for ${cluster.name} in ${source.describe(cluster.name)}`;
+            error = `No values file for ${cluster.name} in ${source.describe(
+              cluster.name,
+            )}`;
           }
         } catch (e) {
           error = (e as Error).message;
@@ -72,7 +74,11 @@ export async function readEffectiveRetention(options: {
           ];
         }),
       ) as Record<RetentionSignal, SignalRetention>;
-      return { cluster: cluster.name, environment: cluster.environment, signals };
+      return {
+        cluster: cluster.name,
+        environment: cluster.environment,
+        signals,
+      };
     }),
   );
 }

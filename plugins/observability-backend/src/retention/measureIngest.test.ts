@@ -24,8 +24,16 @@ describe('measureIngest', () => {
         ? vector({ 'prod-01': 120000.4, 'dev-01': 5 })
         : vector({ 'prod-01': 900000, 'dev-01': 1 }),
     );
-    const rates = await measureIngest({ ...base, signal: 'metrics', thanos: { query } as any });
-    expect(rates).toMatchObject({ samplesPerSecond: 120000.4, series: 900000, warnings: [] });
+    const rates = await measureIngest({
+      ...base,
+      signal: 'metrics',
+      thanos: { query } as any,
+    });
+    expect(rates).toMatchObject({
+      samplesPerSecond: 120000.4,
+      series: 900000,
+      warnings: [],
+    });
     expect(query).toHaveBeenCalledWith(
       'sum by (cluster) (rate(prometheus_tsdb_head_samples_appended_total[5m]))',
     );
@@ -85,7 +93,9 @@ describe('measureIngest', () => {
         },
       } as any,
     });
-    expect(failing.warnings).toEqual(['Elasticsearch did not answer: timeout after 10000 ms']);
+    expect(failing.warnings).toEqual([
+      'Elasticsearch did not answer: timeout after 10000 ms',
+    ]);
     expect(failing.gbPerDay).toBeUndefined();
   });
 });

@@ -16,7 +16,9 @@ function vectorValue(
 }
 
 // Average size of complete daily indices (today's is still growing, so it is left out).
-function gbPerDay(indices: Array<{ index: string; 'store.size'?: string | null }>) {
+function gbPerDay(
+  indices: Array<{ index: string; 'store.size'?: string | null }>,
+) {
   const daily = indices
     .filter(i => DAILY_INDEX.test(i.index) && i['store.size'])
     .sort((a, b) => a.index.localeCompare(b.index))
@@ -48,7 +50,10 @@ export async function measureIngest(options: {
 
   if (signal === 'metrics') {
     if (!options.thanos) {
-      return { inputs, warnings: ['Thanos is not configured (observability.thanos.url)'] };
+      return {
+        inputs,
+        warnings: ['Thanos is not configured (observability.thanos.url)'],
+      };
     }
     const samplesQuery = `sum by (${clusterLabel}) (rate(prometheus_tsdb_head_samples_appended_total[5m]))`;
     const seriesQuery = `sum by (${clusterLabel}) (prometheus_tsdb_head_series)`;
@@ -68,17 +73,27 @@ export async function measureIngest(options: {
       inputs.samplesQuery = samplesQuery;
       return { samplesPerSecond, series: seriesCount, inputs, warnings };
     } catch (error) {
-      return { inputs, warnings: [`Thanos did not answer: ${(error as Error).message}`] };
+      return {
+        inputs,
+        warnings: [`Thanos did not answer: ${(error as Error).message}`],
+      };
     }
   }
 
   if (!options.elasticsearch) {
-    return { inputs, warnings: ['Elasticsearch is not configured (observability.elasticsearch.url)'] };
+    return {
+      inputs,
+      warnings: [
+        'Elasticsearch is not configured (observability.elasticsearch.url)',
+      ],
+    };
   }
   try {
     if (signal === 'logs') {
       const pattern = `${options.logIndexPrefix(cluster)}-*`;
-      const measured = gbPerDay(await options.elasticsearch.catIndices(pattern));
+      const measured = gbPerDay(
+        await options.elasticsearch.catIndices(pattern),
+      );
       inputs.indices = pattern;
       if (!measured) {
         warnings.push(`No complete daily indices match ${pattern}`);
@@ -95,7 +110,9 @@ export async function measureIngest(options: {
       options.elasticsearch.search(options.spanIndexPattern, {
         size: 0,
         query: { range: { startTimeMillis: { gte: 'now-1d' } } },
-        aggs: { clusters: { terms: { field: options.spanClusterField, size: 1000 } } },
+        aggs: {
+          clusters: { terms: { field: options.spanClusterField, size: 1000 } },
+        },
       }),
     ]);
     const measured = gbPerDay(indices);
@@ -108,17 +125,24 @@ export async function measureIngest(options: {
       share = mine / total;
     } else {
       share = 1 / Math.max(1, options.clusterCount);
-      warnings.push(`No span counts for ${cluster}: assumed an even share of 1/${options.clusterCount}`);
+      warnings.push(
+        `No span counts for ${cluster}: assumed an even share of 1/${options.clusterCount}`,
+      );
     }
     inputs.indices = options.spanIndexPattern;
     inputs.clusterShareOfSpans = Number(share.toFixed(3));
     if (!measured) {
-      warnings.push(`No complete daily indices match ${options.spanIndexPattern}`);
+      warnings.push(
+        `No complete daily indices match ${options.spanIndexPattern}`,
+      );
       return { inputs, warnings };
     }
     inputs.allClustersSpanGbPerDay = Number(measured.gb.toFixed(3));
     return { gbPerDay: measured.gb * share, inputs, warnings };
   } catch (error) {
-    return { inputs, warnings: [`Elasticsearch did not answer: ${(error as Error).message}`] };
+    return {
+      inputs,
+      warnings: [`Elasticsearch did not answer: ${(error as Error).message}`],
+    };
   }
 }

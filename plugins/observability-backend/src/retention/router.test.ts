@@ -87,33 +87,52 @@ describe('retention requests', () => {
   });
 
   it.each([
-    [{ requested: { ...logs, deleteAfter: '14d' } }, /requested.deleteAfter keeps 14 days, below the minimum of 30/],
-    [{ requested: { ...logs, deleteAfter: '5d' } }, /requested.deleteAfter the delete phase must come after the warm phase/],
-    [{ requested: { ...logs, warmAfter: 'a week' } }, /requested.warmAfter "a week" is not a duration/],
+    [
+      { requested: { ...logs, deleteAfter: '14d' } },
+      /requested.deleteAfter keeps 14 days, below the minimum of 30/,
+    ],
+    [
+      { requested: { ...logs, deleteAfter: '5d' } },
+      /requested.deleteAfter the delete phase must come after the warm phase/,
+    ],
+    [
+      { requested: { ...logs, warmAfter: 'a week' } },
+      /requested.warmAfter "a week" is not a duration/,
+    ],
     [{ justification: '  ' }, /justification must not be empty/],
     [{ cluster: 'nope-01' }, /cluster "nope-01" is not in the fleet/],
     [{ signal: 'events' }, /signal/],
     [{ signal: 'metrics' }, /requested/],
-  ])('rejects bad input %j with 400 naming the field', async (body, message) => {
-    const server = await startBackend();
-    const res = await createRequest(server, body);
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(message);
-    const listed = await request(server).get(base).set('Authorization', as(bob));
-    expect(listed.body.items).toEqual([]);
-  });
+  ])(
+    'rejects bad input %j with 400 naming the field',
+    async (body, message) => {
+      const server = await startBackend();
+      const res = await createRequest(server, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      const listed = await request(server)
+        .get(base)
+        .set('Authorization', as(bob));
+      expect(listed.body.items).toEqual([]);
+    },
+  );
 
   it('plans a change without storing it: problems, or the estimate and what it lacked', async () => {
     const server = await startBackend();
     const bad = await request(server)
       .post('/api/observability/v1/retention/plan')
       .set('Authorization', as(alice))
-      .send({ cluster: 'prod-01', signal: 'logs', requested: { ...logs, deleteAfter: '10d' } });
+      .send({
+        cluster: 'prod-01',
+        signal: 'logs',
+        requested: { ...logs, deleteAfter: '10d' },
+      });
     expect(bad.status).toBe(200);
     expect(bad.body.problems).toEqual([
       {
         field: 'deleteAfter',
-        message: 'keeps 10 days, below the minimum of 30 days for this environment',
+        message:
+          'keeps 10 days, below the minimum of 30 days for this environment',
       },
     ]);
     const good = await request(server)
@@ -124,7 +143,9 @@ describe('retention requests', () => {
     expect(good.body.estimate.warnings).toContain(
       'Elasticsearch is not configured (observability.elasticsearch.url)',
     );
-    const listed = await request(server).get(base).set('Authorization', as(bob));
+    const listed = await request(server)
+      .get(base)
+      .set('Authorization', as(bob));
     expect(listed.body.items).toEqual([]);
   });
 
@@ -186,7 +207,9 @@ describe('retention requests', () => {
     const final = await request(server)
       .get(`${base}/${created.id}`)
       .set('Authorization', as(bob));
-    expect(final.body.audit.filter((a: any) => a.to === 'approved')).toHaveLength(1);
+    expect(
+      final.body.audit.filter((a: any) => a.to === 'approved'),
+    ).toHaveLength(1);
   });
 
   it('needs a reason to reject, lets the requester cancel, and 404s unknown ids', async () => {

@@ -6,11 +6,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   RetentionBounds,
@@ -95,7 +91,11 @@ const listQuery = z
   })
   .strict();
 
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function parseOrThrow<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
@@ -183,7 +183,12 @@ export function createRetentionRouter(options: {
         throw new NotFoundError(`No retention request ${req.params.id}`);
       }
       await check(request, actor);
-      let result = await store.transition({ id: request.id, to, actor, comment });
+      let result = await store.transition({
+        id: request.id,
+        to,
+        actor,
+        comment,
+      });
       if (to === 'approved' && options.applier) {
         result = await applyApproved(result, credentials);
       }
@@ -215,7 +220,9 @@ export function createRetentionRouter(options: {
     }
   }
 
-  async function planFor(body: z.infer<typeof createBody> | z.infer<typeof planBody>) {
+  async function planFor(
+    body: z.infer<typeof createBody> | z.infer<typeof planBody>,
+  ) {
     const cluster = (await registry.list()).find(c => c.name === body.cluster);
     if (!cluster) {
       throw new InputError(
@@ -294,9 +301,14 @@ export function createRetentionRouter(options: {
     const { comment } = parseOrThrow(decisionBody, req.body ?? {}, 'body');
     res.json(
       await decide(req, 'approved', comment, async (request, actor) => {
-        await requirePermission(await user(req), retentionRequestApprovePermission);
+        await requirePermission(
+          await user(req),
+          retentionRequestApprovePermission,
+        );
         if (request.requestedBy === actor) {
-          throw new NotAllowedError('You cannot approve your own retention request');
+          throw new NotAllowedError(
+            'You cannot approve your own retention request',
+          );
         }
       }),
     );
@@ -306,7 +318,10 @@ export function createRetentionRouter(options: {
     const { comment } = parseOrThrow(rejectBody, req.body ?? {}, 'body');
     res.json(
       await decide(req, 'rejected', comment, async () => {
-        await requirePermission(await user(req), retentionRequestApprovePermission);
+        await requirePermission(
+          await user(req),
+          retentionRequestApprovePermission,
+        );
       }),
     );
   });
@@ -316,7 +331,10 @@ export function createRetentionRouter(options: {
     res.json(
       await decide(req, 'cancelled', comment, async (request, actor) => {
         if (request.requestedBy !== actor) {
-          await requirePermission(await user(req), retentionRequestApprovePermission);
+          await requirePermission(
+            await user(req),
+            retentionRequestApprovePermission,
+          );
         }
       }),
     );

@@ -1,9 +1,34 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ClusterDetail,
+  EntitySignals,
+  EntityTrace,
   FleetHealth,
   HealthTransition,
 } from '@fleetobs/plugin-observability-common';
+
+/**
+ * Kind, namespace and name of a catalog entity.
+ *
+ * @public
+ */
+export interface EntityRefParts {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * The range and clusters of an entity signals request.
+ *
+ * @public
+ */
+export interface EntitySignalsOptions {
+  from: Date;
+  to: Date;
+  /** Narrow to some of the service's clusters. */
+  clusters?: string[];
+}
 
 /**
  * Client of the observability backend (`/api/observability`).
@@ -17,6 +42,13 @@ export interface ObservabilityApi {
     name: string,
     options?: { limit?: number },
   ): Promise<{ cluster: string; transitions: HealthTransition[] }>;
+  /** RED metrics, error logs and recent traces of an entity's service. */
+  getEntitySignals(
+    entity: EntityRefParts,
+    options: EntitySignalsOptions,
+  ): Promise<EntitySignals>;
+  /** One trace of an entity's service, with its spans and its log lines. */
+  getEntityTrace(entity: EntityRefParts, traceId: string): Promise<EntityTrace>;
 }
 
 /** @public */

@@ -1,6 +1,19 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ObservabilityApi } from './ObservabilityApi';
+import {
+  EntitySignals,
+  EntityTrace,
+} from '@fleetobs/plugin-observability-common';
+import {
+  EntityRefParts,
+  EntitySignalsOptions,
+  ObservabilityApi,
+} from './ObservabilityApi';
+
+const entityPath = (entity: EntityRefParts) =>
+  `/v1/entity/${[entity.kind, entity.namespace, entity.name]
+    .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+    .join('/')}`;
 
 /** @public */
 export class ObservabilityClient implements ObservabilityApi {
@@ -22,6 +35,29 @@ export class ObservabilityClient implements ObservabilityApi {
   getClusterHistory(name: string, options?: { limit?: number }) {
     const query = options?.limit ? `?limit=${options.limit}` : '';
     return this.get(`/v1/clusters/${encodeURIComponent(name)}/history${query}`);
+  }
+
+  getEntitySignals(
+    entity: EntityRefParts,
+    options: EntitySignalsOptions,
+  ): Promise<EntitySignals> {
+    const query = new URLSearchParams({
+      from: options.from.toISOString(),
+      to: options.to.toISOString(),
+    });
+    if (options.clusters && options.clusters.length > 0) {
+      query.set('clusters', options.clusters.join(','));
+    }
+    return this.get(`${entityPath(entity)}/signals?${query}`);
+  }
+
+  getEntityTrace(
+    entity: EntityRefParts,
+    traceId: string,
+  ): Promise<EntityTrace> {
+    return this.get(
+      `${entityPath(entity)}/traces/${encodeURIComponent(traceId)}`,
+    );
   }
 
   private async get(path: string) {

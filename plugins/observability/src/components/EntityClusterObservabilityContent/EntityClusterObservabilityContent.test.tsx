@@ -39,7 +39,10 @@ describe('EntityClusterObservabilityContent', () => {
     await renderFor('new-01', {
       getCluster: async () => {
         const body = JSON.stringify({
-          error: { name: 'NotFoundError', message: 'No cluster named "new-01"' },
+          error: {
+            name: 'NotFoundError',
+            message: 'No cluster named "new-01"',
+          },
           response: { statusCode: 404 },
         });
         throw await ResponseError.fromResponse({

@@ -41,12 +41,16 @@ describe('FleetHealthPage', () => {
       }),
     });
     fireEvent.click(await screen.findByText('dev-01'));
-    const drawer = await screen.findByRole('dialog', { name: 'Cluster dev-01' });
+    const drawer = await screen.findByRole('dialog', {
+      name: 'Cluster dev-01',
+    });
     const check = within(drawer).getByTestId('check-sidecar-shipping');
     expect(within(check).getByText(/restart the sidecar/)).toBeInTheDocument();
     expect(within(check).getByText('ageSeconds: 10800')).toBeInTheDocument();
     expect(
-      within(check).getByText(/thanos_objstore_bucket_last_successful_upload_time/),
+      within(check).getByText(
+        /thanos_objstore_bucket_last_successful_upload_time/,
+      ),
     ).toBeInTheDocument();
     // A check that is OK does not shout its failure mode.
     expect(

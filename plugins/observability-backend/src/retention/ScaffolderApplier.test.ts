@@ -1,0 +1,391 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { RetentionRequest } from '@fleetobs/plugin-observability-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
+import { migratedDatabase } from '../service/migrations';
+import { RetentionRequestStore } from './RetentionRequestStore';
+import {
+  DEFAULT_APPLY_TEMPLATE,
+  RetentionTaskPoller,
+  ScaffolderApplier,
+  retentionChangeTitle,
+} from './ScaffolderApplier';
+
+jest.setTimeout(60_000);
+
+const SCAFFOLDER = 'http://localhost:0/api/scaffolder';
+const alice = 'user:default/alice';
+const bob = 'user:default/bob';
+
+const current = {
+  rolloverMaxAge: '1d',
+  rolloverMaxSize: '50gb',
+  warmAfter: '7d',
+  deleteAfter: '90d',
+};
+const requested = { ...current, deleteAfter: '180d' };
+
+describe('ScaffolderApplier', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const request: RetentionRequest = {
+    id: '0b7a8c55-1111-4222-8333-944455556666',
+    cluster: 'prod-01',
+    signal: 'logs',
+    current,
+    requested,
+    justification: 'Audit',
+    state: 'approved',
+    requestedBy: alice,
+    createdAt: '2026-11-25T10:00:00.000Z',
+    updatedAt: '2026-11-25T10:05:00.000Z',
+    audit: [],
+  };
+
+  function scaffolder(status = 201, body: object = { id: 'task-1' }) {
+    const seen: Array<{ body: any; authorization: string | null }> = [];
+    server.use(
+      http.post(`${SCAFFOLDER}/v2/tasks`, async ({ request: req }) => {
+        seen.push({
+          body: await req.json(),
+          authorization: req.headers.get('authorization'),
+        });
+        return HttpResponse.json(body, { status });
+      }),
+    );
+    return seen;
+  }
+
+  it('starts the apply template on behalf of the approver with the request as values', async () => {
+    const seen = scaffolder();
+    const applier = ScaffolderApplier.fromConfig(new ConfigReader({}), {
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+    });
+    await expect(
+      applier.apply(request, mockCredentials.user(bob)),
+    ).resolves.toEqual({ taskId: 'task-1' });
+    expect(seen).toEqual([
+      {
+        authorization: `Bearer ${mockCredentials.service.token({
+          onBehalfOf: mockCredentials.user(bob),
+          targetPluginId: 'scaffolder',
+        })}`,
+        body: {
+          templateRef: DEFAULT_APPLY_TEMPLATE,
+          values: {
+            requestId: request.id,
+            cluster: 'prod-01',
+            signal: 'logs',
+            requested,
+            title: 'Retention of prod-01 logs: delete.minAge 90d → 180d',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('uses the template named in config', async () => {
+    const seen = scaffolder();
+    const applier = ScaffolderApplier.fromConfig(
+      new ConfigReader({
+        observability: {
+          retention: { applyTemplate: 'template:platform/retention-pr' },
+        },
+      }),
+      { discovery: mockServices.discovery(), auth: mockServices.auth() },
+    );
+    await applier.apply(request, mockCredentials.user(bob));
+    expect(seen[0].body.templateRef).toBe('template:platform/retention-pr');
+  });
+
+  it("fails with the scaffolder's reason when it refuses the task", async () => {
+    scaffolder(400, {
+      error: {
+        name: 'InputError',
+        message: 'Template template:default/apply-retention-change not found',
+      },
+    });
+    const applier = new ScaffolderApplier({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+    });
+    await expect(
+      applier.apply(request, mockCredentials.user(bob)),
+    ).rejects.toThrow(
+      'the scaffolder did not start template:default/apply-retention-change (400): Template template:default/apply-retention-change not found',
+    );
+  });
+
+  it('titles metrics changes by their flag, and unknown current values', () => {
+    expect(
+      retentionChangeTitle({
+        ...request,
+        signal: 'metrics',
+        current: undefined,
+        requested: {
+          raw: '30d',
+          fiveMinutes: '180d',
+          oneHour: '2y',
+          bucketLifecycle: '800d',
+        },
+      }),
+    ).toBe(
+      'Retention of prod-01 metrics: retention.raw 30d, retention.5m 180d, retention.1h 2y, objstore.lifecycle 800d',
+    );
+  });
+});
+
+describe('RetentionTaskPoller', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const databases = TestDatabases.create({ ids: storeTestDatabaseIds() });
+
+  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = new RetentionRequestStore(
+      await migratedDatabase(
+        mockServices.database.mock({ getClient: async () => knex }),
+      ),
+    );
+    const logger = mockServices.logger.mock();
+    const poller = () =>
+      new RetentionTaskPoller({
+        store,
+        discovery: mockServices.discovery(),
+        auth: mockServices.auth({ pluginId: 'observability' }),
+        logger,
+      });
+    return { store, poller, logger };
+  }
+
+  /** An approved request whose apply task is `taskId` (or none). */
+  async function approved(store: RetentionRequestStore, taskId?: string) {
+    const created = await store.create({
+      cluster: 'prod-01',
+      signal: 'logs',
+      current,
+      requested,
+      justification: 'Audit needs 180 days',
+      requestedBy: alice,
+    });
+    await store.transition({ id: created.id, to: 'approved', actor: bob });
+    if (taskId) {
+      await store.setPullRequest(created.id, { taskId });
+    }
+    return created.id;
+  }
+
+  /** The scaffolder's task API: status and completion event per task id. */
+  function scaffolderTasks(
+    tasks: Record<
+      string,
+      { status: string; completion?: object } | { httpStatus: number }
+    >,
+  ) {
+    const authorizations = new Set<string | null>();
+    server.use(
+      http.get(`${SCAFFOLDER}/v2/tasks/:id`, ({ params, request }) => {
+        authorizations.add(request.headers.get('authorization'));
+        const task = tasks[params.id as string];
+        if (!task) {
+          return HttpResponse.json(
+            { error: { name: 'NotFoundError', message: 'no such task' } },
+            { status: 404 },
+          );
+        }
+        if ('httpStatus' in task) {
+          return HttpResponse.json(
+            { error: { name: 'Error', message: 'database is locked' } },
+            { status: task.httpStatus },
+          );
+        }
+        return HttpResponse.json({ id: params.id, status: task.status });
+      }),
+      http.get(`${SCAFFOLDER}/v2/tasks/:id/events`, ({ params }) => {
+        const task = tasks[params.id as string] as { completion?: object };
+        return HttpResponse.json([
+          { id: 1, type: 'log', body: { message: 'Beginning step fetch' } },
+          ...(task.completion
+            ? [{ id: 2, type: 'completion', body: task.completion }]
+            : []),
+        ]);
+      }),
+    );
+    return authorizations;
+  }
+
+  const done = {
+    status: 'completed',
+    completion: {
+      message: 'Run completed with status: completed',
+      output: {
+        branch: 'retention/r1',
+        pullRequestUrl: 'https://github.com/org/gitops/pull/42',
+        links: [{ url: 'https://github.com/org/gitops/pull/42' }],
+      },
+    },
+  };
+  const broken = {
+    status: 'failed',
+    completion: {
+      message: 'Run completed with status: failed',
+      error: {
+        name: 'InputError',
+        message:
+          'sourcePath: the workspace holds no change against main; nothing to propose',
+      },
+    },
+  };
+
+  it.each(databases.eachSupportedId())(
+    'moves ended tasks to applied or failed, exactly once, on %p',
+    async databaseId => {
+      const { store, poller } = await setup(databaseId);
+      const ok = await approved(store, 'task-ok');
+      const bad = await approved(store, 'task-bad');
+      const running = await approved(store, 'task-running');
+      const noTask = await approved(store);
+      const pending = (
+        await store.create({
+          cluster: 'prod-01',
+          signal: 'traces',
+          requested,
+          justification: 'x',
+          requestedBy: alice,
+        })
+      ).id;
+      const authorizations = scaffolderTasks({
+        'task-ok': done,
+        'task-bad': broken,
+        'task-running': { status: 'processing' },
+      });
+
+      const first = await poller().pollOnce();
+      expect(first).toEqual({
+        applied: [ok],
+        failed: [bad],
+        running: [running],
+      });
+      // The plugin's own service token, not a user's.
+      expect([...authorizations]).toEqual([
+        `Bearer ${mockCredentials.service.token({
+          onBehalfOf: mockCredentials.service('plugin:observability'),
+          targetPluginId: 'scaffolder',
+        })}`,
+      ]);
+
+      const applied = (await store.get(ok))!;
+      expect(applied.state).toBe('applied');
+      expect(applied.pullRequest).toEqual({
+        taskId: 'task-ok',
+        url: 'https://github.com/org/gitops/pull/42',
+        branch: 'retention/r1',
+      });
+      expect(applied.audit.at(-1)).toMatchObject({
+        actor: 'plugin:observability',
+        from: 'approved',
+        to: 'applied',
+        comment:
+          'Pull request https://github.com/org/gitops/pull/42 (branch retention/r1)',
+      });
+      const failed = (await store.get(bad))!;
+      expect(failed.state).toBe('failed');
+      expect(failed.audit.at(-1)).toMatchObject({
+        to: 'failed',
+        comment:
+          'The apply task task-bad failed: sourcePath: the workspace holds no change against main; nothing to propose',
+      });
+      expect((await store.get(running))!.state).toBe('approved');
+      expect((await store.get(noTask))!.state).toBe('approved');
+      expect((await store.get(pending))!.state).toBe('pending');
+
+      // A second round (or a restarted back end) changes nothing more.
+      const second = await poller().pollOnce();
+      expect(second).toEqual({ applied: [], failed: [], running: [running] });
+      expect((await store.get(ok))!.audit).toHaveLength(3);
+      expect((await store.get(bad))!.audit).toHaveLength(3);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'two pollers racing record each end once, on %p',
+    async databaseId => {
+      const { store, poller } = await setup(databaseId);
+      const ids = [
+        await approved(store, 'task-ok'),
+        await approved(store, 'task-bad'),
+      ];
+      scaffolderTasks({ 'task-ok': done, 'task-bad': broken });
+      const results = await Promise.all([
+        poller().pollOnce(),
+        poller().pollOnce(),
+        poller().pollOnce(),
+      ]);
+      expect(results.flatMap(r => r.applied)).toEqual([ids[0]]);
+      expect(results.flatMap(r => r.failed)).toEqual([ids[1]]);
+      for (const id of ids) {
+        const request = (await store.get(id))!;
+        expect(request.audit.map(a => a.to)).toEqual([
+          'pending',
+          'approved',
+          request.state,
+        ]);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'fails a request whose task vanished and retries when the scaffolder errs, on %p',
+    async databaseId => {
+      const { store, poller, logger } = await setup(databaseId);
+      const vanished = await approved(store, 'task-gone');
+      const flaky = await approved(store, 'task-flaky');
+      scaffolderTasks({ 'task-flaky': { httpStatus: 503 } });
+      const result = await poller().pollOnce();
+      expect(result).toEqual({
+        applied: [],
+        failed: [vanished],
+        running: [flaky],
+      });
+      expect((await store.get(vanished))!.audit.at(-1)?.comment).toBe(
+        'The apply task task-gone no longer exists in the scaffolder',
+      );
+      expect((await store.get(flaky))!.state).toBe('approved');
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /task-flaky .* retrying next round: could not read task task-flaky \(503\): database is locked/,
+        ),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records a completed task without a link as applied, on %p',
+    async databaseId => {
+      const { store, poller } = await setup(databaseId);
+      const id = await approved(store, 'task-quiet');
+      scaffolderTasks({
+        'task-quiet': {
+          status: 'completed',
+          completion: { message: 'Run completed', output: {} },
+        },
+      });
+      await poller().pollOnce();
+      const request = (await store.get(id))!;
+      expect(request.state).toBe('applied');
+      expect(request.pullRequest).toEqual({ taskId: 'task-quiet' });
+      expect(request.audit.at(-1)?.comment).toBe(
+        'The apply task task-quiet completed',
+      );
+    },
+  );
+});

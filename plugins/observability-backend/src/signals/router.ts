@@ -1,0 +1,117 @@
+import {
+  AuthService,
+  CacheService,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { isValidClusterName } from '../service/clusters';
+import { UpstreamClients } from '../upstream/createUpstreamClients';
+import { readSignalsConfig } from './config';
+import { EntitySignalsService } from './EntitySignalsService';
+
+export interface EntitySignalsRouterOptions {
+  httpAuth: HttpAuthService;
+  /** Reserved for upstreams that take Backstage tokens; the catalog gets the caller's credentials. */
+  auth?: AuthService;
+  catalog: CatalogService;
+  config: Config;
+  cache: CacheService;
+  clients: UpstreamClients;
+  logger: LoggerService;
+  /** For tests: the clock. */
+  now?: () => number;
+}
+
+const signalsQuery = z
+  .object({
+    from: z.string().min(1).max(40).optional(),
+    to: z.string().min(1).max(40).optional(),
+    clusters: z
+      .string()
+      .max(2000)
+      .optional()
+      .transform(v =>
+        v
+          ?.split(',')
+          .map(s => s.trim())
+          .filter(Boolean),
+      )
+      .refine(v => !v || v.every(isValidClusterName), {
+        message:
+          'must be a comma-separated list of cluster names (lowercase letters, digits and dashes)',
+      }),
+  })
+  .strict();
+
+function parseQuery(query: unknown) {
+  const parsed = signalsQuery.safeParse(query);
+  if (!parsed.success) {
+    throw new InputError(
+      `Invalid query: ${parsed.error.issues
+        .map(i => `${i.path.join('.') || 'query'} ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The service Observability tab's endpoints:
+ * - `GET /v1/entity/:kind/:namespace/:name/signals?from=&to=&clusters=`: RED metrics,
+ *   error logs and recent traces of the entity's service, each part with its own
+ *   `unknown` state and deep links;
+ * - `GET /v1/entity/:kind/:namespace/:name/traces/:traceId`: one trace of the service
+ *   with its spans (the drilldown from a log line).
+ *
+ * The entity is read from the catalog with the caller's credentials, so a caller
+ * sees the signals of the entities they may see.
+ */
+export async function createEntitySignalsRouter(
+  options: EntitySignalsRouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, catalog } = options;
+  const service = new EntitySignalsService({
+    clients: options.clients,
+    config: readSignalsConfig(options.config),
+    cache: options.cache,
+    logger: options.logger,
+    now: options.now,
+  });
+  const router = Router();
+
+  async function entityOf(req: express.Request) {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { kind, namespace, name } = req.params;
+    const ref = stringifyEntityRef({ kind, namespace, name });
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${ref} in the catalog`);
+    }
+    return entity;
+  }
+
+  router.get('/v1/entity/:kind/:namespace/:name/signals', async (req, res) => {
+    const entity = await entityOf(req);
+    const query = parseQuery(req.query);
+    res.json(await service.getSignals(entity, query));
+  });
+
+  router.get(
+    '/v1/entity/:kind/:namespace/:name/traces/:traceId',
+    async (req, res) => {
+      const entity = await entityOf(req);
+      res.json(await service.getTrace(entity, req.params.traceId));
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,118 @@
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { ObservabilityClient, observabilityApiRef } from '../../api';
+import {
+  BASE_URL,
+  checkoutEntity,
+  SIGNALS_URL,
+  signalsFixture,
+} from '../EntityObservabilityContent/testFixtures';
+import { EntityObservabilityCard } from './EntityObservabilityCard';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const client = new ObservabilityClient({
+  discoveryApi: { getBaseUrl: async () => BASE_URL },
+  fetchApi: { fetch: (...args) => fetch(...args) },
+});
+
+function render(body: unknown, status = 200) {
+  server.use(
+    http.get(SIGNALS_URL, () => HttpResponse.json(body as any, { status })),
+  );
+  return renderInTestApp(
+    <TestApiProvider apis={[[observabilityApiRef, client]]}>
+      <EntityProvider entity={checkoutEntity}>
+        <EntityObservabilityCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('EntityObservabilityCard', () => {
+  it('shows one line per signal with its status, numbers and links', async () => {
+    await render(signalsFixture());
+    expect(
+      await screen.findByText(
+        '60.2 req/s · 4.20 % errors (worst cluster) · p99 532 ms (worst cluster)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        '37 error lines in the last hour (prod-01: 25, dev-01: 12)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('2 traces in the last hour, 1 with errors'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Open in Grafana/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://grafana.example.com/explore?schemaVersion=1',
+    );
+    expect(
+      screen.getByRole('link', { name: /Open in Kibana/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Open in Jaeger/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Metrics, logs and traces/ }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/observability',
+    );
+  });
+
+  it('says which signal is unknown and why', async () => {
+    const signals = signalsFixture();
+    signals.traces = {
+      ...signals.traces,
+      status: 'unknown',
+      error: 'jaeger at /api/traces timed out after 10000 ms',
+      traces: [],
+    };
+    await render(signals);
+    expect(
+      await screen.findByText(
+        'Jaeger Query could not be asked: jaeger at /api/traces timed out after 10000 ms',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Unknown')).toBeInTheDocument();
+    expect(screen.getByText('Reporting')).toBeInTheDocument();
+  });
+
+  it('points to the tab when the service has no data', async () => {
+    const signals = signalsFixture();
+    for (const m of Object.values(signals.metrics.metrics)) m.series = [];
+    signals.logs = { ...signals.logs, total: 0, byCluster: [], samples: [] };
+    signals.traces = { ...signals.traces, traces: [] };
+    await render(signals);
+    expect(
+      await screen.findByRole('link', { name: 'See which annotations to add' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/observability',
+    );
+  });
+
+  it('shows the error', async () => {
+    await render({ error: { name: 'Error', message: 'boom' } }, 500);
+    expect(
+      await screen.findByText(/Could not load the signals/),
+    ).toBeInTheDocument();
+  });
+});
