@@ -90,12 +90,23 @@ async function startPortalBackend(clusters: string[], simPort: number) {
   return `http://127.0.0.1:${port}/api/observability/v1/fleet`;
 }
 
-async function timed(url: string): Promise<number> {
-  const start = performance.now();
-  const res = await fetch(url);
-  await res.arrayBuffer();
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-  return performance.now() - start;
+function burst(url: string, concurrency: number) {
+  return new Promise<{ latencies: number[]; wallMs: number; bytes: number }>(
+    (resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [path.join(__dirname, 'burst.js'), url, String(concurrency)],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout!.on('data', d => (out += d));
+      child.on('exit', code =>
+        code === 0
+          ? resolve(JSON.parse(out))
+          : reject(new Error(`burst exited ${code}`)),
+      );
+    },
+  );
 }
 
 const percentile = (values: number[], p: number) => {
@@ -120,20 +131,18 @@ describe('fleet health benchmark', () => {
     // One cold request: one round of upstream requests.
     const url = await startPortalBackend(clusters, simPort);
     const before = await upstreamRequests(simPort);
-    const cold = await timed(url);
+    const cold = (await burst(url, 1)).latencies[0];
     const perRound = (await upstreamRequests(simPort)) - before;
 
     // Warm: 200 concurrent requests answered from the cache.
-    await timed(url);
-    const warm = await Promise.all(
-      Array.from({ length: CONCURRENCY }, () => timed(url)),
-    );
+    await burst(url, 1);
+    const warm = await burst(url, CONCURRENCY);
     const heapMb = process.memoryUsage().heapUsed / 1e6;
 
     // 200 concurrent requests on a cold cache of a fresh back end share one round.
     const url2 = await startPortalBackend(clusters, simPort);
     const before2 = await upstreamRequests(simPort);
-    await Promise.all(Array.from({ length: CONCURRENCY }, () => timed(url2)));
+    await burst(url2, CONCURRENCY);
     const rounds = ((await upstreamRequests(simPort)) - before2) / perRound;
 
     rows.push(
@@ -143,10 +152,13 @@ describe('fleet health benchmark', () => {
         `cold=${cold.toFixed(0)} ms (cold/slowest upstream=${(
           cold / LATENCY_MS
         ).toFixed(2)})`,
-        `warm p50=${percentile(warm, 50).toFixed(1)} ms p99=${percentile(
-          warm,
-          99,
-        ).toFixed(1)} ms @${CONCURRENCY}`,
+        `warm p50=${percentile(warm.latencies, 50).toFixed(
+          1,
+        )} ms p99=${percentile(warm.latencies, 99).toFixed(
+          1,
+        )} ms @${CONCURRENCY} (${(warm.wallMs / CONCURRENCY).toFixed(
+          2,
+        )} ms per request, body ${(warm.bytes / 1024).toFixed(0)} KiB)`,
         `rounds for ${CONCURRENCY} cold requests=${rounds}`,
         `heap=${heapMb.toFixed(0)} MB`,
       ].join('  '),

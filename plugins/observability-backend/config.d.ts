@@ -136,6 +136,21 @@ export interface Config {
     };
     /** Self-service retention change requests. */
     retention?: {
+      /** Template run after approval to open the pull request. Default `template:default/apply-retention-change`. */
+      applyTemplate?: string;
+      /** Prices of the cost estimate per GB-month, and bytes per TSDB sample. */
+      pricing?: {
+        /** Default `USD`. */
+        currency?: string;
+        /** Object storage (Thanos buckets). Default 0.02. */
+        objectStorageGbMonth?: number;
+        /** Elasticsearch hot tier. Default 0.10. */
+        esHotGbMonth?: number;
+        /** Elasticsearch warm tier. Default 0.05. */
+        esWarmGbMonth?: number;
+        /** Default 1.5. */
+        bytesPerSample?: number;
+      };
       /**
        * Bounds of the longest retention per environment and signal, e.g.
        * `prod: { logs: { minDays: 30, maxDays: 365 } }` (compliance minimum, cost maximum).

@@ -249,8 +249,8 @@ describe('fleet simulator Kubernetes API', () => {
 });
 
 describe('parseLabelSelector', () => {
-  const matches = (selector: string, labels: Record<string, string>) =>
-    parseLabelSelector(selector).every(r => r(labels));
+  const matches = (text: string, labels: Record<string, string>) =>
+    parseLabelSelector(text).every(r => r(labels));
 
   it('supports equality, set-based and existence requirements', () => {
     const labels = { app: 'cart', tier: 'backend' };

@@ -650,7 +650,7 @@ function podMetrics(model: FleetModel, pod: Obj): Obj {
   const name = pod.metadata.name as string;
   const cpuMillicores = 40 + 160 * unit(`${name}/cpu`) * wave(name, now, 0.3);
   const memoryKi = Math.round(
-    (140 + 200 * unit(`${name}/mem`)) * 1024 * wave(`${name}/m`, now, 0.05),
+    (120 + 110 * unit(`${name}/mem`)) * 1024 * wave(`${name}/m`, now, 0.05),
   );
   return {
     metadata: {

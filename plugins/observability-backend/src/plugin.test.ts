@@ -129,6 +129,21 @@ describe('observability backend', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('serves the fleet with an ETag and answers 304 when it has not changed', async () => {
+    const server = await startBackend();
+    const first = await request(server).get('/api/observability/v1/fleet');
+    expect(first.headers.etag).toBe(`"${first.body.generatedAt}"`);
+    const again = await request(server)
+      .get('/api/observability/v1/fleet')
+      .set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    const stale = await request(server)
+      .get('/api/observability/v1/fleet')
+      .set('If-None-Match', '"2020-01-01T00:00:00.000Z"');
+    expect(stale.status).toBe(200);
+    expect(stale.body.generatedAt).toBe(first.body.generatedAt);
+  });
+
   it('requires authentication', async () => {
     const server = await startBackend();
     const res = await request(server)

@@ -14,9 +14,14 @@ import { RetentionPlanner } from './retention/planner';
 import { readPricing } from './retention/costEstimate';
 import { createRouter } from './service/router';
 import { createEntitySignalsRouter } from './signals';
+import { KubernetesClusterSource } from './kubernetes';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
 import { createRetentionRouter, readRetentionBounds } from './retention/router';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
+import {
+  RetentionTaskPoller,
+  ScaffolderApplier,
+} from './retention/ScaffolderApplier';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
 
 const REFRESH_TASK_ID = 'observability-fleet-refresh';
@@ -53,6 +58,7 @@ export const observabilityPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         urlReader: coreServices.urlReader,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
       },
       async init(deps) {
         const { config, logger, cache, scheduler, httpAuth } = deps;
@@ -133,6 +139,24 @@ export const observabilityPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(async () => {
           await clients.close?.();
         });
+        // Approved retention changes are applied by a scaffolder task (the pull
+        // request); the poller records each task's outcome on its request, once.
+        const retentionStore = new RetentionRequestStore(db);
+        const retentionPoller = new RetentionTaskPoller({
+          store: retentionStore,
+          discovery: deps.discovery,
+          auth: deps.auth,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'observability-retention-apply-poll',
+          frequency: { seconds: 10 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 10 },
+          fn: async () => {
+            await retentionPoller.pollOnce();
+          },
+        });
         const bounds = readRetentionBounds(config);
         const values = createGitopsValuesSource(deps);
         const checkOptions = readCheckOptions(config);
@@ -147,6 +171,10 @@ export const observabilityPlugin = createBackendPlugin({
             cache,
             clients,
             logger,
+            kubernetes: new KubernetesClusterSource({
+              discovery: deps.discovery,
+              auth: deps.auth,
+            }),
           }),
         );
         deps.httpRouter.use(
@@ -154,7 +182,11 @@ export const observabilityPlugin = createBackendPlugin({
             httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
-            store: new RetentionRequestStore(db),
+            store: retentionStore,
+            applier: ScaffolderApplier.fromConfig(config, {
+              discovery: deps.discovery,
+              auth: deps.auth,
+            }),
             registry,
             bounds,
             values,

@@ -130,6 +130,14 @@ export interface SignalsTarget {
   indexPattern: string;
   /** Clusters the answer is limited to; absent: every cluster that has data. */
   clusters?: string[];
+  /**
+   * Where the clusters came from: the Kubernetes plugin (pods of the entity's
+   * `backstage.io/kubernetes-id`), the `observability.fleetobs.io/clusters`
+   * annotation, or all clusters with data.
+   */
+  clustersSource: 'kubernetes' | 'annotation' | 'all';
+  /** Why the Kubernetes plugin was not used, or what it could not read. */
+  clustersNotes?: string[];
   /** Annotations of the entity that were used. */
   annotations: Record<string, string>;
   /** Recommended annotations the entity does not have (defaults were used). */

@@ -11,9 +11,40 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import DashboardIcon from '@material-ui/icons/Dashboard';
+import HistoryIcon from '@material-ui/icons/History';
+import { retentionChangeFormField } from './components/RetentionField/extensions';
+import {
+  RetentionClient,
+  retentionApiRef,
+} from './components/RetentionPage/retentionApi';
 import { ObservabilityClient, observabilityApiRef } from './api';
 
 const rootRouteRef = createRouteRef();
+
+const retentionRouteRef = createRouteRef();
+
+const retentionApi = ApiBlueprint.make({
+  name: 'retention',
+  params: defineParams =>
+    defineParams({
+      api: retentionApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new RetentionClient(deps),
+    }),
+});
+
+const retentionPage = PageBlueprint.make({
+  name: 'retention',
+  params: {
+    path: '/observability/retention',
+    title: 'Retention',
+    icon: <HistoryIcon />,
+    routeRef: retentionRouteRef,
+    noHeader: true,
+    loader: () =>
+      import('./components/RetentionPage').then(m => <m.RetentionPage />),
+  },
+});
 
 const observabilityApi = ApiBlueprint.make({
   params: defineParams =>
@@ -85,6 +116,9 @@ export default createFrontendPlugin({
   routes: { root: rootRouteRef },
   extensions: [
     observabilityApi,
+    retentionApi,
+    retentionPage,
+    retentionChangeFormField,
     fleetHealthPage,
     clusterContent,
     serviceContent,

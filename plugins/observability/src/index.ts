@@ -9,5 +9,20 @@ export {
   EntityClusterObservabilityContent,
   EntityObservabilityContent,
   EntityObservabilityCard,
+  ObservabilityRetentionPage,
 } from './plugin';
 export * from './api';
+export {
+  RetentionClient,
+  retentionApiRef,
+} from './components/RetentionPage/retentionApi';
+export type {
+  RetentionApi,
+  ClusterRetention,
+  SignalRetention,
+} from './components/RetentionPage/retentionApi';
+export { RetentionChangeFieldExtension } from './components/RetentionField/extensions';
+export type {
+  RetentionChangeSummary,
+  RetentionChangeFieldOptions,
+} from './components/RetentionField';

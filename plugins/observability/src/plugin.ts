@@ -7,7 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ObservabilityClient, observabilityApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { retentionRouteRef, rootRouteRef } from './routes';
+import {
+  RetentionClient,
+  retentionApiRef,
+} from './components/RetentionPage/retentionApi';
 
 /**
  * The observability plugin for apps on the legacy frontend system.
@@ -18,12 +22,17 @@ export const observabilityPlugin = createPlugin({
   id: 'observability',
   apis: [
     createApiFactory({
+      api: retentionApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new RetentionClient(deps),
+    }),
+    createApiFactory({
       api: observabilityApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new ObservabilityClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, retention: retentionRouteRef },
 });
 
 /**
@@ -89,5 +98,19 @@ export const EntityObservabilityCard = observabilityPlugin.provide(
           m => m.EntityObservabilityCard,
         ),
     },
+  }),
+);
+
+/**
+ * The retention page: retention today per cluster and signal, and change requests.
+ *
+ * @public
+ */
+export const ObservabilityRetentionPage = observabilityPlugin.provide(
+  createRoutableExtension({
+    name: 'ObservabilityRetentionPage',
+    component: () =>
+      import('./components/RetentionPage').then(m => m.RetentionPage),
+    mountPoint: retentionRouteRef,
   }),
 );

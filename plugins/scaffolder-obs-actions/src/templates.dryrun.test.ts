@@ -116,6 +116,7 @@ describe('templates through the scaffolder dry-run API', () => {
             environment: 'dev',
             server: 'https://dev-07-k8s.endpoint.kubernetes',
             caData: 'LS0tLS1CRUdJTg==',
+            authProvider: 'aws',
             owner: 'group:default/platform-team',
             monitoring: true,
             logging: true,
@@ -159,7 +160,7 @@ describe('templates through the scaffolder dry-run API', () => {
         annotations: {
           'kubernetes.io/api-server': 'https://dev-07-k8s.endpoint.kubernetes',
           'kubernetes.io/api-server-certificate-authority': 'LS0tLS1CRUdJTg==',
-          'kubernetes.io/auth-provider': 'serviceAccount',
+          'kubernetes.io/auth-provider': 'aws',
         },
       },
       spec: {

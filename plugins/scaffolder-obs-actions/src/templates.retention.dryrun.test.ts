@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+// Test only: the real back end behind obs:retention:plan / :request.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import observabilityPlugin from '@fleetobs/plugin-observability-backend';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

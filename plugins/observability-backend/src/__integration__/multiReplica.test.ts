@@ -23,6 +23,7 @@ import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { fakeScaffolder } from '../__testUtils__/fakeScaffolder';
 import { Entity } from '@backstage/catalog-model';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -318,6 +319,8 @@ function deployment(
     const backend = await startTestBackend({
       features: [
         observabilityPlugin,
+        // Approvals start the apply template as a scaffolder task.
+        fakeScaffolder().plugin,
         mockServices.rootConfig.factory({ data: config }),
         // The real services, as in the production back end: plugin databases on
         // PostgreSQL, the cache on Redis, and the scheduler whose task locks live in the

@@ -7,6 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { observabilityPlugin } from '../plugin';
+import { fakeScaffolder } from '../__testUtils__/fakeScaffolder';
 
 const alice = 'user:default/alice';
 const bob = 'user:default/bob';
@@ -19,11 +20,15 @@ const logs = {
   deleteAfter: '45d',
 };
 
+let scaffolder: ReturnType<typeof fakeScaffolder>;
+
 async function startBackend(options: { approvers?: string[] } = {}) {
   const approvers = options.approvers ?? [bob, carol];
+  scaffolder = fakeScaffolder();
   const { server } = await startTestBackend({
     features: [
       observabilityPlugin,
+      scaffolder.plugin,
       mockServices.rootConfig.factory({
         data: {
           observability: {
@@ -158,6 +163,19 @@ describe('retention requests', () => {
       .send({ comment: 'ok for audit' });
     expect(approved.status).toBe(200);
     expect(approved.body.state).toBe('approved');
+    // Approval starts the apply template as a scaffolder task and records it.
+    expect(approved.body.pullRequest).toEqual({ taskId: 'task-1' });
+    expect(scaffolder.tasks).toEqual([
+      expect.objectContaining({
+        templateRef: 'template:default/apply-retention-change',
+        values: expect.objectContaining({
+          requestId: created.id,
+          cluster: 'prod-01',
+          signal: 'logs',
+          requested: logs,
+        }),
+      }),
+    ]);
     expect(approved.body.audit[1]).toMatchObject({
       actor: bob,
       from: 'pending',

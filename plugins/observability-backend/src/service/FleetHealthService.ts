@@ -8,6 +8,7 @@ import {
   signalHealth,
   worstStatus,
 } from '@fleetobs/plugin-observability-common';
+import { gzipSync } from 'node:zlib';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
 import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
@@ -22,6 +23,33 @@ export interface FleetCheckRun {
 export type FleetChecker = (clusters: FleetCluster[]) => Promise<FleetCheckRun>;
 
 const CACHE_KEY = 'fleet-health:v1';
+// A small key beside the body: a warm request reads only this to know whether the
+// body this replica already holds (parsed and serialized) is still the latest.
+const STAMP_KEY = 'fleet-health:v1:stamp';
+
+/**
+ * One round's answer, ready to serve: the object, its JSON, the JSON gzipped (made
+ * once per round, not per request: a 400-cluster fleet is megabytes) and its ETag.
+ */
+export interface FleetSnapshot {
+  fleet: FleetHealth;
+  body: string;
+  gzipped(): Buffer;
+  etag: string;
+}
+
+function snapshotOf(
+  fleet: FleetHealth,
+  body = JSON.stringify(fleet),
+): FleetSnapshot {
+  let gz: Buffer | undefined;
+  return {
+    fleet,
+    body,
+    gzipped: () => (gz ??= gzipSync(body)),
+    etag: `"${fleet.generatedAt}"`,
+  };
+}
 
 /**
  * Serves the fleet health from the shared cache. A round of upstream requests runs on
@@ -29,7 +57,8 @@ const CACHE_KEY = 'fleet-health:v1';
  * per replica however many requests arrive together.
  */
 export class FleetHealthService {
-  private inFlight: Promise<FleetHealth> | undefined;
+  private inFlight: Promise<FleetSnapshot> | undefined;
+  private latest: FleetSnapshot | undefined;
 
   constructor(
     private readonly options: {
@@ -45,15 +74,30 @@ export class FleetHealthService {
   ) {}
 
   async getFleet(): Promise<FleetHealth> {
-    const cached = await this.options.cache.get<any>(CACHE_KEY);
-    if (cached) {
-      return cached as FleetHealth;
+    return (await this.getSnapshot()).fleet;
+  }
+
+  /**
+   * The latest round, from this replica's memory when the shared cache still names
+   * it, else from the shared cache, else from a new round.
+   */
+  async getSnapshot(): Promise<FleetSnapshot> {
+    const stamp = await this.options.cache.get<string>(STAMP_KEY);
+    if (stamp && this.latest?.fleet.generatedAt === stamp) {
+      return this.latest;
+    }
+    if (stamp) {
+      const body = await this.options.cache.get<string>(CACHE_KEY);
+      if (typeof body === 'string') {
+        this.latest = snapshotOf(JSON.parse(body), body);
+        return this.latest;
+      }
     }
     return this.refresh();
   }
 
   /** Runs one round of checks; concurrent callers share it. */
-  refresh(): Promise<FleetHealth> {
+  refresh(): Promise<FleetSnapshot> {
     if (!this.inFlight) {
       this.inFlight = this.runRound().finally(() => {
         this.inFlight = undefined;
@@ -62,7 +106,7 @@ export class FleetHealthService {
     return this.inFlight;
   }
 
-  private async runRound(): Promise<FleetHealth> {
+  private async runRound(): Promise<FleetSnapshot> {
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
     const now = new Date();
@@ -79,10 +123,15 @@ export class FleetHealthService {
         this.options.logger.error(`Could not record health history: ${error}`);
       }
     }
-    await this.options.cache.set(CACHE_KEY, fleet as any, {
+    const snapshot = snapshotOf(fleet);
+    await this.options.cache.set(CACHE_KEY, snapshot.body, {
       ttl: this.options.ttlMs,
     });
-    return fleet;
+    await this.options.cache.set(STAMP_KEY, fleet.generatedAt, {
+      ttl: this.options.ttlMs,
+    });
+    this.latest = snapshot;
+    return snapshot;
   }
 }
 

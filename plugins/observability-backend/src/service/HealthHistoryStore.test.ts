@@ -129,4 +129,28 @@ describe('HealthHistoryStore', () => {
       ).toEqual(['warn']);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'records a first round of a large fleet in batches, once, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const round = Array.from({ length: 400 }, (_, i) => ({
+        cluster: `edge-${i}`,
+        scope: 'overall',
+        status: 'ok' as const,
+      }));
+      const since = await store.record(round, t0);
+      expect(since.size).toBe(400);
+      expect(await store.record(round, t1)).toEqual(since);
+      expect(await store.transitions('edge-399', { limit: 10 })).toEqual([
+        {
+          scope: 'overall',
+          from: null,
+          to: 'ok',
+          summary: null,
+          at: t0.toISOString(),
+        },
+      ]);
+    },
+  );
 });

@@ -18,6 +18,8 @@ export interface HealthTransition {
 }
 
 const STATE = 'obs_health_state';
+// Rows per insert: 5 columns each stays under SQLite's 999 bound variables.
+const CHUNK = 150;
 const TRANSITIONS = 'obs_health_transitions';
 
 function toIso(value: Date | string | number): string {
@@ -58,47 +60,47 @@ export class HealthHistoryStore {
       return since;
     }
 
+    const fresh = changed.filter(s => !current.has(`${s.cluster}|${s.scope}`));
+    const moved = changed.filter(s => current.has(`${s.cluster}|${s.scope}`));
     await this.db.transaction(async tx => {
-      for (const s of changed) {
-        const key = `${s.cluster}|${s.scope}`;
-        const before = current.get(key);
-        let won: boolean;
-        if (before) {
-          const updated = await tx(STATE)
-            .where({
-              cluster: s.cluster,
-              scope: s.scope,
-              status: before.status,
-            })
-            .update({
-              status: s.status,
-              summary: s.summary ?? null,
-              since: now,
-            });
-          won = updated === 1;
-        } else {
-          const inserted = await tx(STATE)
-            .insert({
+      // Scopes seen for the first time go in in batches (a new fleet of 400 clusters
+      // is thousands of rows); a row another replica inserted first is skipped.
+      for (let i = 0; i < fresh.length; i += CHUNK) {
+        const chunk = fresh.slice(i, i + CHUNK);
+        const inserted: Array<{ cluster: string; scope: string }> = await tx(
+          STATE,
+        )
+          .insert(
+            chunk.map(s => ({
               cluster: s.cluster,
               scope: s.scope,
               status: s.status,
               summary: s.summary ?? null,
               since: now,
-            })
-            .onConflict(['cluster', 'scope'])
-            .ignore()
-            .returning('cluster');
-          won = inserted.length === 1;
+            })),
+          )
+          .onConflict(['cluster', 'scope'])
+          .ignore()
+          .returning(['cluster', 'scope']);
+        const won = new Set(inserted.map(r => `${r.cluster}|${r.scope}`));
+        const transitions = chunk
+          .filter(s => won.has(`${s.cluster}|${s.scope}`))
+          .map(s => transitionRow(s, null, now));
+        if (transitions.length > 0) {
+          await tx(TRANSITIONS).insert(transitions);
         }
-        if (won) {
-          await tx(TRANSITIONS).insert({
-            cluster: s.cluster,
-            scope: s.scope,
-            from_status: before?.status ?? null,
-            to_status: s.status,
-            summary: s.summary ?? null,
-            at: now,
-          });
+        for (const key of won) since.set(key, now.toISOString());
+      }
+      // Changed scopes: compare-and-set on the stored status, one row each (a round
+      // changes few).
+      for (const s of moved) {
+        const key = `${s.cluster}|${s.scope}`;
+        const before = current.get(key)!;
+        const updated = await tx(STATE)
+          .where({ cluster: s.cluster, scope: s.scope, status: before.status })
+          .update({ status: s.status, summary: s.summary ?? null, since: now });
+        if (updated === 1) {
+          await tx(TRANSITIONS).insert(transitionRow(s, before.status, now));
           since.set(key, now.toISOString());
         }
       }
@@ -137,4 +139,15 @@ export class HealthHistoryStore {
   async prune(olderThan: Date): Promise<number> {
     return this.db(TRANSITIONS).where('at', '<', olderThan).delete();
   }
+}
+
+function transitionRow(s: ScopeStatus, from: string | null, at: Date) {
+  return {
+    cluster: s.cluster,
+    scope: s.scope,
+    from_status: from,
+    to_status: s.status,
+    summary: s.summary ?? null,
+    at,
+  };
 }

@@ -44,7 +44,20 @@ export async function createRouter(options: {
 
   router.get('/v1/fleet', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await fleet.getFleet());
+    const snapshot = await fleet.getSnapshot();
+    res.setHeader('ETag', snapshot.etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (req.headers['if-none-match'] === snapshot.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').setHeader('Vary', 'Accept-Encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(snapshot.gzipped());
+    } else {
+      res.send(snapshot.body);
+    }
   });
 
   router.get('/v1/clusters/:name', async (req, res) => {

@@ -17,12 +17,15 @@ import { fetchLogs, fetchTraceLogs } from './logs';
 import { fetchMetrics } from './metrics';
 import { resolveRange } from './range';
 import { resolveTarget } from './target';
+import { ServiceClusters } from '../kubernetes';
 import { fetchTraces, summarizeTrace, traceLinks } from './traces';
 
 export interface SignalsQuery {
   from?: string;
   to?: string;
   clusters?: string[];
+  /** Where the service runs, from the Kubernetes plugin (see ../kubernetes). */
+  runsIn?: ServiceClusters;
 }
 
 const TRACE_ID = /^[0-9a-f]{1,32}$/i;
@@ -60,6 +63,11 @@ export class EntitySignalsService {
     const target = resolveTarget(entity, {
       defaultIndexPattern: config.logs.indexPattern,
       requestedClusters: query.clusters,
+      runsIn:
+        query.runsIn?.source === 'kubernetes' && query.runsIn.clusters
+          ? { clusters: query.runsIn.clusters }
+          : undefined,
+      notes: query.runsIn?.notes,
     });
     const entityRef = stringifyEntityRef(entity);
     const key = `entity-signals:v1:${createHash('sha256')

@@ -9,6 +9,11 @@ import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
+import {
+  KubernetesClusterSource,
+  resolveServiceClusters,
+  ServiceClusters,
+} from '../kubernetes';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { isValidClusterName } from '../service/clusters';
@@ -22,6 +27,8 @@ export interface EntitySignalsRouterOptions {
   auth?: AuthService;
   catalog: CatalogService;
   config: Config;
+  /** Asks the Kubernetes plugin where a service runs; optional. */
+  kubernetes?: KubernetesClusterSource;
   cache: CacheService;
   clients: UpstreamClients;
   logger: LoggerService;
@@ -96,19 +103,35 @@ export async function createEntitySignalsRouter(
     if (!entity) {
       throw new NotFoundError(`No entity ${ref} in the catalog`);
     }
-    return entity;
+    return { entity, credentials };
   }
 
   router.get('/v1/entity/:kind/:namespace/:name/signals', async (req, res) => {
-    const entity = await entityOf(req);
+    const { entity, credentials } = await entityOf(req);
     const query = parseQuery(req.query);
-    res.json(await service.getSignals(entity, query));
+    // Where a service runs changes with deployments, not per request: ask the
+    // Kubernetes plugin at most every 30 s per entity.
+    const runsInKey = `service-clusters:v1:${stringifyEntityRef(entity)}`;
+    let runsIn = (await options.cache.get(runsInKey).catch(() => undefined)) as
+      | ServiceClusters
+      | undefined;
+    if (!runsIn) {
+      runsIn = await resolveServiceClusters(entity, {
+        kubernetes: options.kubernetes,
+        credentials,
+        logger: options.logger,
+      });
+      await options.cache
+        .set(runsInKey, runsIn as any, { ttl: 30_000 })
+        .catch(() => undefined);
+    }
+    res.json(await service.getSignals(entity, { ...query, runsIn }));
   });
 
   router.get(
     '/v1/entity/:kind/:namespace/:name/traces/:traceId',
     async (req, res) => {
-      const entity = await entityOf(req);
+      const { entity } = await entityOf(req);
       res.json(await service.getTrace(entity, req.params.traceId));
     },
   );

@@ -51,7 +51,14 @@ function list(value: string | undefined): string[] | undefined {
  */
 export function resolveTarget(
   entity: Entity,
-  options: { defaultIndexPattern: string; requestedClusters?: string[] },
+  options: {
+    defaultIndexPattern: string;
+    requestedClusters?: string[];
+    /** Where the service runs, when the Kubernetes plugin knows (overrides the annotation). */
+    runsIn?: { clusters: string[]; notes?: string[] };
+    /** Why the Kubernetes plugin's answer is not used, when it is not. */
+    notes?: string[];
+  },
 ): SignalsTarget {
   const annotations = entity.metadata.annotations ?? {};
   const get = (key: string) => annotations[key]?.trim() || undefined;
@@ -82,18 +89,17 @@ export function resolveTarget(
       );
     }
   }
-  let clusters = annotated;
+  const known = options.runsIn?.clusters ?? annotated;
+  let clusters = known;
   if (options.requestedClusters) {
-    const outside = annotated
-      ? options.requestedClusters.filter(c => !annotated.includes(c))
+    const outside = known
+      ? options.requestedClusters.filter(c => !known.includes(c))
       : [];
     if (outside.length > 0) {
       throw new InputError(
         `Cluster(s) ${outside.join(
           ', ',
-        )} are not among the clusters of the service (${annotated!.join(
-          ', ',
-        )})`,
+        )} are not among the clusters of the service (${known!.join(', ')})`,
       );
     }
     clusters = options.requestedClusters;
@@ -117,6 +123,9 @@ export function resolveTarget(
     jaegerService,
     indexPattern,
     ...(clusters ? { clusters } : {}),
+    clustersSource:
+      (options.runsIn && 'kubernetes') || (annotated && 'annotation') || 'all',
+    ...(options.notes?.length ? { clustersNotes: options.notes } : {}),
     annotations: used,
     missingAnnotations,
   };

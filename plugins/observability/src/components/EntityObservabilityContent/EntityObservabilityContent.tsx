@@ -1,4 +1,4 @@
-import { WarningPanel } from '@backstage/core-components';
+import { Link, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   Box,
@@ -40,6 +40,13 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** The error's message, with the back end's reason when the client got one. */
+// How the tab says where the clusters came from.
+const CLUSTER_SOURCES: Record<string, string> = {
+  kubernetes: 'where the Kubernetes plugin finds its pods',
+  annotation: 'from the observability.fleetobs.io/clusters annotation',
+  all: 'every cluster with data',
+};
+
 export function errorText(error: Error): string {
   const cause = (error as { cause?: { message?: string } }).cause?.message;
   // The client's generic "Request failed with status ..." adds nothing to the status.
@@ -129,8 +136,24 @@ export function EntityObservabilityContent() {
           {value
             ? `Clusters: ${
                 value.target.clusters?.join(', ') ?? 'all with data'
-              } · updated ${formatTime(value.generatedAt)}`
+              } (${
+                CLUSTER_SOURCES[value.target.clustersSource] ?? 'annotation'
+              }) · updated ${formatTime(value.generatedAt)}`
             : '\u00a0'}
+          {value?.target.clustersSource === 'kubernetes' && (
+            <>
+              {' · '}
+              <Link
+                to={`/catalog/${
+                  entityRef.namespace
+                }/${entityRef.kind.toLocaleLowerCase('en-US')}/${
+                  entityRef.name
+                }/kubernetes`}
+              >
+                Pods in the Kubernetes tab
+              </Link>
+            </>
+          )}
         </Typography>
       </Box>
       <ToggleButtonGroup

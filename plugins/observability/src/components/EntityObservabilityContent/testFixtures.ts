@@ -55,6 +55,7 @@ export function signalsFixture(): EntitySignals {
       jaegerService: 'checkout',
       indexPattern: 'logs-*',
       clusters: ['dev-01', 'prod-01'],
+      clustersSource: 'kubernetes',
       annotations: { 'observability.fleetobs.io/service-name': 'checkout' },
       missingAnnotations: [],
     },

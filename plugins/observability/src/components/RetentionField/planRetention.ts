@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   RETENTION_SIGNALS,
   RETENTION_VALUE_PATHS,
@@ -110,6 +109,30 @@ export function readPlanInput(
   };
 }
 
+/** A refused or failed plan, with the back end's own message. */
+export class PlanError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/** The message of a Backstage JSON error body, or the start of the text. */
+async function errorMessage(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const message = JSON.parse(text)?.error?.message;
+    if (typeof message === 'string') {
+      return message;
+    }
+  } catch {
+    // not JSON
+  }
+  return `${response.status} ${
+    text.trim().slice(0, 200) || response.statusText
+  }`;
+}
+
 /** Asks the observability back end to validate and cost a change (no side effects). */
 export async function planRetention(
   apis: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
@@ -124,14 +147,13 @@ export async function planRetention(
     signal,
   });
   if (!response.ok) {
-    throw await ResponseError.fromResponse(response);
+    throw new PlanError(response.status, await errorMessage(response));
   }
   return response.json();
 }
 
-/** The back end's own message of a failed request (not the HTTP preamble). */
-export const errorText = (error: unknown) =>
-  (error as ResponseError).body?.error?.message ?? (error as Error).message;
+/** The message to show for an error of planRetention. */
+export const errorText = (error: unknown) => (error as Error).message;
 
 /** What the field stores as its value: enough for the review page and validation. */
 export interface RetentionChangeSummary {

@@ -1,7 +1,7 @@
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { ResponseError } from '@backstage/errors';
 import {
+  PlanError,
   RetentionChangeSummary,
   RetentionFieldOptions,
   SETTING_LABELS,
@@ -38,7 +38,7 @@ export const retentionChangeValidation: CustomFieldValidator<
       );
     }
   } catch (error) {
-    const status = (error as ResponseError).response?.status;
+    const status = error instanceof PlanError ? error.status : undefined;
     if (status !== undefined && status >= 400 && status < 500) {
       validation.addError(errorText(error));
     }
