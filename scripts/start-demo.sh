@@ -31,6 +31,6 @@ trap cleanup EXIT INT TERM
 yarn workspace @fleetobs/fleet-simulator start &
 pids+=($!)
 
-yarn dev --config app-config.yaml --config app-config.demo.yaml &
+yarn dev --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" &
 pids+=($!)
 wait -n "${pids[@]}"

@@ -27,6 +27,7 @@ const signalColumn = (
 ): TableColumn<ClusterHealth> => ({
   title,
   field: `signals.${signal}.status`,
+  width: '22%',
   render: row => (
     <HealthStatusLabel
       status={row.signals[signal].status}
