@@ -236,3 +236,42 @@ export interface RetentionRequest {
   pullRequest?: { url?: string; branch?: string; taskId?: string };
   audit: RetentionAuditEntry[];
 }
+
+/**
+ * What a requested change would do (answer of `POST /v1/retention/plan`): today's
+ * settings and where they came from, the problems, and the cost estimate.
+ *
+ * @public
+ */
+export interface RetentionPlan {
+  cluster: string;
+  environment: string;
+  signal: RetentionSignal;
+  current?: RetentionSettings;
+  /** Where the current settings came from, or why they are unknown. */
+  currentSource?: string;
+  requested: RetentionSettings;
+  bounds: RetentionBounds;
+  problems: RetentionProblem[];
+  estimate?: RetentionCostEstimate;
+}
+
+/** The retention a cluster runs with today, for one signal. @public */
+export interface SignalRetention {
+  /** The settings found; partial when keys are missing from the values file. */
+  settings: Partial<RetentionSettings>;
+  /** How long the data is kept in total, when known. */
+  longestDays?: number;
+  bounds: RetentionBounds;
+  /** Where the figures came from (the values file), or why there are none. */
+  source?: string;
+  missing: string[];
+  error?: string;
+}
+
+/** Answer item of `GET /v1/retention`. @public */
+export interface ClusterRetention {
+  cluster: string;
+  environment: string;
+  signals: Record<RetentionSignal, SignalRetention>;
+}

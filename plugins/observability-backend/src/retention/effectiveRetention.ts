@@ -1,4 +1,6 @@
 import {
+  ClusterRetention,
+  SignalRetention,
   RETENTION_SIGNALS,
   RetentionBounds,
   RetentionSettings,
@@ -9,23 +11,7 @@ import {
 import { FleetCluster } from '../service/clusters';
 import { GitopsValuesSource } from './GitopsValuesSource';
 
-export interface SignalRetention {
-  /** The settings found; partial when keys are missing from the values file. */
-  settings: Partial<RetentionSettings>;
-  /** How long the data is kept in total, when known. */
-  longestDays?: number;
-  bounds: RetentionBounds;
-  /** Where the figures came from (the values file), or why there are none. */
-  source?: string;
-  missing: string[];
-  error?: string;
-}
-
-export interface ClusterRetention {
-  cluster: string;
-  environment: string;
-  signals: Record<RetentionSignal, SignalRetention>;
-}
+export type { ClusterRetention, SignalRetention };
 
 /** The retention each cluster runs with today, per signal, and where it says so. */
 export async function readEffectiveRetention(options: {

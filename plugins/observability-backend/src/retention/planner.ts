@@ -1,7 +1,6 @@
 import {
   RetentionBounds,
-  RetentionCostEstimate,
-  RetentionProblem,
+  RetentionPlan,
   RetentionSettings,
   RetentionSignal,
   validateRetention,
@@ -13,19 +12,7 @@ import { readEffectiveRetention } from './effectiveRetention';
 import { GitopsValuesSource } from './GitopsValuesSource';
 import { measureIngest } from './measureIngest';
 
-/** What a requested change would do: today's settings, its problems, and its cost. */
-export interface RetentionPlan {
-  cluster: string;
-  environment: string;
-  signal: RetentionSignal;
-  current?: RetentionSettings;
-  /** Where the current settings came from, or why they are unknown. */
-  currentSource?: string;
-  requested: RetentionSettings;
-  bounds: RetentionBounds;
-  problems: RetentionProblem[];
-  estimate?: RetentionCostEstimate;
-}
+export type { RetentionPlan };
 
 /**
  * Plans a retention change without side effects; the request API, the plan API and

@@ -10,26 +10,14 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
-  RetentionBounds,
-  RetentionCostEstimate,
-  RetentionProblem,
+  RetentionPlan,
   RetentionRequest,
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
 
 /** The answer of `POST /api/observability/v1/retention/plan`. */
-export interface RetentionPlanResponse {
-  cluster: string;
-  environment: string;
-  signal: RetentionSignal;
-  current?: RetentionSettings;
-  currentSource?: string;
-  requested: RetentionSettings;
-  bounds: RetentionBounds;
-  problems: RetentionProblem[];
-  estimate?: RetentionCostEstimate;
-}
+export type RetentionPlanResponse = RetentionPlan;
 
 /** A change as the observability back end takes it. */
 export interface RetentionChangeBody {

@@ -2,9 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
   RETENTION_SIGNALS,
   RETENTION_VALUE_PATHS,
-  RetentionBounds,
-  RetentionCostEstimate,
-  RetentionProblem,
+  RetentionPlan,
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
@@ -22,18 +20,7 @@ export interface RetentionFieldOptions {
   settingsFields?: Partial<Record<RetentionSignal, string>>;
 }
 
-/** The answer of `POST /api/observability/v1/retention/plan`. */
-export interface RetentionPlan {
-  cluster: string;
-  environment: string;
-  signal: RetentionSignal;
-  current?: RetentionSettings;
-  currentSource?: string;
-  requested: RetentionSettings;
-  bounds: RetentionBounds;
-  problems: RetentionProblem[];
-  estimate?: RetentionCostEstimate;
-}
+export type { RetentionPlan };
 
 /** A change as the plan API takes it. */
 export interface RetentionPlanInput {

@@ -1,29 +1,19 @@
-import { RetentionSignal } from '@fleetobs/plugin-observability-common';
-
-/** The editable settings of each signal, with labels, in display order. */
-export const RETENTION_FIELDS: Record<
+import {
+  RETENTION_SIGNALS,
   RetentionSignal,
-  Array<{ field: string; label: string }>
-> = {
-  metrics: [
-    { field: 'raw', label: 'Raw' },
-    { field: 'fiveMinutes', label: '5m downsampled' },
-    { field: 'oneHour', label: '1h downsampled' },
-    { field: 'bucketLifecycle', label: 'Bucket lifecycle' },
-  ],
-  logs: [
-    { field: 'rolloverMaxAge', label: 'Rollover age' },
-    { field: 'rolloverMaxSize', label: 'Rollover size' },
-    { field: 'warmAfter', label: 'Warm after' },
-    { field: 'deleteAfter', label: 'Delete after' },
-  ],
-  traces: [
-    { field: 'rolloverMaxAge', label: 'Rollover age' },
-    { field: 'rolloverMaxSize', label: 'Rollover size' },
-    { field: 'warmAfter', label: 'Warm after' },
-    { field: 'deleteAfter', label: 'Delete after' },
-  ],
-};
+} from '@fleetobs/plugin-observability-common';
+import { SETTING_LABELS, settingFields } from '../RetentionField/planRetention';
+
+/** The settings of each signal with their labels, in the order of the values file. */
+export const RETENTION_FIELDS = Object.fromEntries(
+  RETENTION_SIGNALS.map(signal => [
+    signal,
+    settingFields(signal).map(field => ({
+      field,
+      label: SETTING_LABELS[field] ?? field,
+    })),
+  ]),
+) as Record<RetentionSignal, Array<{ field: string; label: string }>>;
 
 export const SIGNAL_LABELS: Record<RetentionSignal, string> = {
   metrics: 'Metrics (Thanos)',

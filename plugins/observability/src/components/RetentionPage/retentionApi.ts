@@ -5,29 +5,17 @@ import {
 } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  RetentionBounds,
+  ClusterRetention,
   RetentionRequest,
   RetentionRequestState,
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
 
-/** The retention a cluster runs with today, for one signal. @public */
-export interface SignalRetention {
-  settings: Partial<RetentionSettings>;
-  longestDays?: number;
-  bounds: RetentionBounds;
-  source?: string;
-  missing: string[];
-  error?: string;
-}
-
-/** @public */
-export interface ClusterRetention {
-  cluster: string;
-  environment: string;
-  signals: Record<RetentionSignal, SignalRetention>;
-}
+export type {
+  ClusterRetention,
+  SignalRetention,
+} from '@fleetobs/plugin-observability-common';
 
 /** Client of the retention routes of the observability backend. @public */
 export interface RetentionApi {
