@@ -136,6 +136,11 @@ export interface Config {
     };
     /** Self-service retention change requests. */
     retention?: {
+      /**
+       * Entity refs (users or groups) whose members may approve requests, enforced by the
+       * portal's permission policy (see packages/backend). Default `group:default/platform-team`.
+       */
+      approvers?: string[];
       /** Template run after approval to open the pull request. Default `template:default/apply-retention-change`. */
       applyTemplate?: string;
       /** Prices of the cost estimate per GB-month, and bytes per TSDB sample. */

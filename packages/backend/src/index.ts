@@ -1,6 +1,8 @@
 // The portal back end (new backend system). Each feature is a plugin or module;
 // the observability suite is the last block.
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleDemoProvider } from './modules/demoAuthProvider';
+import { permissionModuleFleetPolicy } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -10,6 +12,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
+// Local demo only: sign in as a demo user (alice, bob) named in a request header;
+// registered only when `auth.providers.demo` is configured (app-config.demo.yaml).
+backend.add(authModuleDemoProvider);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -25,9 +30,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Allows everything except approving retention change requests, which needs one of
+// `observability.retention.approvers` (default group:default/platform-team).
+backend.add(permissionModuleFleetPolicy);
 
 // Fleet Observability suite
 backend.add(import('@fleetobs/plugin-observability-backend'));

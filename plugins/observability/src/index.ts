@@ -26,3 +26,7 @@ export type {
   RetentionChangeSummary,
   RetentionChangeFieldOptions,
 } from './components/RetentionField';
+export {
+  ObservabilityClusterLinksFormatter,
+  OBSERVABILITY_DASHBOARD_APP,
+} from './kubernetes/ObservabilityClusterLinksFormatter';

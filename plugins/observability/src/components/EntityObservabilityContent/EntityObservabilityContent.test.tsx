@@ -37,13 +37,14 @@ const client = new ObservabilityClient({
   fetchApi: { fetch: (...args) => fetch(...args) },
 });
 
-function render() {
+function render(options: { routeEntries?: string[] } = {}) {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, client]]}>
       <EntityProvider entity={checkoutEntity}>
         <EntityObservabilityContent />
       </EntityProvider>
     </TestApiProvider>,
+    options,
   );
 }
 
@@ -280,5 +281,15 @@ describe('EntityObservabilityContent', () => {
     const from = Date.parse(requests[1].searchParams.get('from')!);
     const to = Date.parse(requests[1].searchParams.get('to')!);
     expect(to - from).toBe(6 * 3600_000);
+  });
+
+  it('scopes the tab to the cluster in ?cluster= (links from the Kubernetes tab)', async () => {
+    const requests = serve(signalsFixture());
+    await render({ routeEntries: ['/?cluster=prod-01'] });
+    await screen.findByRole('heading', { name: 'Metrics' });
+    expect(requests[0].searchParams.get('clusters')).toBe('prod-01');
+    await userEvent.click(screen.getByText('Show all clusters'));
+    await waitFor(() => expect(requests).toHaveLength(2));
+    expect(requests[1].searchParams.get('clusters')).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import {
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { Skeleton, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import { useCallback, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { observabilityApiRef } from '../../api';
 import { formatTime } from './format';
@@ -92,7 +93,13 @@ export function EntityObservabilityContent() {
   const classes = useStyles();
   const api = useApi(observabilityApiRef);
   const [range, setRange] = useState<TimeRangeId>('1h');
-  const { value, loading, error, retry, entityRef } = useEntitySignals(range);
+  // `?cluster=prod-01` (e.g. from a pod in the Kubernetes tab) scopes the tab.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const onlyCluster = searchParams.get('cluster') ?? undefined;
+  const { value, loading, error, retry, entityRef } = useEntitySignals(
+    range,
+    onlyCluster ? [onlyCluster] : undefined,
+  );
   const rangeLabel = rangeOf(range).label;
   const withDate = rangeOf(range).ms > 24 * 3600_000;
 
@@ -140,6 +147,20 @@ export function EntityObservabilityContent() {
                 CLUSTER_SOURCES[value.target.clustersSource] ?? 'annotation'
               }) · updated ${formatTime(value.generatedAt)}`
             : '\u00a0'}
+          {onlyCluster && (
+            <>
+              {' · '}
+              <Link
+                to="?"
+                onClick={(e: React.MouseEvent) => {
+                  e.preventDefault();
+                  setSearchParams({});
+                }}
+              >
+                Show all clusters
+              </Link>
+            </>
+          )}
           {value?.target.clustersSource === 'kubernetes' && (
             <>
               {' · '}

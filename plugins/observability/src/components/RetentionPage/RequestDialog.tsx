@@ -108,10 +108,24 @@ export function RequestDialog(props: {
           Asked by {request.requestedBy}: “{request.justification}”
         </Typography>
         <RetentionDiff request={request} />
-        {request.pullRequest?.url && (
+        {(request.pullRequest?.url || request.pullRequest?.branch) && (
           <Typography variant="body2" style={{ marginTop: 16 }}>
             Pull request:{' '}
-            <a href={request.pullRequest.url}>{request.pullRequest.url}</a>
+            {request.pullRequest.url ? (
+              <a href={request.pullRequest.url}>{request.pullRequest.url}</a>
+            ) : null}
+            {request.pullRequest.branch
+              ? ` (branch ${request.pullRequest.branch})`
+              : ''}
+          </Typography>
+        )}
+        {request.state === 'approved' && !request.pullRequest?.url && (
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            style={{ marginTop: 16 }}
+          >
+            Approved: the pull request is being opened.
           </Typography>
         )}
         <Typography variant="h6" style={{ marginTop: 16 }}>
