@@ -7,8 +7,7 @@ async function one() {
   const start = performance.now();
   const res = await fetch(url);
   const bytes = (await res.arrayBuffer()).byteLength;
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-  return { ms: performance.now() - start, bytes };
+  return { ms: performance.now() - start, bytes, status: res.status };
 }
 
 (async () => {
@@ -21,6 +20,7 @@ async function one() {
       latencies: results.map(r => r.ms),
       wallMs: performance.now() - start,
       bytes: results[0].bytes,
+      statuses: [...new Set(results.map(r => r.status))],
     }),
   );
 })().catch(error => {
