@@ -1,6 +1,5 @@
+import { testTls } from '../__testUtils__/testTls';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FIXTURE_CLUSTERS, fixture, fixtureContext } from '../__fixtures__';
 import {
   certExpiryQuery,
@@ -10,8 +9,7 @@ import {
 } from './certExpiry';
 import { answered, failed } from './types';
 
-const tls = (name: string) =>
-  readFileSync(join(__dirname, '../__fixtures__/tls', name), 'utf8');
+const tls = testTls;
 const DAY = 86400_000;
 
 describe('cert-expiry from cert-manager metrics', () => {

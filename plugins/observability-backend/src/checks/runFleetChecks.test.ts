@@ -1,3 +1,4 @@
+import { testTls } from '../__testUtils__/testTls';
 import { ConfigReader } from '@backstage/config';
 import { setupServer } from 'msw/node';
 import { FIXTURE_CLUSTERS, FIXTURE_NOW, FIXTURE_UI } from '../__fixtures__';
@@ -187,12 +188,7 @@ describe('runFleetChecks', () => {
 
   it('adds cert-expiry of configured PEM certificates to the platform', async () => {
     server.use(...fixtureHandlers());
-    const { readFileSync } = require('node:fs');
-    const { join } = require('node:path');
-    const pem = readFileSync(
-      join(__dirname, '../__fixtures__/tls/ca.crt'),
-      'utf8',
-    );
+    const pem = testTls('ca.crt');
     const clients = createUpstreamClients(
       new ConfigReader({
         observability: {

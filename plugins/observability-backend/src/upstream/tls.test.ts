@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { testTls } from '../__testUtils__/testTls';
 import { createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { UpstreamHttp } from './httpJson';
 import { UpstreamError } from './UpstreamError';
 
-const tls = (name: string) =>
-  readFileSync(join(__dirname, '../__fixtures__/tls', name), 'utf8');
+const tls = testTls;
 
 // A real HTTPS server that requires a client certificate signed by the test CA.
 let server: Server;
