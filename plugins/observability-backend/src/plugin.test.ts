@@ -144,6 +144,24 @@ describe('observability backend', () => {
     expect(stale.body.generatedAt).toBe(first.body.generatedAt);
   });
 
+  it('serves the fleet gzipped once the round is compressed', async () => {
+    const server = await startBackend();
+    const plain = await request(server).get('/api/observability/v1/fleet');
+    let encoding: string | undefined;
+    let body: any;
+    // The gzip is made off the event loop; ask until it is there.
+    for (let i = 0; i < 50 && encoding !== 'gzip'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      const res = await request(server)
+        .get('/api/observability/v1/fleet')
+        .set('Accept-Encoding', 'gzip');
+      encoding = res.headers['content-encoding'];
+      body = res.body;
+    }
+    expect(encoding).toBe('gzip');
+    expect(body).toEqual(plain.body);
+  });
+
   it('requires authentication', async () => {
     const server = await startBackend();
     const res = await request(server)

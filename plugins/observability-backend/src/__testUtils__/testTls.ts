@@ -26,18 +26,62 @@ function generate(): string {
     ['ca', 'fleetobs test CA'],
     ['other-ca', 'unrelated CA'],
   ]) {
-    openssl('req', '-x509', ...ec, '-keyout', `${name}.key`, '-out', `${name}.crt`,
-      '-days', '3650', '-subj', `/CN=${cn}`);
+    openssl(
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${cn}`,
+    );
   }
   const leaf = (name: string, cn: string, days: number, ext: string) => {
     writeFileSync(join(out, `${name}.ext`), ext);
-    openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key',
-      '-CAcreateserial', '-out', `${name}.crt`, '-days', String(days), '-extfile', `${name}.ext`);
+    openssl(
+      'req',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      String(days),
+      '-extfile',
+      `${name}.ext`,
+    );
   };
-  leaf('server', 'localhost', 3650,
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  leaf('client', 'backstage-observability', 90, 'extendedKeyUsage=clientAuth\n');
+  leaf(
+    'server',
+    'localhost',
+    3650,
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+  );
+  leaf(
+    'client',
+    'backstage-observability',
+    90,
+    'extendedKeyUsage=clientAuth\n',
+  );
   return out;
 }
 

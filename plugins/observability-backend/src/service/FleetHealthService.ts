@@ -8,7 +8,7 @@ import {
   signalHealth,
   worstStatus,
 } from '@fleetobs/plugin-observability-common';
-import { gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
 import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
@@ -28,13 +28,15 @@ const CACHE_KEY = 'fleet-health:v1';
 const STAMP_KEY = 'fleet-health:v1:stamp';
 
 /**
- * One round's answer, ready to serve: the object, its JSON, the JSON gzipped (made
- * once per round, not per request: a 400-cluster fleet is megabytes) and its ETag.
+ * One round's answer, ready to serve: the object, its JSON, the JSON gzipped and its
+ * ETag. The gzip is made once per round, off the event loop, and used once it is
+ * ready (a 400-cluster fleet is megabytes; the first requests get plain JSON rather
+ * than wait for it).
  */
 export interface FleetSnapshot {
   fleet: FleetHealth;
   body: string;
-  gzipped(): Buffer;
+  gzipped(): Buffer | undefined;
   etag: string;
 }
 
@@ -43,10 +45,13 @@ function snapshotOf(
   body = JSON.stringify(fleet),
 ): FleetSnapshot {
   let gz: Buffer | undefined;
+  gzip(body, (error, result) => {
+    if (!error) gz = result;
+  });
   return {
     fleet,
     body,
-    gzipped: () => (gz ??= gzipSync(body)),
+    gzipped: () => gz,
     etag: `"${fleet.generatedAt}"`,
   };
 }

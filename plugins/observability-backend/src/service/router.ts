@@ -52,9 +52,13 @@ export async function createRouter(options: {
       return;
     }
     res.type('application/json').setHeader('Vary', 'Accept-Encoding');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    const gzipped = snapshot.gzipped();
+    if (
+      gzipped &&
+      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+    ) {
       res.setHeader('Content-Encoding', 'gzip');
-      res.send(snapshot.gzipped());
+      res.send(gzipped);
     } else {
       res.send(snapshot.body);
     }
