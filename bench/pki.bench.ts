@@ -36,7 +36,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
 import {
-  GITOPS_SEED,
   TestCa,
   TestController,
   controllerDecrypt,
@@ -48,6 +47,10 @@ import {
 } from '../plugins/scaffolder-obs-actions/src/__testUtils__/fixtures';
 import { createPkiIssueAction } from '../plugins/scaffolder-obs-actions/src/actions/pkiIssue';
 import scaffolderModule from '../plugins/scaffolder-obs-actions/src/index';
+import {
+  dryRunBody,
+  seedGitopsRepo,
+} from '../plugins/scaffolder-obs-actions/src/__testUtils__/dryRun';
 import {
   loadCa,
   issueLeaf,
@@ -61,7 +64,6 @@ const RUNS = Number(process.env.BENCH_PKI_RUNS ?? 15);
 const DRYRUN_RUNS = Number(process.env.BENCH_DRYRUN_RUNS ?? 5);
 const OPENSSL = process.env.BENCH_OPENSSL ?? 'openssl';
 const ROOT = path.resolve(__dirname, '..');
-const TEMPLATES = path.join(ROOT, 'templates');
 const ALGORITHMS = ['ECDSA-P256', 'RSA-2048'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
 
@@ -362,21 +364,7 @@ describe('PKI benchmark', () => {
 
   it('(b) onboard-cluster dry run', async () => {
     const repo = fs.mkdtempSync(path.join(tmp, 'gitops-'));
-    fs.cpSync(GITOPS_SEED, repo, { recursive: true });
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git(
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '-m',
-      'seed',
-    );
+    seedGitopsRepo(repo);
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -401,38 +389,31 @@ describe('PKI benchmark', () => {
       ],
     });
     const { port } = server.address() as AddressInfo;
-    const dir = path.join(TEMPLATES, 'onboard-cluster');
     const bodyFor = (keyAlgorithm: Algorithm) =>
-      JSON.stringify({
-        template: YAML.parse(
-          fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+      JSON.stringify(
+        dryRunBody(
+          'onboard-cluster',
+          {
+            name: 'dev-07',
+            environment: 'dev',
+            server: 'https://dev-07-k8s.endpoint.kubernetes',
+            caData: 'LS0tLS1CRUdJTg==',
+            authProvider: 'aws',
+            owner: 'group:default/platform-team',
+            monitoring: true,
+            logging: true,
+            jaeger: false,
+            certificateMode: 'sealed',
+            keyAlgorithm,
+            validityDays: 90,
+            gatewayHostnames: ['thanos-query.dev-07.example.com'],
+          },
+          {
+            objstoreAccessKey: 'AKIA-TEST',
+            objstoreSecretKey: 'very-secret-key',
+          },
         ),
-        values: {
-          name: 'dev-07',
-          environment: 'dev',
-          server: 'https://dev-07-k8s.endpoint.kubernetes',
-          caData: 'LS0tLS1CRUdJTg==',
-          authProvider: 'aws',
-          owner: 'group:default/platform-team',
-          monitoring: true,
-          logging: true,
-          jaeger: false,
-          certificateMode: 'sealed',
-          keyAlgorithm,
-          validityDays: 90,
-          gatewayHostnames: ['thanos-query.dev-07.example.com'],
-        },
-        secrets: {
-          objstoreAccessKey: 'AKIA-TEST',
-          objstoreSecretKey: 'very-secret-key',
-        },
-        directoryContents: listFiles(dir).map(file => ({
-          path: file,
-          base64Content: fs
-            .readFileSync(path.join(dir, file))
-            .toString('base64'),
-        })),
-      });
+      );
     // One back end; the two key algorithms alternate, so that neither gets a warmer process.
     const times: Record<string, number[]> = {};
     for (let i = 0; i < DRYRUN_RUNS + 1; i++) {

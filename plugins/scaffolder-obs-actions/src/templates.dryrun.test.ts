@@ -6,54 +6,23 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
 import {
-  GITOPS_SEED,
   controllerDecrypt,
   createTestCa,
   createTestController,
-  listFiles,
 } from './__testUtils__/fixtures';
+import {
+  decode,
+  dryRunBody,
+  failures,
+  seedGitopsRepo,
+} from './__testUtils__/dryRun';
 import scaffolderModule from './index';
 
 jest.setTimeout(120_000);
-
-const TEMPLATES = path.resolve(__dirname, '../../../templates');
-
-/** The body of POST /api/scaffolder/v2/dry-run, as the template editor sends it. */
-function dryRunBody(
-  name: string,
-  values: Record<string, unknown>,
-  secrets = {},
-) {
-  const dir = path.join(TEMPLATES, name);
-  return {
-    template: YAML.parse(
-      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
-    ),
-    values,
-    secrets,
-    directoryContents: listFiles(dir).map(f => ({
-      path: f,
-      base64Content: fs.readFileSync(path.join(dir, f)).toString('base64'),
-    })),
-  };
-}
-
-/** The error of a failed dry run (a step that threw), or none. */
-const failures = (body: any): string[] =>
-  body.error ? [body.error.message] : [];
-
-const decode = (files: Array<{ path: string; base64Content: string }>) =>
-  Object.fromEntries(
-    files.map(f => [
-      f.path,
-      Buffer.from(f.base64Content, 'base64').toString('utf8'),
-    ]),
-  );
 
 describe('templates through the scaffolder dry-run API', () => {
   const mockDir = createMockDirectory();
@@ -62,21 +31,7 @@ describe('templates through the scaffolder dry-run API', () => {
   let controller: Awaited<ReturnType<typeof createTestController>>;
 
   beforeAll(async () => {
-    fs.cpSync(GITOPS_SEED, repo, { recursive: true });
-    const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git(
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '-m',
-      'seed',
-    );
+    seedGitopsRepo(repo);
     controller = await createTestController();
     const ca = await createTestCa();
     const backend = await startTestBackend({

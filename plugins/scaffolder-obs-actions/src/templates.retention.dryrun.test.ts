@@ -9,43 +9,18 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import observabilityPlugin from '@fleetobs/plugin-observability-backend';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
-import { GITOPS_SEED, listFiles } from './__testUtils__/fixtures';
+import {
+  decode,
+  dryRunBody,
+  failures,
+  seedGitopsRepo,
+} from './__testUtils__/dryRun';
 import scaffolderModule from './index';
 
 jest.setTimeout(120_000);
-
-const TEMPLATES = path.resolve(__dirname, '../../../templates');
-
-/** The body of POST /api/scaffolder/v2/dry-run, as the template editor sends it. */
-function dryRunBody(name: string, values: Record<string, unknown>) {
-  const dir = path.join(TEMPLATES, name);
-  return {
-    template: YAML.parse(
-      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
-    ),
-    values,
-    secrets: {},
-    directoryContents: listFiles(dir).map(f => ({
-      path: f,
-      base64Content: fs.readFileSync(path.join(dir, f)).toString('base64'),
-    })),
-  };
-}
-
-const failures = (body: any): string[] =>
-  body.error ? [body.error.message] : [];
-
-const decode = (files: Array<{ path: string; base64Content: string }>) =>
-  Object.fromEntries(
-    files.map(f => [
-      f.path,
-      Buffer.from(f.base64Content, 'base64').toString('utf8'),
-    ]),
-  );
 
 /**
  * The retention templates through the scaffolder's dry-run API, with the real
@@ -61,19 +36,7 @@ describe('retention templates through the scaffolder dry-run API', () => {
   let server: any;
 
   beforeAll(async () => {
-    fs.cpSync(GITOPS_SEED, repo, { recursive: true });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git(
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.com',
-      'commit',
-      '-q',
-      '-m',
-      'seed',
-    );
+    seedGitopsRepo(repo);
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
