@@ -32,58 +32,85 @@ export function createGitopsValuesSource(options: {
   const file = (cluster: string) => `${valuesPath}/values.${cluster}.yaml`;
 
   const repoUrl = gitops?.getOptionalString('repoUrl');
-  if (repoUrl) {
-    const url = (cluster: string) =>
-      `${repoUrl.replace(/\/+$/, '')}/${file(cluster)}`;
-    return {
-      describe: cluster => url(cluster),
-      async read(cluster) {
-        try {
-          const response = await options.urlReader.readUrl(url(cluster));
-          return parse((await response.buffer()).toString('utf8'));
-        } catch (error) {
-          if ((error as Error).name === 'NotFoundError') return undefined;
-          throw error;
-        }
-      },
-    };
-  }
+  const source = sourceFor();
+  return source ? remembered(source) : undefined;
 
-  const demoRepo = gitops?.getOptionalString('demoRepoPath');
-  if (demoRepo) {
-    const repo = path.resolve(demoRepo);
-    const branch = gitops?.getOptionalString('baseBranch') ?? 'main';
-    return {
-      describe: cluster => `${repo} (${branch}:${file(cluster)})`,
-      async read(cluster) {
-        try {
-          const { stdout } = await exec(
-            'git',
-            ['-C', repo, 'show', `${branch}:${file(cluster)}`],
-            {
-              maxBuffer: 4 * 1024 * 1024,
-            },
-          );
-          return parse(stdout);
-        } catch (error) {
-          if (
-            /does not exist|exists on disk, but not in/.test(
-              String((error as any).stderr),
-            )
-          ) {
-            return undefined;
+  function sourceFor(): GitopsValuesSource | undefined {
+    if (repoUrl) {
+      const url = (cluster: string) =>
+        `${repoUrl.replace(/\/+$/, '')}/${file(cluster)}`;
+      return {
+        describe: cluster => url(cluster),
+        async read(cluster) {
+          try {
+            const response = await options.urlReader.readUrl(url(cluster));
+            return parse((await response.buffer()).toString('utf8'));
+          } catch (error) {
+            if ((error as Error).name === 'NotFoundError') return undefined;
+            throw error;
           }
-          throw new Error(
-            `Could not read ${file(cluster)} from ${repo}: ${
-              (error as any).stderr || error
-            }`,
-          );
-        }
-      },
-    };
+        },
+      };
+    }
+
+    const demoRepo = gitops?.getOptionalString('demoRepoPath');
+    if (demoRepo) {
+      const repo = path.resolve(demoRepo);
+      const branch = gitops?.getOptionalString('baseBranch') ?? 'main';
+      return {
+        describe: cluster => `${repo} (${branch}:${file(cluster)})`,
+        async read(cluster) {
+          try {
+            const { stdout } = await exec(
+              'git',
+              ['-C', repo, 'show', `${branch}:${file(cluster)}`],
+              {
+                maxBuffer: 4 * 1024 * 1024,
+              },
+            );
+            return parse(stdout);
+          } catch (error) {
+            if (
+              /does not exist|exists on disk, but not in/.test(
+                String((error as any).stderr),
+              )
+            ) {
+              return undefined;
+            }
+            throw new Error(
+              `Could not read ${file(cluster)} from ${repo}: ${
+                (error as any).stderr || error
+              }`,
+            );
+          }
+        },
+      };
+    }
+    options.logger.info(
+      'No observability.gitops.repoUrl or demoRepoPath: effective retention is not read from GitOps',
+    );
+    return undefined;
   }
-  options.logger.info(
-    'No observability.gitops.repoUrl or demoRepoPath: effective retention is not read from GitOps',
-  );
-  return undefined;
+}
+
+// Values files change with merges, not per request: each file is read at most once
+// per REMEMBER_MS (a fleet of 400 clusters would otherwise be 400 reads a page view).
+const REMEMBER_MS = 30_000;
+
+function remembered(source: GitopsValuesSource): GitopsValuesSource {
+  const reads = new Map<string, { at: number; value: Promise<unknown> }>();
+  return {
+    describe: source.describe,
+    read(cluster) {
+      const hit = reads.get(cluster);
+      if (hit && Date.now() - hit.at < REMEMBER_MS) {
+        return hit.value;
+      }
+      const value = source.read(cluster);
+      reads.set(cluster, { at: Date.now(), value });
+      // A failed read is not remembered.
+      value.catch(() => reads.delete(cluster));
+      return value;
+    },
+  };
 }

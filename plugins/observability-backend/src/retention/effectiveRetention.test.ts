@@ -123,6 +123,13 @@ describe('readEffectiveRetention', () => {
     expect(readUrl).toHaveBeenCalledWith(
       'https://github.com/acme/gitops/blob/main/charts/app-of-apps/values.prod-01.yaml',
     );
+    // Read again within the memory window: no second fetch.
+    await readEffectiveRetention({
+      clusters: [{ name: 'prod-01', environment: 'prod', sources: ['config'] }],
+      source,
+      bounds,
+    });
+    expect(readUrl).toHaveBeenCalledTimes(1);
     expect(prod.signals.metrics.settings).toMatchObject({ raw: '30d' });
   });
 });
