@@ -98,6 +98,15 @@ describe('HealthHistoryStore', () => {
       expect(await replicaA.transitions('prod-01', { limit: 10 })).toHaveLength(
         2,
       );
+      // And when both see the same change in the next round.
+      const changed = round.map(r => ({ ...r, status: 'critical' as const }));
+      await Promise.all([
+        replicaA.record(changed, t1),
+        replicaB.record(changed, t1),
+      ]);
+      expect(await replicaA.transitions('prod-01', { limit: 10 })).toHaveLength(
+        4,
+      );
     },
   );
 
