@@ -36,11 +36,22 @@ describe('RetentionRequestStore', () => {
       const store = await createStore(id);
       const { id: requestId } = await store.create(newRequest);
       const results = await Promise.allSettled([
-        store.transition({ id: requestId, to: 'approved', actor: 'user:default/bob' }),
-        store.transition({ id: requestId, to: 'rejected', actor: 'user:default/carol', comment: 'no' }),
+        store.transition({
+          id: requestId,
+          to: 'approved',
+          actor: 'user:default/bob',
+        }),
+        store.transition({
+          id: requestId,
+          to: 'rejected',
+          actor: 'user:default/carol',
+          comment: 'no',
+        }),
       ]);
       expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
-      const rejected = results.find(r => r.status === 'rejected') as PromiseRejectedResult;
+      const rejected = results.find(
+        r => r.status === 'rejected',
+      ) as PromiseRejectedResult;
       expect(rejected.reason.name).toBe('ConflictError');
       const final = (await store.get(requestId))!;
       expect(final.audit.map(a => a.to)).toEqual(['pending', final.state]);
@@ -53,7 +64,11 @@ describe('RetentionRequestStore', () => {
       const store = await createStore(id);
       const { id: requestId } = await store.create(newRequest);
       await expect(
-        store.transition({ id: requestId, to: 'applied', actor: 'plugin:observability' }),
+        store.transition({
+          id: requestId,
+          to: 'applied',
+          actor: 'plugin:observability',
+        }),
       ).rejects.toThrow(/is pending; it cannot become applied/);
       await expect(
         store.transition({ id: 'nope', to: 'approved', actor: 'x' }),
