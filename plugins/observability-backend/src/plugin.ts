@@ -105,6 +105,7 @@ export const observabilityPlugin = createBackendPlugin({
             refreshing = true;
             try {
               await fleet.refresh();
+              await fleet.flush();
             } finally {
               refreshing = false;
             }

@@ -13,7 +13,10 @@ const check = (status: CheckResult['status']): CheckResult => ({
   observedAt: '2026-11-25T10:00:00.000Z',
 });
 
-function setup(checker: FleetChecker) {
+function setup(
+  checker: FleetChecker,
+  extra: Partial<ConstructorParameters<typeof FleetHealthService>[0]> = {},
+) {
   const calls = jest.fn(checker);
   const service = new FleetHealthService({
     registry: {
@@ -26,6 +29,7 @@ function setup(checker: FleetChecker) {
     cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('test'),
     logger: mockServices.logger.mock(),
     ttlMs: 60_000,
+    ...extra,
   });
   return { service, calls };
 }
@@ -85,5 +89,107 @@ describe('FleetHealthService', () => {
     fail = false;
     await expect(service.getFleet()).resolves.toHaveProperty('clusters');
     expect(calls).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads the shared stamp once for 200 concurrent warm requests', async () => {
+    const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
+    const get = jest.spyOn(cache, 'get');
+    const { service } = setup(async () => ({ clusters: {}, platform: {} }), {
+      cache,
+    });
+    await service.getFleet();
+    await service.flush();
+    get.mockClear();
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => service.getSnapshot()),
+    );
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(new Set(answers).size).toBe(1);
+  });
+
+  it('answers before the history and the shared cache are written, and writes them in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    const commits: string[] = [];
+    const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
+    const logger = mockServices.logger.mock();
+    const { service } = setup(
+      async () => ({
+        clusters: { 'dev-01': { metrics: [check('ok')] } },
+        platform: {},
+      }),
+      {
+        cache,
+        logger,
+        history: {
+          plan: async (_statuses, now) => ({
+            since: new Map([['dev-01|overall', '2026-11-01T00:00:00.000Z']]),
+            commit: async () => {
+              await gate;
+              commits.push(now.toISOString());
+            },
+          }),
+        },
+      },
+    );
+    const fleet = await service.getFleet();
+    expect(fleet.clusters[0].since).toBe('2026-11-01T00:00:00.000Z');
+    expect(commits).toEqual([]);
+    // Not in the shared cache yet, but this replica serves its round meanwhile.
+    expect(await cache.get('fleet-health:v1:stamp')).toBeUndefined();
+    expect((await service.getFleet()).generatedAt).toBe(fleet.generatedAt);
+
+    // A second round waits for the first one's writes before it reads the history.
+    const second = service.refresh();
+    release();
+    await second;
+    await service.flush();
+    expect(commits).toHaveLength(2);
+    expect(commits[0]).toBe(fleet.generatedAt);
+    expect(await cache.get('fleet-health:v1:stamp')).toBe(
+      (await second).fleet.generatedAt,
+    );
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('keeps answering when the shared cache fails, and logs why', async () => {
+    const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
+    const logger = mockServices.logger.mock();
+    const { service, calls } = setup(
+      async () => ({ clusters: {}, platform: {} }),
+      { cache, logger },
+    );
+    jest.spyOn(cache, 'set').mockRejectedValue(new Error('redis gone'));
+    jest.spyOn(cache, 'get').mockRejectedValue(new Error('redis gone'));
+    const first = await service.getFleet();
+    await service.flush();
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('redis gone'),
+    );
+    // Served from this replica's round while it is valid, without a new round.
+    expect((await service.getFleet()).generatedAt).toBe(first.generatedAt);
+    expect(calls).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs a failed history write and still answers', async () => {
+    const logger = mockServices.logger.mock();
+    const { service } = setup(async () => ({ clusters: {}, platform: {} }), {
+      logger,
+      history: {
+        plan: async () => ({
+          since: new Map(),
+          commit: async () => {
+            throw new Error('disk full');
+          },
+        }),
+      },
+    });
+    await expect(service.getFleet()).resolves.toHaveProperty('clusters');
+    await service.flush();
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('disk full'),
+    );
   });
 });

@@ -64,6 +64,12 @@ function snapshotOf(
 export class FleetHealthService {
   private inFlight: Promise<FleetSnapshot> | undefined;
   private latest: FleetSnapshot | undefined;
+  private latestAt = 0;
+  /** This replica's latest round while it is still being written to the shared cache. */
+  private publishing: FleetSnapshot | undefined;
+  private stampRead: Promise<string | undefined> | undefined;
+  /** Writes that outlive the answer: the round's history and its cache entry. */
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: {
@@ -74,7 +80,7 @@ export class FleetHealthService {
       /** How long a round stays valid; a bit more than the refresh interval. */
       ttlMs: number;
       /** Where status transitions are recorded; gives the answer its "since". */
-      history?: HealthHistoryStore;
+      history?: Pick<HealthHistoryStore, 'plan'>;
     },
   ) {}
 
@@ -87,15 +93,26 @@ export class FleetHealthService {
    * it, else from the shared cache, else from a new round.
    */
   async getSnapshot(): Promise<FleetSnapshot> {
-    const stamp = await this.options.cache.get<string>(STAMP_KEY);
+    if (this.latest && this.publishing === this.latest) return this.latest;
+    let stamp: string | undefined;
+    try {
+      stamp = await this.readStamp();
+    } catch (error) {
+      // The shared cache is down: this replica's own round is still good until it expires.
+      if (this.latest && Date.now() - this.latestAt < this.options.ttlMs) {
+        return this.latest;
+      }
+      this.options.logger.warn(`Fleet cache unavailable: ${error}`);
+      return this.refresh();
+    }
     if (stamp && this.latest?.fleet.generatedAt === stamp) {
       return this.latest;
     }
     if (stamp) {
       const body = await this.options.cache.get<string>(CACHE_KEY);
       if (typeof body === 'string') {
-        this.latest = snapshotOf(JSON.parse(body), body);
-        return this.latest;
+        this.keep(snapshotOf(JSON.parse(body), body));
+        return this.latest!;
       }
     }
     return this.refresh();
@@ -111,32 +128,85 @@ export class FleetHealthService {
     return this.inFlight;
   }
 
+  /** Resolves once this replica's rounds are in the history and the shared cache. */
+  async flush(): Promise<void> {
+    let pending;
+    do {
+      pending = this.pending;
+      await pending;
+    } while (pending !== this.pending);
+  }
+
+  /**
+   * One read of the stamp for all the requests that arrive while it is on its way:
+   * 200 concurrent requests cost the shared cache one round trip, not 200.
+   */
+  private readStamp(): Promise<string | undefined> {
+    if (!this.stampRead) {
+      this.stampRead = this.options.cache.get<string>(STAMP_KEY).finally(() => {
+        this.stampRead = undefined;
+      });
+    }
+    return this.stampRead;
+  }
+
+  private keep(snapshot: FleetSnapshot) {
+    this.latest = snapshot;
+    this.latestAt = Date.now();
+  }
+
+  /**
+   * Answers as soon as the checks are evaluated: the history and the shared cache are
+   * written after (in order, one round at a time), so their latency is not the
+   * caller's. A failed write is logged; the next round writes the change again.
+   */
   private async runRound(): Promise<FleetSnapshot> {
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
     const now = new Date();
     const fleet = assembleFleet(clusters, run, now);
+    // The previous round's writes first: this round's plan reads what they wrote.
+    await this.pending;
+    let commitHistory = async () => {};
     if (this.options.history) {
       try {
-        const since = await this.options.history.record(
+        const planned = await this.options.history.plan(
           scopeStatuses(fleet),
           now,
         );
-        attachSince(fleet, since);
+        attachSince(fleet, planned.since);
+        commitHistory = planned.commit;
       } catch (error) {
-        // Health is still worth serving when the history cannot be written.
-        this.options.logger.error(`Could not record health history: ${error}`);
+        // Health is still worth serving when the history cannot be read.
+        this.options.logger.error(`Could not read health history: ${error}`);
       }
     }
     const snapshot = snapshotOf(fleet);
-    await this.options.cache.set(CACHE_KEY, snapshot.body, {
-      ttl: this.options.ttlMs,
-    });
-    await this.options.cache.set(STAMP_KEY, fleet.generatedAt, {
-      ttl: this.options.ttlMs,
-    });
-    this.latest = snapshot;
+    this.keep(snapshot);
+    this.publishing = snapshot;
+    this.pending = this.writeRound(snapshot, commitHistory);
     return snapshot;
+  }
+
+  private async writeRound(
+    snapshot: FleetSnapshot,
+    commitHistory: () => Promise<void>,
+  ): Promise<void> {
+    const { cache, ttlMs, logger } = this.options;
+    try {
+      await commitHistory();
+    } catch (error) {
+      logger.error(`Could not record health history: ${error}`);
+    }
+    try {
+      // The body before the stamp that names it.
+      await cache.set(CACHE_KEY, snapshot.body, { ttl: ttlMs });
+      await cache.set(STAMP_KEY, snapshot.fleet.generatedAt, { ttl: ttlMs });
+    } catch (error) {
+      logger.error(`Could not share the fleet health in the cache: ${error}`);
+    } finally {
+      if (this.publishing === snapshot) this.publishing = undefined;
+    }
   }
 }
 

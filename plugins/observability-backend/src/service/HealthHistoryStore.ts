@@ -9,6 +9,14 @@ export interface ScopeStatus {
   summary?: string;
 }
 
+/** What one round changes, worked out before it is written. */
+export interface PlannedRecord {
+  /** Since when each scope has had its status, keyed `cluster|scope`. */
+  since: Map<string, string>;
+  /** Writes the round's changes (compare-and-set; exactly once across replicas). */
+  commit(): Promise<void>;
+}
+
 export interface HealthTransition {
   scope: string;
   from: HealthStatus | null;
@@ -42,6 +50,17 @@ export class HealthHistoryStore {
     statuses: ScopeStatus[],
     now: Date,
   ): Promise<Map<string, string>> {
+    const planned = await this.plan(statuses, now);
+    await planned.commit();
+    return planned.since;
+  }
+
+  /**
+   * Reads the stored statuses and works out what one round changes: `since` for
+   * every scope (a changed scope's is `now`) and `commit`, which writes the changes.
+   * Splitting the two lets the caller answer with `since` before the write is done.
+   */
+  async plan(statuses: ScopeStatus[], now: Date): Promise<PlannedRecord> {
     const rows: Array<{
       cluster: string;
       scope: string;
@@ -56,56 +75,35 @@ export class HealthHistoryStore {
     const changed = statuses.filter(
       s => current.get(`${s.cluster}|${s.scope}`)?.status !== s.status,
     );
-    if (changed.length === 0) {
-      return since;
-    }
-
+    for (const s of changed) since.set(`${s.cluster}|${s.scope}`, toIso(now));
     const fresh = changed.filter(s => !current.has(`${s.cluster}|${s.scope}`));
     const moved = changed.filter(s => current.has(`${s.cluster}|${s.scope}`));
-    await this.db.transaction(async tx => {
-      // Scopes seen for the first time go in in batches (a new fleet of 400 clusters
-      // is thousands of rows); a row another replica inserted first is skipped.
-      for (let i = 0; i < fresh.length; i += CHUNK) {
-        const chunk = fresh.slice(i, i + CHUNK);
-        const inserted: Array<{ cluster: string; scope: string }> = await tx(
-          STATE,
-        )
-          .insert(
-            chunk.map(s => ({
+    const commit = async () => {
+      if (changed.length === 0) return;
+      await this.db.transaction(async tx => {
+        await insertFresh(tx, fresh, now);
+        // Changed scopes: compare-and-set on the stored status, one row each (a
+        // round changes few). A replica that recorded the same change first wins.
+        for (const s of moved) {
+          const before = current.get(`${s.cluster}|${s.scope}`)!;
+          const updated = await tx(STATE)
+            .where({
               cluster: s.cluster,
               scope: s.scope,
+              status: before.status,
+            })
+            .update({
               status: s.status,
               summary: s.summary ?? null,
               since: now,
-            })),
-          )
-          .onConflict(['cluster', 'scope'])
-          .ignore()
-          .returning(['cluster', 'scope']);
-        const won = new Set(inserted.map(r => `${r.cluster}|${r.scope}`));
-        const transitions = chunk
-          .filter(s => won.has(`${s.cluster}|${s.scope}`))
-          .map(s => transitionRow(s, null, now));
-        if (transitions.length > 0) {
-          await tx(TRANSITIONS).insert(transitions);
+            });
+          if (updated === 1) {
+            await tx(TRANSITIONS).insert(transitionRow(s, before.status, now));
+          }
         }
-        for (const key of won) since.set(key, now.toISOString());
-      }
-      // Changed scopes: compare-and-set on the stored status, one row each (a round
-      // changes few).
-      for (const s of moved) {
-        const key = `${s.cluster}|${s.scope}`;
-        const before = current.get(key)!;
-        const updated = await tx(STATE)
-          .where({ cluster: s.cluster, scope: s.scope, status: before.status })
-          .update({ status: s.status, summary: s.summary ?? null, since: now });
-        if (updated === 1) {
-          await tx(TRANSITIONS).insert(transitionRow(s, before.status, now));
-          since.set(key, now.toISOString());
-        }
-      }
-    });
-    return since;
+      });
+    };
+    return { since, commit };
   }
 
   async transitions(
@@ -138,6 +136,40 @@ export class HealthHistoryStore {
   /** Deletes transitions older than the given time; returns how many. */
   async prune(olderThan: Date): Promise<number> {
     return this.db(TRANSITIONS).where('at', '<', olderThan).delete();
+  }
+}
+
+/**
+ * Scopes seen for the first time go in in batches (a new fleet of 400 clusters is
+ * thousands of rows); a row another replica inserted first is skipped.
+ */
+async function insertFresh(
+  tx: Knex.Transaction,
+  fresh: ScopeStatus[],
+  now: Date,
+) {
+  for (let i = 0; i < fresh.length; i += CHUNK) {
+    const chunk = fresh.slice(i, i + CHUNK);
+    const inserted: Array<{ cluster: string; scope: string }> = await tx(STATE)
+      .insert(
+        chunk.map(s => ({
+          cluster: s.cluster,
+          scope: s.scope,
+          status: s.status,
+          summary: s.summary ?? null,
+          since: now,
+        })),
+      )
+      .onConflict(['cluster', 'scope'])
+      .ignore()
+      .returning(['cluster', 'scope']);
+    const won = new Set(inserted.map(r => `${r.cluster}|${r.scope}`));
+    const transitions = chunk
+      .filter(s => won.has(`${s.cluster}|${s.scope}`))
+      .map(s => transitionRow(s, null, now));
+    if (transitions.length > 0) {
+      await tx(TRANSITIONS).insert(transitions);
+    }
   }
 }
 
