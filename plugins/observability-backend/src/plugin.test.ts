@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startFleetSimulator } from '@fleetobs/fleet-simulator';
 import request from 'supertest';
 import { observabilityPlugin } from './plugin';
 
@@ -168,5 +169,68 @@ describe('observability backend', () => {
       .get('/api/observability/v1/fleet')
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(401);
+  });
+
+  it('serves a summary view: ok checks trimmed, failing checks in full', async () => {
+    const sim = await startFleetSimulator({
+      port: 0,
+      faults: { clusters: { 'prod-01': ['sidecar-down'] } },
+    });
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          observabilityPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              observability: {
+                thanos: { url: `${sim.url}/thanos` },
+                elasticsearch: { url: `${sim.url}/es` },
+                jaeger: { url: `${sim.url}/jaeger` },
+                alertmanager: { url: `${sim.url}/alertmanager` },
+                clusters: sim.clusters,
+              },
+            },
+          }),
+          catalogServiceMock.factory({ entities: [] }),
+        ],
+      });
+      const base = '/api/observability/v1/fleet';
+      const full = await request(server).get(base);
+      const summary = await request(server).get(`${base}?view=summary`);
+      expect(summary.status).toBe(200);
+      expect(summary.body.generatedAt).toBe(full.body.generatedAt);
+      expect(summary.headers.etag).not.toBe(full.headers.etag);
+      expect(summary.text.length).toBeLessThan(full.text.length / 3);
+
+      const checks = (body: any, cluster: string) =>
+        body.clusters
+          .find((c: any) => c.name === cluster)
+          .signals.metrics.checks.map((c: any) => [c.id, c]);
+      const fullProd = new Map<string, any>(checks(full.body, 'prod-01'));
+      for (const [id, check] of checks(summary.body, 'prod-01')) {
+        if (check.status === 'ok') {
+          expect(Object.keys(check).sort()).toEqual([
+            'id',
+            'observedAt',
+            'status',
+            'summary',
+          ]);
+        } else {
+          expect(check).toEqual(fullProd.get(id));
+        }
+      }
+      expect(fullProd.get('sidecar-shipping').status).toBe('critical');
+      expect(summary.body.platform).toEqual(full.body.platform);
+
+      const again = await request(server)
+        .get(`${base}?view=summary`)
+        .set('If-None-Match', summary.headers.etag);
+      expect(again.status).toBe(304);
+      const bad = await request(server).get(`${base}?view=everything`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/Invalid query: view/);
+    } finally {
+      await sim.close();
+    }
   });
 });

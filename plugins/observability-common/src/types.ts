@@ -71,12 +71,24 @@ export interface CheckResult {
   observedAt: string;
 }
 
+/**
+ * A check as the fleet summary (`GET /v1/fleet?view=summary`) carries it when it is
+ * `ok`: without evidence, failure mode, mitigation and links, which
+ * `GET /v1/clusters/:name` has.
+ *
+ * @public
+ */
+export type CheckSummary = Pick<
+  CheckResult,
+  'id' | 'status' | 'summary' | 'observedAt'
+>;
+
 /** @public */
-export interface SignalHealth {
+export interface SignalHealth<C extends CheckSummary = CheckResult> {
   status: HealthStatus;
   /** Since when the status has been what it is (from the stored history). */
   since?: string;
-  checks: CheckResult[];
+  checks: C[];
 }
 
 /** @public */
@@ -93,7 +105,7 @@ export const SIGNAL_NAMES: readonly SignalName[] = [
 export type ClusterSource = 'config' | 'catalog';
 
 /** @public */
-export interface ClusterHealth {
+export interface ClusterHealth<C extends CheckSummary = CheckResult> {
   name: string;
   environment: string;
   /** Catalog entity ref of the cluster's Resource entity, when there is one. */
@@ -102,18 +114,27 @@ export interface ClusterHealth {
   status: HealthStatus;
   /** Since when the overall status has been what it is (from the stored history). */
   since?: string;
-  signals: Record<SignalName, SignalHealth>;
+  signals: Record<SignalName, SignalHealth<C>>;
 }
 
 /** @public */
 export type PlatformComponent = 'thanos' | 'elasticsearch' | 'jaeger';
 
-/** @public */
-export interface FleetHealth {
+/** Answer of `GET /v1/fleet`. @public */
+export interface FleetHealth<C extends CheckSummary = CheckResult> {
   generatedAt: string;
-  clusters: ClusterHealth[];
+  clusters: Array<ClusterHealth<C>>;
+  /** The shared platform parts, always with every check in full. */
   platform: Record<PlatformComponent, SignalHealth>;
 }
+
+/**
+ * Answer of `GET /v1/fleet?view=summary`: checks that are not `ok` in full, `ok`
+ * ones as {@link CheckSummary}. A tenth of the full answer for a healthy fleet.
+ *
+ * @public
+ */
+export type FleetHealthSummary = FleetHealth<CheckResult | CheckSummary>;
 
 /**
  * One item of the onboarding checklist of a new cluster (platform design 10.11),

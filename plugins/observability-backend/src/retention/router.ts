@@ -19,6 +19,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { parseOrThrow } from '../service/parseOrThrow';
 import { ClusterRegistry } from '../service/ClusterRegistry';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import { readEffectiveRetention } from './effectiveRetention';
@@ -90,22 +91,6 @@ const listQuery = z
     requestedBy: z.string().optional(),
   })
   .strict();
-
-function parseOrThrow<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid ${what}: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || what} ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
 
 /** Bounds of the longest retention per environment and signal, from config. */
 export function readRetentionBounds(

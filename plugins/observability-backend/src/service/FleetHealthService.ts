@@ -6,6 +6,7 @@ import {
   PlatformComponent,
   SignalName,
   signalHealth,
+  summarizeFleet,
   worstStatus,
 } from '@fleetobs/plugin-observability-common';
 import { gzip } from 'node:zlib';
@@ -27,32 +28,48 @@ const CACHE_KEY = 'fleet-health:v1';
 // body this replica already holds (parsed and serialized) is still the latest.
 const STAMP_KEY = 'fleet-health:v1:stamp';
 
-/**
- * One round's answer, ready to serve: the object, its JSON, the JSON gzipped and its
- * ETag. The gzip is made once per round, off the event loop, and used once it is
- * ready (a 400-cluster fleet is megabytes; the first requests get plain JSON rather
- * than wait for it).
- */
-export interface FleetSnapshot {
-  fleet: FleetHealth;
+/** One way of answering a round: its JSON, the JSON gzipped and its ETag. */
+export interface RenderedFleet {
   body: string;
   gzipped(): Buffer | undefined;
   etag: string;
+}
+
+/** The views `GET /v1/fleet` answers with (`?view=`). */
+export type FleetView = 'full' | 'summary';
+
+/**
+ * One round's answer, ready to serve in each view. A view is serialized once per
+ * round, when first asked for, and gzipped off the event loop; it is served plain
+ * until the gzip is ready (a 400-cluster fleet is megabytes).
+ */
+export interface FleetSnapshot {
+  fleet: FleetHealth;
+  view(name: FleetView): RenderedFleet;
+}
+
+function rendered(body: string, etag: string): RenderedFleet {
+  let gz: Buffer | undefined;
+  gzip(body, (error, result) => {
+    if (!error) gz = result;
+  });
+  return { body, gzipped: () => gz, etag };
 }
 
 function snapshotOf(
   fleet: FleetHealth,
   body = JSON.stringify(fleet),
 ): FleetSnapshot {
-  let gz: Buffer | undefined;
-  gzip(body, (error, result) => {
-    if (!error) gz = result;
-  });
+  const views: Partial<Record<FleetView, RenderedFleet>> = {
+    full: rendered(body, `"${fleet.generatedAt}"`),
+  };
   return {
     fleet,
-    body,
-    gzipped: () => gz,
-    etag: `"${fleet.generatedAt}"`,
+    view: name =>
+      (views[name] ??= rendered(
+        JSON.stringify(summarizeFleet(fleet)),
+        `"${fleet.generatedAt}-${name}"`,
+      )),
   };
 }
 
@@ -200,7 +217,9 @@ export class FleetHealthService {
     }
     try {
       // The body before the stamp that names it.
-      await cache.set(CACHE_KEY, snapshot.body, { ttl: ttlMs });
+      await cache.set(CACHE_KEY, snapshot.view('full').body, {
+        ttl: ttlMs,
+      });
       await cache.set(STAMP_KEY, snapshot.fleet.generatedAt, { ttl: ttlMs });
     } catch (error) {
       logger.error(`Could not share the fleet health in the cache: ${error}`);

@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { checklistForCluster } from '../checks';
 import { isValidClusterName } from './clusters';
 import { FleetHealthService } from './FleetHealthService';
+import { parseOrThrow } from './parseOrThrow';
 import { HealthHistoryStore } from './HealthHistoryStore';
+
+const fleetQuery = z
+  .object({ view: z.enum(['full', 'summary']).default('full') })
+  .strict();
 
 const historyQuery = z
   .object({
@@ -45,20 +50,21 @@ export async function createRouter(options: {
   router.get('/v1/fleet', async (req, res) => {
     const start = performance.now();
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const snapshot = await fleet.getSnapshot();
+    const { view } = parseOrThrow(fleetQuery, req.query, 'query');
+    const answer = (await fleet.getSnapshot()).view(view);
     // The back end's own time for this answer (browsers show it; the benchmark reads it).
     res.setHeader(
       'Server-Timing',
       `fleet;dur=${(performance.now() - start).toFixed(2)}`,
     );
-    res.setHeader('ETag', snapshot.etag);
+    res.setHeader('ETag', answer.etag);
     res.setHeader('Cache-Control', 'private, no-cache');
-    if (req.headers['if-none-match'] === snapshot.etag) {
+    if (req.headers['if-none-match'] === answer.etag) {
       res.status(304).end();
       return;
     }
     res.type('application/json').setHeader('Vary', 'Accept-Encoding');
-    const gzipped = snapshot.gzipped();
+    const gzipped = answer.gzipped();
     if (
       gzipped &&
       /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
@@ -66,7 +72,7 @@ export async function createRouter(options: {
       res.setHeader('Content-Encoding', 'gzip');
       res.send(gzipped);
     } else {
-      res.send(snapshot.body);
+      res.send(answer.body);
     }
   });
 
@@ -88,19 +94,15 @@ export async function createRouter(options: {
   router.get('/v1/clusters/:name/history', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const name = clusterName(req.params.name);
-    const parsed = historyQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid query: ${parsed.error.issues
-          .map(i => `${i.path.join('.') || 'query'} ${i.message}`)
-          .join('; ')}`,
-      );
-    }
+    const { limit, since, scope } = parseOrThrow(
+      historyQuery,
+      req.query,
+      'query',
+    );
     const health = await fleet.getFleet();
     if (!health.clusters.some(c => c.name === name)) {
       throw new NotFoundError(`No cluster named "${name}" in the fleet`);
     }
-    const { limit, since, scope } = parsed.data;
     // Read-your-writes: the round this replica answered with is in the history.
     await fleet.flush();
     res.json({

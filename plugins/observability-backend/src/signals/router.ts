@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import {
@@ -16,6 +16,7 @@ import {
 } from '../kubernetes';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { parseOrThrow } from '../service/parseOrThrow';
 import { isValidClusterName } from '../service/clusters';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { readSignalsConfig } from './config';
@@ -57,18 +58,6 @@ const signalsQuery = z
   })
   .strict();
 
-function parseQuery(query: unknown) {
-  const parsed = signalsQuery.safeParse(query);
-  if (!parsed.success) {
-    throw new InputError(
-      `Invalid query: ${parsed.error.issues
-        .map(i => `${i.path.join('.') || 'query'} ${i.message}`)
-        .join('; ')}`,
-    );
-  }
-  return parsed.data;
-}
-
 /**
  * The service Observability tab's endpoints:
  * - `GET /v1/entity/:kind/:namespace/:name/signals?from=&to=&clusters=`: RED metrics,
@@ -108,7 +97,7 @@ export async function createEntitySignalsRouter(
 
   router.get('/v1/entity/:kind/:namespace/:name/signals', async (req, res) => {
     const { entity, credentials } = await entityOf(req);
-    const query = parseQuery(req.query);
+    const query = parseOrThrow(signalsQuery, req.query, 'query');
     // Where a service runs changes with deployments, not per request: ask the
     // Kubernetes plugin at most every 30 s per entity.
     const runsInKey = `service-clusters:v1:${stringifyEntityRef(entity)}`;
