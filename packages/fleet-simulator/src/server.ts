@@ -153,6 +153,8 @@ export async function startFleetSimulator(
     kubernetes: 0,
   };
 
+  const slowestMs = new Map<UpstreamName, number>();
+
   const prefixes: Array<[string, UpstreamName]> = [
     ['/thanos', 'thanos'],
     ['/es', 'elasticsearch'],
@@ -281,6 +283,10 @@ export async function startFleetSimulator(
         );
       return send(res, 200, counts);
     }
+    if (path === '/timings') {
+      if (method === 'DELETE') slowestMs.clear();
+      return send(res, 200, { slowestMs: Object.fromEntries(slowestMs) });
+    }
     if (path === '/clusters')
       return send(
         res,
@@ -309,7 +315,12 @@ export async function startFleetSimulator(
           exporters: model.clusters
             .slice(0, 10)
             .map(c => `/exporters/${c.name}/metrics`),
-          admin: ['/__admin/faults', '/__admin/requests', '/__admin/clusters'],
+          admin: [
+            '/__admin/faults',
+            '/__admin/requests',
+            '/__admin/timings',
+            '/__admin/clusters',
+          ],
         });
       }
       if (url.pathname.startsWith('/__admin/')) {
@@ -357,6 +368,13 @@ export async function startFleetSimulator(
         throw new HttpError(404, { error: `nothing at ${url.pathname}` });
       const [p, upstream] = prefix;
       counts[upstream] += 1;
+      // How long the upstream took to answer in full, as its server saw it: what a
+      // benchmark divides the back end's latency by.
+      const arrived = performance.now();
+      res.on('finish', () => {
+        const ms = performance.now() - arrived;
+        if (ms > (slowestMs.get(upstream) ?? 0)) slowestMs.set(upstream, ms);
+      });
       const path = url.pathname.slice(p.length) || '/';
       const fault = model.upstreamFaults[upstream] ?? {};
       const delay = latencyMs + (fault.slowMs ?? 0);

@@ -165,6 +165,7 @@ describe('fleet simulator', () => {
 
   it('injects bad JSON and latency per upstream, and counts requests', async () => {
     sim.resetRequestCounts();
+    await get('/__admin/timings', { method: 'DELETE' });
     sim.setFaults({
       upstreams: { alertmanager: { badJson: true }, thanos: { slowMs: 150 } },
     });
@@ -180,6 +181,12 @@ describe('fleet simulator', () => {
       elasticsearch: 0,
       jaeger: 0,
     });
+    const timings = (await get('/__admin/timings')).json;
+    expect(timings.slowestMs.thanos).toBeGreaterThanOrEqual(140);
+    expect(timings.slowestMs.alertmanager).toBeLessThan(140);
+    expect(timings.slowestMs.jaeger).toBeUndefined();
+    await get('/__admin/timings', { method: 'DELETE' });
+    expect((await get('/__admin/timings')).json.slowestMs).toEqual({});
   });
 
   it('builds many clusters with names and environments', async () => {

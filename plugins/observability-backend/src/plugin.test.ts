@@ -138,6 +138,11 @@ describe('observability backend', () => {
       .get('/api/observability/v1/fleet')
       .set('If-None-Match', first.headers.etag);
     expect(again.status).toBe(304);
+    // As a browser sends it back after compression middleware made it weak.
+    const weak = await request(server)
+      .get('/api/observability/v1/fleet')
+      .set('If-None-Match', `W/${first.headers.etag}`);
+    expect(weak.status).toBe(304);
     const stale = await request(server)
       .get('/api/observability/v1/fleet')
       .set('If-None-Match', '"2020-01-01T00:00:00.000Z"');

@@ -120,9 +120,22 @@ export interface ClusterHealth<C extends CheckSummary = CheckResult> {
 /** @public */
 export type PlatformComponent = 'thanos' | 'elasticsearch' | 'jaeger';
 
+/** How the round of checks behind an answer went. @public */
+export interface FleetRound {
+  /** Upstream requests the round sent: the same for 4 and for 400 clusters. */
+  upstreamRequests: number;
+  /** The slowest of them, from sending it to its last byte, in milliseconds. */
+  slowestUpstreamMs?: number;
+  /** Which one that was, e.g. `thanos /api/v1/query`. */
+  slowestUpstream?: string;
+  /** From the start of the round to its answer being ready, in milliseconds. */
+  durationMs: number;
+}
+
 /** Answer of `GET /v1/fleet`. @public */
 export interface FleetHealth<C extends CheckSummary = CheckResult> {
   generatedAt: string;
+  round?: FleetRound;
   clusters: Array<ClusterHealth<C>>;
   /** The shared platform parts, always with every check in full. */
   platform: Record<PlatformComponent, SignalHealth>;

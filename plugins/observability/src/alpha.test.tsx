@@ -6,7 +6,7 @@ import {
 import { screen } from '@testing-library/react';
 import plugin from './alpha';
 import { observabilityApiRef } from './api';
-import { fleetFixture } from './__fixtures__/fleet';
+import { fleetSummaryFixture } from './__fixtures__/fleet';
 
 describe('observability plugin (new frontend system)', () => {
   const page = plugin.getExtension('page:observability');
@@ -17,11 +17,13 @@ describe('observability plugin (new frontend system)', () => {
     );
   });
 
-  it('renders the fleet from the API', async () => {
+  it('renders the fleet summary from the API', async () => {
     const tester = createExtensionTester(page);
+    const getFleetSummary = jest.fn(async () => fleetSummaryFixture);
     await renderInTestApp(tester.reactElement(), {
-      apis: [[observabilityApiRef, { getFleet: async () => fleetFixture }]],
+      apis: [[observabilityApiRef, { getFleetSummary }]],
     });
     expect(await screen.findByText('dev-01')).toBeInTheDocument();
+    expect(getFleetSummary).toHaveBeenCalled();
   });
 });

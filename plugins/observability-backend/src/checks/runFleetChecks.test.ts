@@ -153,6 +153,11 @@ describe('runFleetChecks', () => {
         others.every(c => !c.evidence.error || !reason.test(c.evidence.error)),
       ).toBe(true);
       expect(run.upstreamRequests).toBe(REQUESTS_PER_RUN);
+      if (fault === 'slow') {
+        // The request that timed out is the round's slowest.
+        expect(run.slowestUpstream?.upstream).toBe(upstream);
+        expect(run.slowestUpstream!.ms).toBeGreaterThanOrEqual(95);
+      }
     },
   );
 

@@ -5,6 +5,7 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { describeError } from '../upstream/UpstreamError';
+import { UpstreamTiming, withUpstreamTimings } from '../upstream/timings';
 import { alertRoutingFilter, evaluateAlertRouting } from './alertRouting';
 import {
   certExpiryQuery,
@@ -77,6 +78,8 @@ export interface FleetCheckRun {
   platform: Record<PlatformComponent, CheckResult[]>;
   /** Upstream requests this run sent; the same for 4 and for 400 clusters. */
   upstreamRequests: number;
+  /** The slowest of them, when there were any. */
+  slowestUpstream?: UpstreamTiming;
 }
 
 export const DEFAULT_ES_OPTIONS: Required<EsCheckOptions> = {
@@ -87,20 +90,6 @@ export const DEFAULT_ES_OPTIONS: Required<EsCheckOptions> = {
   logTimeField: '@timestamp',
   spanTimeField: 'startTimeMillis',
 };
-
-/** Wraps a client so that each method call (= one HTTP request) is counted. */
-function counted<T extends object>(client: T, tick: () => void): T {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        tick();
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 const notConfigured = (name: string) =>
   `${name} is not configured (observability.${name}.url)`;
@@ -166,126 +155,133 @@ export async function runFleetChecks(
   const clusters = options.clusters;
   const watchdog = options.watchdogAlertName;
 
-  let requests = 0;
-  const tick = () => {
-    requests += 1;
-  };
-  const thanos = clients.thanos && counted(clients.thanos, tick);
-  const elastic = clients.elasticsearch && counted(clients.elasticsearch, tick);
-  const jaeger = clients.jaeger && counted(clients.jaeger, tick);
-  const alertmanager =
-    clients.alertmanager && counted(clients.alertmanager, tick);
+  const { thanos, jaeger, alertmanager } = clients;
+  const elastic = clients.elasticsearch;
   const ilmIndices = `${es.logIndexPattern},${es.spanIndexPattern}`;
   const time = options.now;
 
   // One request per question, all at once.
-  const [
-    ha,
-    shipping,
-    compaction,
-    gateways,
-    stores,
-    external,
-    certs,
-    alerts,
-    health,
-    nodes,
-    logs,
-    spans,
-    explain,
-    aliases,
-    services,
-  ] = await Promise.all([
-    settle(
-      thanos &&
-        (() => thanos.query(prometheusHaQuery(labels), { time, dedup: false })),
-      'thanos',
-    ),
-    settle(
-      thanos &&
-        (() =>
-          thanos.query(sidecarShippingQuery(labels, jobs.sidecar), {
-            time,
-            dedup: false,
-          })),
-      'thanos',
-    ),
-    settle(
-      thanos &&
-        (() => thanos.query(compactorQuery(labels, jobs.compactor), { time })),
-      'thanos',
-    ),
-    settle(
-      thanos &&
-        (() =>
-          thanos.query(storeGatewayQuery(labels, jobs.storeGateway), { time })),
-      'thanos',
-    ),
-    settle(thanos && (() => thanos.stores()), 'thanos'),
-    settle(
-      thanos && (() => thanos.query(externalLabelsQuery(labels), { time })),
-      'thanos',
-    ),
-    settle(
-      thanos && (() => thanos.query(certExpiryQuery(labels), { time })),
-      'thanos',
-    ),
-    settle(
-      alertmanager &&
-        (() =>
-          alertmanager.alerts({
-            filter: alertRoutingFilter(watchdog),
-            active: true,
-            silenced: true,
-            inhibited: true,
-          })),
-      'alertmanager',
-    ),
-    settle(elastic && (() => elastic.clusterHealth()), 'elasticsearch'),
-    settle(elastic && (() => elastic.nodesStats()), 'elasticsearch'),
-    settle(
-      elastic &&
-        (() =>
-          elastic.search(
-            es.logIndexPattern,
-            freshnessSearchBody({
-              clusters,
-              clusterField: es.clusterField,
-              timeField: es.logTimeField,
-              now: time,
-            }),
-          )),
-      'elasticsearch',
-    ),
-    settle(
-      elastic &&
-        (() =>
-          elastic.search(
-            es.spanIndexPattern,
-            freshnessSearchBody({
-              clusters,
-              clusterField: es.spanClusterField,
-              timeField: es.spanTimeField,
-              now: time,
-            }),
-          )),
-      'elasticsearch',
-    ),
-    settle(
-      elastic &&
-        (() => elastic.ilmExplain(ilmIndices, { filterPath: ILM_FILTER_PATH })),
-      'elasticsearch',
-    ),
-    settle(elastic && (() => elastic.alias(ilmIndices)), 'elasticsearch'),
-    settle(jaeger && (() => jaeger.services()), 'jaeger'),
-  ]);
+  const {
+    result: [
+      ha,
+      shipping,
+      compaction,
+      gateways,
+      stores,
+      external,
+      certs,
+      alerts,
+      health,
+      nodes,
+      logs,
+      spans,
+      explain,
+      aliases,
+      services,
+    ],
+    timings,
+  } = await withUpstreamTimings(() =>
+    Promise.all([
+      settle(
+        thanos &&
+          (() =>
+            thanos.query(prometheusHaQuery(labels), { time, dedup: false })),
+        'thanos',
+      ),
+      settle(
+        thanos &&
+          (() =>
+            thanos.query(sidecarShippingQuery(labels, jobs.sidecar), {
+              time,
+              dedup: false,
+            })),
+        'thanos',
+      ),
+      settle(
+        thanos &&
+          (() =>
+            thanos.query(compactorQuery(labels, jobs.compactor), { time })),
+        'thanos',
+      ),
+      settle(
+        thanos &&
+          (() =>
+            thanos.query(storeGatewayQuery(labels, jobs.storeGateway), {
+              time,
+            })),
+        'thanos',
+      ),
+      settle(thanos && (() => thanos.stores()), 'thanos'),
+      settle(
+        thanos && (() => thanos.query(externalLabelsQuery(labels), { time })),
+        'thanos',
+      ),
+      settle(
+        thanos && (() => thanos.query(certExpiryQuery(labels), { time })),
+        'thanos',
+      ),
+      settle(
+        alertmanager &&
+          (() =>
+            alertmanager.alerts({
+              filter: alertRoutingFilter(watchdog),
+              active: true,
+              silenced: true,
+              inhibited: true,
+            })),
+        'alertmanager',
+      ),
+      settle(elastic && (() => elastic.clusterHealth()), 'elasticsearch'),
+      settle(elastic && (() => elastic.nodesStats()), 'elasticsearch'),
+      settle(
+        elastic &&
+          (() =>
+            elastic.search(
+              es.logIndexPattern,
+              freshnessSearchBody({
+                clusters,
+                clusterField: es.clusterField,
+                timeField: es.logTimeField,
+                now: time,
+              }),
+            )),
+        'elasticsearch',
+      ),
+      settle(
+        elastic &&
+          (() =>
+            elastic.search(
+              es.spanIndexPattern,
+              freshnessSearchBody({
+                clusters,
+                clusterField: es.spanClusterField,
+                timeField: es.spanTimeField,
+                now: time,
+              }),
+            )),
+        'elasticsearch',
+      ),
+      settle(
+        elastic &&
+          (() =>
+            elastic.ilmExplain(ilmIndices, { filterPath: ILM_FILTER_PATH })),
+        'elasticsearch',
+      ),
+      settle(elastic && (() => elastic.alias(ilmIndices)), 'elasticsearch'),
+      settle(jaeger && (() => jaeger.services()), 'jaeger'),
+    ]),
+  );
 
   const run: FleetCheckRun = {
     clusters: Object.fromEntries(
       clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
     ),
     platform: { thanos: [], elasticsearch: [], jaeger: [] },
-    upstreamRequests: requests,
+    upstreamRequests: timings.length,
+    slowestUpstream: timings.reduce<UpstreamTiming | undefined>(
+      (slowest, t) => (!slowest || t.ms > slowest.ms ? t : slowest),
+      undefined,
+    ),
   };
   const add = (signal: SignalName, results: Record<string, CheckResult>) => {
     for (const cluster of clusters) {

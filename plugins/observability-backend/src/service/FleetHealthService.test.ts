@@ -46,8 +46,16 @@ describe('FleetHealthService', () => {
         'prod-01': { metrics: [check('critical')] },
       },
       platform: { thanos: [check('ok')] },
+      upstreamRequests: 15,
+      slowestUpstream: { upstream: 'thanos', path: '/api/v1/query', ms: 210.4 },
     }));
     const fleet = await service.getFleet();
+    expect(fleet.round).toEqual({
+      upstreamRequests: 15,
+      slowestUpstream: 'thanos /api/v1/query',
+      slowestUpstreamMs: 210,
+      durationMs: expect.any(Number),
+    });
     const [dev, prod] = fleet.clusters;
     expect(dev.signals.metrics.status).toBe('warn');
     expect(dev.status).toBe('warn');
@@ -191,5 +199,30 @@ describe('FleetHealthService', () => {
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringContaining('disk full'),
     );
+  });
+
+  it('does not start a second round for a request whose stamp read began before the first round ended', async () => {
+    const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
+    const realGet = cache.get.bind(cache);
+    const sleep = (ms: number) =>
+      new Promise(resolve => setTimeout(resolve, ms));
+    // The shared cache answers what it held when asked, 20 ms later.
+    jest.spyOn(cache, 'get').mockImplementation((async (key: string) => {
+      const value = await realGet(key);
+      await sleep(20);
+      return value;
+    }) as any);
+    const { service, calls } = setup(
+      async () => {
+        await sleep(30);
+        return { clusters: {}, platform: {} };
+      },
+      { cache },
+    );
+    const first = service.getFleet(); // stamp read 0–20 ms, round 20–50 ms
+    await sleep(40);
+    const second = service.getFleet(); // stamp read 40–60 ms: sees no stamp
+    expect((await second).generatedAt).toBe((await first).generatedAt);
+    expect(calls).toHaveBeenCalledTimes(1);
   });
 });

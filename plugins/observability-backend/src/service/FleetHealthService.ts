@@ -13,11 +13,14 @@ import { gzip } from 'node:zlib';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
 import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
+import { UpstreamTiming } from '../upstream/timings';
 
 /** What one round of checks found, per cluster and signal and per platform part. */
 export interface FleetCheckRun {
   clusters: Record<string, Partial<Record<SignalName, CheckResult[]>>>;
   platform: Partial<Record<PlatformComponent, CheckResult[]>>;
+  upstreamRequests?: number;
+  slowestUpstream?: UpstreamTiming;
 }
 
 /** Runs every check for the whole fleet in one round of upstream requests. */
@@ -111,6 +114,8 @@ export class FleetHealthService {
    */
   async getSnapshot(): Promise<FleetSnapshot> {
     if (this.latest && this.publishing === this.latest) return this.latest;
+    // A round of this replica that ends while the stamp is read is newer than the read.
+    const latestBefore = this.latest;
     let stamp: string | undefined;
     try {
       stamp = await this.readStamp();
@@ -122,8 +127,11 @@ export class FleetHealthService {
       this.options.logger.warn(`Fleet cache unavailable: ${error}`);
       return this.refresh();
     }
-    if (stamp && this.latest?.fleet.generatedAt === stamp) {
-      return this.latest;
+    if (
+      (stamp && this.latest?.fleet.generatedAt === stamp) ||
+      (this.latest && this.latest !== latestBefore)
+    ) {
+      return this.latest!;
     }
     if (stamp) {
       const body = await this.options.cache.get<string>(CACHE_KEY);
@@ -178,6 +186,7 @@ export class FleetHealthService {
    * caller's. A failed write is logged; the next round writes the change again.
    */
   private async runRound(): Promise<FleetSnapshot> {
+    const start = performance.now();
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
     const now = new Date();
@@ -198,6 +207,20 @@ export class FleetHealthService {
         this.options.logger.error(`Could not read health history: ${error}`);
       }
     }
+    const slowest = run.slowestUpstream;
+    fleet.round = {
+      upstreamRequests: run.upstreamRequests ?? 0,
+      slowestUpstreamMs: slowest && Math.round(slowest.ms),
+      slowestUpstream: slowest && `${slowest.upstream} ${slowest.path}`,
+      durationMs: Math.round(performance.now() - start),
+    };
+    this.options.logger.debug(
+      `Fleet round: ${
+        fleet.round.upstreamRequests
+      } upstream requests, slowest ${fleet.round.slowestUpstream ?? '-'} ${
+        fleet.round.slowestUpstreamMs ?? '-'
+      } ms, ready after ${fleet.round.durationMs} ms`,
+    );
     const snapshot = snapshotOf(fleet);
     this.keep(snapshot);
     this.publishing = snapshot;

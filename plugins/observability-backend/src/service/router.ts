@@ -59,7 +59,8 @@ export async function createRouter(options: {
     );
     res.setHeader('ETag', answer.etag);
     res.setHeader('Cache-Control', 'private, no-cache');
-    if (req.headers['if-none-match'] === answer.etag) {
+    // req.fresh compares weakly: compression middleware may have made the ETag W/"…".
+    if (req.fresh) {
       res.status(304).end();
       return;
     }

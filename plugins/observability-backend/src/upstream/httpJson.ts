@@ -1,5 +1,6 @@
 import { Agent } from 'undici';
 import { z } from 'zod';
+import { reportUpstreamTiming } from './timings';
 import { UpstreamError } from './UpstreamError';
 
 /** Client certificate and CA for an upstream, as PEM text. */
@@ -158,6 +159,7 @@ export class UpstreamHttp {
     this.onRequest?.({ upstream: this.name, method, path });
 
     const signal = AbortSignal.timeout(this.timeoutMs);
+    const sent = performance.now();
     let status: number;
     let text: string;
     try {
@@ -174,6 +176,12 @@ export class UpstreamHttp {
       text = await response.text();
     } catch (error) {
       throw this.transportError(path, error, signal);
+    } finally {
+      reportUpstreamTiming({
+        upstream: this.name,
+        path,
+        ms: performance.now() - sent,
+      });
     }
 
     if (status < 200 || status >= 300) {

@@ -1,7 +1,12 @@
-import { FleetHealth } from '@fleetobs/plugin-observability-common';
+import {
+  ClusterDetail,
+  FleetHealth,
+  FleetHealthSummary,
+} from '@fleetobs/plugin-observability-common';
 
 const unchecked = { status: 'unknown' as const, checks: [] };
 
+/** The full fleet (`GET /v1/fleet`, and the clusters of `GET /v1/clusters/:name`). */
 export const fleetFixture: FleetHealth = {
   generatedAt: '2026-11-25T12:00:00.000Z',
   clusters: [
@@ -34,8 +39,19 @@ export const fleetFixture: FleetHealth = {
               id: 'prometheus-ha',
               status: 'ok',
               summary: '2 of 2 replicas up',
-              evidence: { source: 'thanos' },
-              links: [],
+              evidence: {
+                source: 'thanos',
+                query: 'count by (cluster) (up{job="prometheus"} == 1)',
+                values: { replicasUp: 2 },
+              },
+              failureMode: 'Prometheus replica down: no HA',
+              mitigation: 'Check the Prometheus pods of the cluster.',
+              links: [
+                {
+                  title: 'Prometheus targets',
+                  url: 'https://grafana.example.com/explore?cluster=dev-01',
+                },
+              ],
               observedAt: '2026-11-25T12:00:00.000Z',
             },
           ],
@@ -57,4 +73,51 @@ export const fleetFixture: FleetHealth = {
     },
   ],
   platform: { thanos: unchecked, elasticsearch: unchecked, jaeger: unchecked },
+};
+
+/**
+ * {@link fleetFixture} as `GET /v1/fleet?view=summary` answers it: the `ok` check of
+ * dev-01 (`prometheus-ha`) without its evidence, failure mode, mitigation and links;
+ * the `warn` one and the platform in full.
+ */
+export const fleetSummaryFixture: FleetHealthSummary = {
+  ...fleetFixture,
+  clusters: [
+    {
+      ...fleetFixture.clusters[0],
+      signals: {
+        ...fleetFixture.clusters[0].signals,
+        metrics: {
+          status: 'warn',
+          checks: [
+            fleetFixture.clusters[0].signals.metrics.checks[0],
+            {
+              id: 'prometheus-ha',
+              status: 'ok',
+              summary: '2 of 2 replicas up',
+              observedAt: '2026-11-25T12:00:00.000Z',
+            },
+          ],
+        },
+      },
+    },
+    fleetFixture.clusters[1],
+  ],
+};
+
+/** `GET /v1/clusters/dev-01`: the cluster in full and its onboarding checklist. */
+export const clusterDetailFixture: ClusterDetail = {
+  generatedAt: fleetFixture.generatedAt,
+  cluster: fleetFixture.clusters[0],
+  checklist: [
+    {
+      id: 'thanos-sidecar',
+      title: 'Thanos sidecar',
+      target: 'Metrics upload',
+      passCriteria: 'Blocks appear in correct bucket prefix',
+      status: 'warn',
+      detail: 'Last upload 3h ago',
+      checks: ['sidecar-shipping'],
+    },
+  ],
 };

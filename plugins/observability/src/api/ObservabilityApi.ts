@@ -4,6 +4,7 @@ import {
   EntitySignals,
   EntityTrace,
   FleetHealth,
+  FleetHealthSummary,
   HealthTransition,
 } from '@fleetobs/plugin-observability-common';
 
@@ -36,7 +37,15 @@ export interface EntitySignalsOptions {
  * @public
  */
 export interface ObservabilityApi {
+  /** Every cluster with every check in full (`GET /v1/fleet`). */
   getFleet(): Promise<FleetHealth>;
+  /**
+   * Every cluster with its statuses and summaries (`GET /v1/fleet?view=summary`):
+   * checks that are `ok` come without evidence, failure mode, mitigation and links;
+   * {@link ObservabilityApi.getCluster} has them in full.
+   */
+  getFleetSummary(): Promise<FleetHealthSummary>;
+  /** One cluster with every check in full and its onboarding checklist. */
   getCluster(name: string): Promise<ClusterDetail>;
   getClusterHistory(
     name: string,

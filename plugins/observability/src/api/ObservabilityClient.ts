@@ -1,8 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterDetail,
   EntitySignals,
   EntityTrace,
+  FleetHealth,
+  FleetHealthSummary,
 } from '@fleetobs/plugin-observability-common';
 import {
   EntityRefParts,
@@ -24,11 +27,15 @@ export class ObservabilityClient implements ObservabilityApi {
     },
   ) {}
 
-  getFleet() {
+  getFleet(): Promise<FleetHealth> {
     return this.get('/v1/fleet');
   }
 
-  getCluster(name: string) {
+  getFleetSummary(): Promise<FleetHealthSummary> {
+    return this.get('/v1/fleet?view=summary');
+  }
+
+  getCluster(name: string): Promise<ClusterDetail> {
     return this.get(`/v1/clusters/${encodeURIComponent(name)}`);
   }
 

@@ -1,7 +1,8 @@
-import { Progress } from '@backstage/core-components';
+import { Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   Box,
+  Button,
   Drawer,
   IconButton,
   Table,
@@ -14,10 +15,13 @@ import {
 } from '@material-ui/core';
 import CloseIcon from '@material-ui/icons/Close';
 import {
+  CheckResult,
+  CheckSummary,
+  ChecklistItem,
   ClusterHealth,
   SIGNAL_NAMES,
 } from '@fleetobs/plugin-observability-common';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { observabilityApiRef } from '../../api';
 import { CheckList } from '../CheckList';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
@@ -33,18 +37,12 @@ const SIGNAL_TITLES = {
   traces: 'Traces (Jaeger)',
 };
 
-function Checklist(props: { name: string }) {
-  const api = useApi(observabilityApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.getCluster(props.name),
-    [api, props.name],
-  );
-  if (loading) return <Progress />;
-  if (error || !value?.checklist) {
+function Checklist(props: { checklist?: ChecklistItem[] }) {
+  const { checklist } = props;
+  if (!checklist) {
     return (
       <Typography variant="body2" color="textSecondary">
-        The onboarding checklist is not available
-        {error ? `: ${error.message}` : '.'}
+        The onboarding checklist is not available.
       </Typography>
     );
   }
@@ -58,7 +56,7 @@ function Checklist(props: { name: string }) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {value.checklist.map(item => (
+        {checklist.map(item => (
           <TableRow key={item.id}>
             <TableCell>
               {item.title}
@@ -90,10 +88,16 @@ function Checklist(props: { name: string }) {
   );
 }
 
-/** Every check of one cluster with its evidence, failure mode and mitigation. */
-export function ClusterDetails(props: { cluster: ClusterHealth }) {
+/**
+ * Every check of one cluster with its evidence, failure mode and mitigation, and its
+ * onboarding checklist: both from one `GET /v1/clusters/:name` answer.
+ */
+export function ClusterDetails(props: {
+  cluster: ClusterHealth;
+  checklist?: ChecklistItem[];
+}) {
   const classes = useStyles();
-  const { cluster } = props;
+  const { cluster, checklist } = props;
   return (
     <>
       {SIGNAL_NAMES.map(signal => {
@@ -122,14 +126,49 @@ export function ClusterDetails(props: { cluster: ClusterHealth }) {
       })}
       <section className={classes.section} aria-label="Onboarding checklist">
         <Typography variant="h6">Onboarding checklist (10.11)</Typography>
-        <Checklist name={cluster.name} />
+        <Checklist checklist={checklist} />
       </section>
     </>
   );
 }
 
+/** The full checks of a cluster, asked for when its drawer opens. */
+function ClusterDrawerDetails(props: { name: string }) {
+  const api = useApi(observabilityApiRef);
+  const { name } = props;
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getCluster(name),
+    [api, name],
+  );
+  if (loading) {
+    return <Progress aria-label={`Loading the checks of ${name}`} />;
+  }
+  if (error || !value) {
+    return (
+      <Box mt={3}>
+        <WarningPanel
+          severity="error"
+          defaultExpanded
+          title={`Could not load the checks of ${name}`}
+          message={error?.message ?? 'The back end sent no answer.'}
+        >
+          <Button variant="outlined" size="small" onClick={retry}>
+            Try again
+          </Button>
+        </WarningPanel>
+      </Box>
+    );
+  }
+  return <ClusterDetails cluster={value.cluster} checklist={value.checklist} />;
+}
+
+/**
+ * A cluster of the fleet summary: its name and status at once, then its checks in
+ * full (evidence, failure mode, mitigation, links) and its onboarding checklist from
+ * `GET /v1/clusters/:name`.
+ */
 export function ClusterDrawer(props: {
-  cluster?: ClusterHealth;
+  cluster?: ClusterHealth<CheckResult | CheckSummary>;
   onClose: () => void;
 }) {
   const classes = useStyles();
@@ -168,7 +207,7 @@ export function ClusterDrawer(props: {
                 : undefined
             }
           />
-          <ClusterDetails cluster={cluster} />
+          <ClusterDrawerDetails key={cluster.name} name={cluster.name} />
         </div>
       )}
     </Drawer>

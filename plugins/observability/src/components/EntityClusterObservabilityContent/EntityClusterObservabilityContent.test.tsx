@@ -1,9 +1,9 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { ObservabilityApi, observabilityApiRef } from '../../api';
-import { fleetFixture } from '../../__fixtures__/fleet';
+import { clusterDetailFixture } from '../../__fixtures__/fleet';
 import { EntityClusterObservabilityContent } from './EntityClusterObservabilityContent';
 
 const clusterEntity = (name: string) => ({
@@ -24,14 +24,19 @@ function renderFor(name: string, api: Partial<ObservabilityApi>) {
 }
 
 describe('EntityClusterObservabilityContent', () => {
-  it("shows the cluster's checks", async () => {
-    const getCluster = jest.fn(async () => ({
-      generatedAt: fleetFixture.generatedAt,
-      cluster: fleetFixture.clusters[0],
-    }));
+  it("shows the cluster's checks and checklist from one request", async () => {
+    const getCluster = jest.fn(async () => clusterDetailFixture);
     await renderFor('dev-01', { getCluster });
     expect(await screen.findByText('dev-01 (dev)')).toBeInTheDocument();
-    expect(screen.getByText('Last upload 3h ago')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('check-sidecar-shipping')).getByText(
+        'Last upload 3h ago',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Blocks appear in correct bucket prefix'),
+    ).toBeInTheDocument();
+    expect(getCluster).toHaveBeenCalledTimes(1);
     expect(getCluster).toHaveBeenCalledWith('dev-01');
   });
 

@@ -41,7 +41,7 @@ export function EntityClusterObservabilityContent() {
       />
     );
   }
-  const cluster = value!.cluster;
+  const { cluster, checklist } = value!;
   return (
     <Box>
       <Box display="flex" alignItems="center">
@@ -57,7 +57,7 @@ export function EntityClusterObservabilityContent() {
           }
         />
       </Box>
-      <ClusterDetails cluster={cluster} />
+      <ClusterDetails cluster={cluster} checklist={checklist} />
     </Box>
   );
 }

@@ -9,10 +9,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Typography } from '@material-ui/core';
-import {
-  ClusterHealth,
-  HEALTH_STATUSES,
-} from '@fleetobs/plugin-observability-common';
+import { HEALTH_STATUSES } from '@fleetobs/plugin-observability-common';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
@@ -20,16 +17,20 @@ import { observabilityApiRef } from '../../api';
 import { ClusterDrawer } from '../ClusterDrawer';
 import { HealthStatusLabel, STATUS_LABELS } from '../HealthStatusLabel';
 import { FleetFilters, FleetFilterValue, matchesFilter } from './FleetFilters';
-import { FleetTable } from './FleetTable';
+import { FleetClusterRow, FleetTable } from './FleetTable';
 import { PlatformPanel } from './PlatformPanel';
 
 const REFRESH_MS = 30_000;
 
-/** The fleet health page content: every cluster's metrics, logs and traces at a glance. */
+/**
+ * The fleet health page content: every cluster's metrics, logs and traces at a glance.
+ * It polls the fleet summary (`ok` checks without their evidence); the drawer of a
+ * cluster asks for its checks in full.
+ */
 export function FleetHealthContent() {
   const api = useApi(observabilityApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getFleet(),
+    () => api.getFleetSummary(),
     [api],
   );
   useInterval(retry, REFRESH_MS);
@@ -62,7 +63,7 @@ export function FleetHealthContent() {
     count: value.clusters.filter(c => c.status === status).length,
   })).filter(c => c.count > 0);
   const visible = value.clusters.filter(c => matchesFilter(c, filter));
-  const selectedCluster: ClusterHealth | undefined = value.clusters.find(
+  const selectedCluster: FleetClusterRow | undefined = value.clusters.find(
     c => c.name === selected,
   );
 

@@ -1,12 +1,17 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import {
+  CheckResult,
+  CheckSummary,
   ClusterHealth,
   SignalHealth,
   SignalName,
 } from '@fleetobs/plugin-observability-common';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
-function signalText(signal: SignalHealth) {
+/** A cluster of the fleet summary: statuses and summaries are all the table needs. */
+export type FleetClusterRow = ClusterHealth<CheckResult | CheckSummary>;
+
+function signalText(signal: SignalHealth<CheckResult | CheckSummary>) {
   if (signal.checks.length === 0) {
     return 'Not checked';
   }
@@ -24,7 +29,7 @@ function signalText(signal: SignalHealth) {
 const signalColumn = (
   title: string,
   signal: SignalName,
-): TableColumn<ClusterHealth> => ({
+): TableColumn<FleetClusterRow> => ({
   title,
   field: `signals.${signal}.status`,
   width: '22%',
@@ -36,7 +41,7 @@ const signalColumn = (
   ),
 });
 
-const columns: TableColumn<ClusterHealth>[] = [
+const columns: TableColumn<FleetClusterRow>[] = [
   { title: 'Cluster', field: 'name', highlight: true, width: '12%' },
   { title: 'Environment', field: 'environment', width: '10%' },
   {
@@ -51,11 +56,11 @@ const columns: TableColumn<ClusterHealth>[] = [
 ];
 
 export function FleetTable(props: {
-  clusters: ClusterHealth[];
-  onSelect: (cluster: ClusterHealth) => void;
+  clusters: FleetClusterRow[];
+  onSelect: (cluster: FleetClusterRow) => void;
 }) {
   return (
-    <Table<ClusterHealth>
+    <Table<FleetClusterRow>
       title={`Clusters (${props.clusters.length})`}
       options={{ paging: false, search: true, padding: 'dense' }}
       columns={columns}

@@ -1,7 +1,7 @@
 import { InfoCard } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
 import {
-  FleetHealth,
+  FleetHealthSummary,
   PlatformComponent,
 } from '@fleetobs/plugin-observability-common';
 import { CheckList } from '../CheckList';
@@ -13,8 +13,13 @@ const TITLES: Record<PlatformComponent, string> = {
   jaeger: 'Jaeger Query',
 };
 
-/** The shared platform parts in ops-01: Global Query, Elasticsearch, Jaeger Query. */
-export function PlatformPanel(props: { platform: FleetHealth['platform'] }) {
+/**
+ * The shared platform parts in ops-01: Global Query, Elasticsearch, Jaeger Query. The
+ * fleet summary carries them with every check in full.
+ */
+export function PlatformPanel(props: {
+  platform: FleetHealthSummary['platform'];
+}) {
   return (
     <Grid container spacing={2}>
       {(Object.keys(TITLES) as PlatformComponent[]).map(part => {
