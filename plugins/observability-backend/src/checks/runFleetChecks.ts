@@ -1,4 +1,5 @@
 import {
+  CheckId,
   CheckResult,
   PlatformComponent,
   SignalName,
@@ -160,28 +161,26 @@ export async function runFleetChecks(
   const ilmIndices = `${es.logIndexPattern},${es.spanIndexPattern}`;
   const time = options.now;
 
-  // One request per question, all at once.
-  const {
-    result: [
-      ha,
-      shipping,
-      compaction,
-      gateways,
-      stores,
-      external,
-      certs,
-      alerts,
-      health,
-      nodes,
-      logs,
-      spans,
-      explain,
-      aliases,
-      services,
-    ],
-    timings,
-  } = await withUpstreamTimings(() =>
-    Promise.all([
+  // One request per question, all at once; each check is evaluated as soon as its
+  // answers are in, so the slowest upstream is followed only by its own checks.
+  const evaluateAll = async (): Promise<FleetCheckRun> => {
+    const [
+      haAnswer,
+      shippingAnswer,
+      compactionAnswer,
+      gatewaysAnswer,
+      storesAnswer,
+      externalAnswer,
+      certsAnswer,
+      alertsAnswer,
+      healthAnswer,
+      nodesAnswer,
+      logsAnswer,
+      spansAnswer,
+      explainAnswer,
+      aliasesAnswer,
+      servicesAnswer,
+    ] = [
       settle(
         thanos &&
           (() =>
@@ -269,225 +268,323 @@ export async function runFleetChecks(
       ),
       settle(elastic && (() => elastic.alias(ilmIndices)), 'elasticsearch'),
       settle(jaeger && (() => jaeger.services()), 'jaeger'),
-    ]),
-  );
+    ];
 
-  const run: FleetCheckRun = {
-    clusters: Object.fromEntries(
-      clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
-    ),
-    platform: { thanos: [], elasticsearch: [], jaeger: [] },
-    upstreamRequests: timings.length,
-    slowestUpstream: timings.reduce<UpstreamTiming | undefined>(
-      (slowest, t) => (!slowest || t.ms > slowest.ms ? t : slowest),
-      undefined,
-    ),
-  };
-  const add = (signal: SignalName, results: Record<string, CheckResult>) => {
-    for (const cluster of clusters) {
-      const result = results[cluster.name];
-      if (result) run.clusters[cluster.name][signal].push(result);
-    }
-  };
+    const run: FleetCheckRun = {
+      clusters: Object.fromEntries(
+        clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
+      ),
+      platform: { thanos: [], elasticsearch: [], jaeger: [] },
+      upstreamRequests: 0,
+    };
+    const evaluations: Array<Promise<void>> = [];
+    const add = (signal: SignalName, results: Record<string, CheckResult>) => {
+      for (const cluster of clusters) {
+        const result = results[cluster.name];
+        if (result) run.clusters[cluster.name][signal].push(result);
+      }
+    };
 
-  // Each evaluation guarded on its own: a bug or odd answer affects one check only.
-  const guard = (
-    id: CheckResult['id'],
-    source: string,
-    evaluate: () => void,
-    place: (result: CheckResult) => void,
-  ) => {
-    try {
-      evaluate();
-    } catch (error) {
-      place(
-        unknownResult(id, ctx, {
-          source,
-          error: `check failed: ${describeError(error)}`,
-        }),
+    // Each evaluation guarded on its own: a bug or odd answer affects one check only.
+    const guard = (
+      id: CheckResult['id'],
+      source: string,
+      evaluate: () => void,
+      place: (result: CheckResult) => void,
+    ) => {
+      try {
+        evaluate();
+      } catch (error) {
+        place(
+          unknownResult(id, ctx, {
+            source,
+            error: `check failed: ${describeError(error)}`,
+          }),
+        );
+      }
+    };
+    const perCluster = (signal: SignalName) => (r: CheckResult) =>
+      add(signal, Object.fromEntries(clusters.map(c => [c.name, r])));
+    const platform = (part: PlatformComponent) => (r: CheckResult) =>
+      run.platform[part].push(r);
+
+    evaluations.push(
+      haAnswer.then(ha =>
+        guard(
+          'prometheus-ha',
+          'thanos',
+          () => add('metrics', evaluatePrometheusHa(ha, clusters, ctx)),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      shippingAnswer.then(shipping =>
+        guard(
+          'sidecar-shipping',
+          'thanos',
+          () =>
+            add(
+              'metrics',
+              evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
+            ),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      compactionAnswer.then(compaction =>
+        guard(
+          'compactor',
+          'thanos',
+          () =>
+            add(
+              'metrics',
+              evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
+            ),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      gatewaysAnswer.then(gateways =>
+        guard(
+          'store-gateway',
+          'thanos',
+          () =>
+            add(
+              'metrics',
+              evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
+            ),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      storesAnswer.then(stores =>
+        guard(
+          'global-query-store',
+          'thanos',
+          () =>
+            add('metrics', evaluateGlobalQueryStores(stores, clusters, ctx)),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      externalAnswer.then(external =>
+        guard(
+          'external-labels',
+          'thanos',
+          () => add('metrics', evaluateExternalLabels(external, clusters, ctx)),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      alertsAnswer.then(alerts =>
+        guard(
+          'alert-routing',
+          'alertmanager',
+          () =>
+            add(
+              'metrics',
+              evaluateAlertRouting(alerts, clusters, ctx, watchdog),
+            ),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+    evaluations.push(
+      certsAnswer.then(certs =>
+        guard(
+          'cert-expiry',
+          'thanos',
+          () => add('metrics', evaluateClusterCertExpiry(certs, clusters, ctx)),
+          perCluster('metrics'),
+        ),
+      ),
+    );
+
+    evaluations.push(
+      logsAnswer.then(logs =>
+        guard(
+          'log-freshness',
+          'elasticsearch',
+          () =>
+            add(
+              'logs',
+              evaluateFreshness(logs, clusters, ctx, {
+                id: 'log-freshness',
+                index: es.logIndexPattern,
+                clusterField: es.clusterField,
+                timeField: es.logTimeField,
+                noun: 'logs',
+                links: cluster =>
+                  ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
+                    kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
+                  }),
+              }),
+            ),
+          perCluster('logs'),
+        ),
+      ),
+    );
+    evaluations.push(
+      Promise.all([explainAnswer, aliasesAnswer]).then(([explain, aliases]) =>
+        guard(
+          'ilm',
+          'elasticsearch',
+          () => {
+            const logIlm = evaluateIlm(explain, aliases, clusters, ctx, {
+              pattern: es.logIndexPattern,
+              noun: 'logs',
+            });
+            add('logs', logIlm.clusters);
+            run.platform.elasticsearch.push(logIlm.platform);
+          },
+          perCluster('logs'),
+        ),
+      ),
+    );
+
+    evaluations.push(
+      spansAnswer.then(spans =>
+        guard(
+          'span-freshness',
+          'elasticsearch',
+          () =>
+            add(
+              'traces',
+              evaluateFreshness(spans, clusters, ctx, {
+                id: 'span-freshness',
+                index: es.spanIndexPattern,
+                clusterField: es.spanClusterField,
+                timeField: es.spanTimeField,
+                noun: 'spans',
+                links: cluster =>
+                  ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
+                    tags: { [labels.cluster]: cluster.name },
+                  }),
+              }),
+            ),
+          perCluster('traces'),
+        ),
+      ),
+    );
+    evaluations.push(
+      Promise.all([explainAnswer, aliasesAnswer]).then(([explain, aliases]) =>
+        guard(
+          'ilm',
+          'elasticsearch',
+          () => {
+            const spanIlm = evaluateIlm(explain, aliases, clusters, ctx, {
+              pattern: es.spanIndexPattern,
+              noun: 'spans',
+            });
+            add('traces', spanIlm.clusters);
+            run.platform.jaeger.push(spanIlm.platform);
+          },
+          perCluster('traces'),
+        ),
+      ),
+    );
+
+    evaluations.push(
+      storesAnswer.then(stores =>
+        guard(
+          'global-query-store',
+          'thanos',
+          () =>
+            run.platform.thanos.push(
+              evaluateGlobalQueryPlatform(stores, clusters, ctx),
+            ),
+          platform('thanos'),
+        ),
+      ),
+    );
+    evaluations.push(
+      Promise.all([healthAnswer, nodesAnswer]).then(([health, nodes]) =>
+        guard(
+          'es-cluster-health',
+          'elasticsearch',
+          () =>
+            run.platform.elasticsearch.push(
+              evaluateEsClusterHealth(health, nodes, ctx),
+            ),
+          platform('elasticsearch'),
+        ),
+      ),
+    );
+    evaluations.push(
+      servicesAnswer.then(services =>
+        guard(
+          'jaeger-query',
+          'jaeger',
+          () => run.platform.jaeger.push(evaluateJaegerQuery(services, ctx)),
+          platform('jaeger'),
+        ),
+      ),
+    );
+
+    const certificates = clients.certificates ?? [];
+    const certGroups: Array<[PlatformComponent, string[]]> = [
+      ['thanos', ['thanos', 'alertmanager']],
+      ['elasticsearch', ['elasticsearch']],
+      ['jaeger', ['jaeger']],
+    ];
+    for (const [part, upstreams] of certGroups) {
+      guard(
+        'cert-expiry',
+        'config',
+        () => {
+          const result = evaluateConfiguredCertExpiry(
+            certificates.filter(c => upstreams.includes(c.upstream)),
+            ctx,
+          );
+          if (result) run.platform[part].push(result);
+        },
+        platform(part),
       );
     }
+
+    await Promise.all(evaluations);
+    return sortChecks(run);
   };
-  const perCluster = (signal: SignalName) => (r: CheckResult) =>
-    add(signal, Object.fromEntries(clusters.map(c => [c.name, r])));
-  const platform = (part: PlatformComponent) => (r: CheckResult) =>
-    run.platform[part].push(r);
 
-  guard(
-    'prometheus-ha',
-    'thanos',
-    () => add('metrics', evaluatePrometheusHa(ha, clusters, ctx)),
-    perCluster('metrics'),
+  const { result, timings } = await withUpstreamTimings(evaluateAll);
+  result.upstreamRequests = timings.length;
+  result.slowestUpstream = timings.reduce<UpstreamTiming | undefined>(
+    (slowest, t) => (!slowest || t.ms > slowest.ms ? t : slowest),
+    undefined,
   );
-  guard(
-    'sidecar-shipping',
-    'thanos',
-    () =>
-      add(
-        'metrics',
-        evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
-      ),
-    perCluster('metrics'),
-  );
-  guard(
-    'compactor',
-    'thanos',
-    () =>
-      add(
-        'metrics',
-        evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
-      ),
-    perCluster('metrics'),
-  );
-  guard(
-    'store-gateway',
-    'thanos',
-    () =>
-      add(
-        'metrics',
-        evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
-      ),
-    perCluster('metrics'),
-  );
-  guard(
-    'global-query-store',
-    'thanos',
-    () => add('metrics', evaluateGlobalQueryStores(stores, clusters, ctx)),
-    perCluster('metrics'),
-  );
-  guard(
-    'external-labels',
-    'thanos',
-    () => add('metrics', evaluateExternalLabels(external, clusters, ctx)),
-    perCluster('metrics'),
-  );
-  guard(
-    'alert-routing',
-    'alertmanager',
-    () => add('metrics', evaluateAlertRouting(alerts, clusters, ctx, watchdog)),
-    perCluster('metrics'),
-  );
-  guard(
-    'cert-expiry',
-    'thanos',
-    () => add('metrics', evaluateClusterCertExpiry(certs, clusters, ctx)),
-    perCluster('metrics'),
-  );
+  return result;
+}
 
-  guard(
-    'log-freshness',
-    'elasticsearch',
-    () =>
-      add(
-        'logs',
-        evaluateFreshness(logs, clusters, ctx, {
-          id: 'log-freshness',
-          index: es.logIndexPattern,
-          clusterField: es.clusterField,
-          timeField: es.logTimeField,
-          noun: 'logs',
-          links: cluster =>
-            ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
-              kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
-            }),
-        }),
-      ),
-    perCluster('logs'),
-  );
-  guard(
-    'ilm',
-    'elasticsearch',
-    () => {
-      const logIlm = evaluateIlm(explain, aliases, clusters, ctx, {
-        pattern: es.logIndexPattern,
-        noun: 'logs',
-      });
-      add('logs', logIlm.clusters);
-      run.platform.elasticsearch.push(logIlm.platform);
-    },
-    perCluster('logs'),
-  );
+// The order checks are listed in, whatever order their upstreams answered in.
+const CHECK_ORDER: CheckId[] = [
+  'prometheus-ha',
+  'sidecar-shipping',
+  'compactor',
+  'store-gateway',
+  'global-query-store',
+  'external-labels',
+  'alert-routing',
+  'es-cluster-health',
+  'jaeger-query',
+  'log-freshness',
+  'span-freshness',
+  'ilm',
+  'cert-expiry',
+];
+const byCheckOrder = (a: CheckResult, b: CheckResult) =>
+  CHECK_ORDER.indexOf(a.id) - CHECK_ORDER.indexOf(b.id);
 
-  guard(
-    'span-freshness',
-    'elasticsearch',
-    () =>
-      add(
-        'traces',
-        evaluateFreshness(spans, clusters, ctx, {
-          id: 'span-freshness',
-          index: es.spanIndexPattern,
-          clusterField: es.spanClusterField,
-          timeField: es.spanTimeField,
-          noun: 'spans',
-          links: cluster =>
-            ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
-              tags: { [labels.cluster]: cluster.name },
-            }),
-        }),
-      ),
-    perCluster('traces'),
-  );
-  guard(
-    'ilm',
-    'elasticsearch',
-    () => {
-      const spanIlm = evaluateIlm(explain, aliases, clusters, ctx, {
-        pattern: es.spanIndexPattern,
-        noun: 'spans',
-      });
-      add('traces', spanIlm.clusters);
-      run.platform.jaeger.push(spanIlm.platform);
-    },
-    perCluster('traces'),
-  );
-
-  guard(
-    'global-query-store',
-    'thanos',
-    () =>
-      run.platform.thanos.push(
-        evaluateGlobalQueryPlatform(stores, clusters, ctx),
-      ),
-    platform('thanos'),
-  );
-  guard(
-    'es-cluster-health',
-    'elasticsearch',
-    () =>
-      run.platform.elasticsearch.unshift(
-        evaluateEsClusterHealth(health, nodes, ctx),
-      ),
-    platform('elasticsearch'),
-  );
-  guard(
-    'jaeger-query',
-    'jaeger',
-    () => run.platform.jaeger.unshift(evaluateJaegerQuery(services, ctx)),
-    platform('jaeger'),
-  );
-
-  const certificates = clients.certificates ?? [];
-  const certGroups: Array<[PlatformComponent, string[]]> = [
-    ['thanos', ['thanos', 'alertmanager']],
-    ['elasticsearch', ['elasticsearch']],
-    ['jaeger', ['jaeger']],
-  ];
-  for (const [part, upstreams] of certGroups) {
-    guard(
-      'cert-expiry',
-      'config',
-      () => {
-        const result = evaluateConfiguredCertExpiry(
-          certificates.filter(c => upstreams.includes(c.upstream)),
-          ctx,
-        );
-        if (result) run.platform[part].push(result);
-      },
-      platform(part),
-    );
+function sortChecks(run: FleetCheckRun): FleetCheckRun {
+  for (const signals of Object.values(run.clusters)) {
+    for (const checks of Object.values(signals)) checks.sort(byCheckOrder);
   }
-
+  for (const checks of Object.values(run.platform)) checks.sort(byCheckOrder);
   return run;
 }
 

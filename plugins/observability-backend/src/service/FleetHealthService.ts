@@ -9,6 +9,7 @@ import {
   summarizeFleet,
   worstStatus,
 } from '@fleetobs/plugin-observability-common';
+import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
@@ -34,7 +35,8 @@ const STAMP_KEY = 'fleet-health:v1:stamp';
 /** One way of answering a round: its JSON, the JSON gzipped and its ETag. */
 export interface RenderedFleet {
   body: string;
-  gzipped(): Buffer | undefined;
+  /** Made once, off the event loop, and shared by every request that wants it. */
+  gzipped(): Promise<Buffer>;
   etag: string;
 }
 
@@ -43,8 +45,9 @@ export type FleetView = 'full' | 'summary';
 
 /**
  * One round's answer, ready to serve in each view. A view is serialized once per
- * round, when first asked for, and gzipped off the event loop; it is served plain
- * until the gzip is ready (a 400-cluster fleet is megabytes).
+ * round, when first asked for, and gzipped once (a 400-cluster fleet is megabytes:
+ * compressing it per request, as compression middleware would, costs more than
+ * anything else the back end does).
  */
 export interface FleetSnapshot {
   fleet: FleetHealth;
@@ -52,11 +55,12 @@ export interface FleetSnapshot {
 }
 
 function rendered(body: string, etag: string): RenderedFleet {
-  let gz: Buffer | undefined;
-  gzip(body, (error, result) => {
-    if (!error) gz = result;
-  });
-  return { body, gzipped: () => gz, etag };
+  let gz: Promise<Buffer> | undefined;
+  return {
+    body,
+    gzipped: () => (gz ??= promisify(gzip)(body)),
+    etag,
+  };
 }
 
 function snapshotOf(

@@ -65,11 +65,8 @@ export async function createRouter(options: {
       return;
     }
     res.type('application/json').setHeader('Vary', 'Accept-Encoding');
-    const gzipped = answer.gzipped();
-    if (
-      gzipped &&
-      /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
-    ) {
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const gzipped = await answer.gzipped();
       res.setHeader('Content-Encoding', 'gzip');
       res.send(gzipped);
     } else {
