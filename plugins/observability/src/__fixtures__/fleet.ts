@@ -82,6 +82,7 @@ export const fleetFixture: FleetHealth = {
  */
 export const fleetSummaryFixture: FleetHealthSummary = {
   ...fleetFixture,
+  round: { upstreamRequests: 15, durationMs: 312, slowestUpstreamMs: 290 },
   clusters: [
     {
       ...fleetFixture.clusters[0],

@@ -69,6 +69,11 @@ describe('FleetHealthPage', () => {
     expect(screen.getByText(/^Last upload 3h ago/)).toBeInTheDocument();
     expect(screen.getByText('1 Warning')).toBeInTheDocument();
     expect(screen.getByText('1 OK')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /with 15 upstream requests in 0\.3 s; refreshes every 30 s/,
+      ),
+    ).toBeInTheDocument();
     expect(getFleetSummary).toHaveBeenCalledTimes(1);
     expect(getFleet).not.toHaveBeenCalled();
   });

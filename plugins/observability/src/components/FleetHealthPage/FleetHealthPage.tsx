@@ -9,16 +9,28 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Typography } from '@material-ui/core';
-import { HEALTH_STATUSES } from '@fleetobs/plugin-observability-common';
+import {
+  FleetRound,
+  HEALTH_STATUSES,
+} from '@fleetobs/plugin-observability-common';
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { observabilityApiRef } from '../../api';
 import { ClusterDrawer } from '../ClusterDrawer';
 import { HealthStatusLabel, STATUS_LABELS } from '../HealthStatusLabel';
+
 import { FleetFilters, FleetFilterValue, matchesFilter } from './FleetFilters';
 import { FleetClusterRow, FleetTable } from './FleetTable';
 import { PlatformPanel } from './PlatformPanel';
+
+/** How the round went, e.g. ` with 15 upstream requests in 0.3 s`. */
+function roundText(round: FleetRound | undefined): string {
+  if (!round) return '';
+  return ` with ${round.upstreamRequests} upstream requests in ${(
+    round.durationMs / 1000
+  ).toFixed(1)} s`;
+}
 
 const REFRESH_MS = 30_000;
 
@@ -73,7 +85,9 @@ export function FleetHealthContent() {
         title="Clusters"
         description={`Checked ${new Date(
           value.generatedAt,
-        ).toLocaleString()}; refreshes every ${REFRESH_MS / 1000} s`}
+        ).toLocaleString()}${roundText(value.round)}; refreshes every ${
+          REFRESH_MS / 1000
+        } s`}
       >
         <SupportButton>
           Per cluster, whether metrics (Prometheus + Thanos), logs

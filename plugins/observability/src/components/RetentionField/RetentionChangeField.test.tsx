@@ -198,11 +198,9 @@ describe('RetentionChangeField', () => {
 
   it('asks once for the last value while the user types', async () => {
     const bodies = planApi();
-    const { update } = await render({
-      cluster: 'prod-01',
-      signal: 'logs',
-      ilm,
-    });
+    // Starts incomplete (nothing to ask), so no request can fire before the typing;
+    // the two keystrokes below come back to back, within one debounce.
+    const { update } = await render({ cluster: 'prod-01', signal: 'logs' });
     update({
       cluster: 'prod-01',
       signal: 'logs',
