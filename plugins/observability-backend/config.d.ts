@@ -9,6 +9,11 @@ export interface Config {
       frequency?: HumanDuration;
       /** Per-upstream request timeout. Default 10 seconds. */
       timeout?: HumanDuration;
+      /**
+       * How long after start the first scheduled refresh waits. Default 5 seconds.
+       * Until then (and whenever the shared cache is empty) a request runs the round.
+       */
+      initialDelay?: HumanDuration;
     };
     /** How long health transitions are kept. Default 30 days. */
     historyRetention?: HumanDuration;

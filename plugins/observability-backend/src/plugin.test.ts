@@ -203,7 +203,7 @@ describe('observability backend', () => {
       expect(summary.status).toBe(200);
       expect(summary.body.generatedAt).toBe(fullAnswer.body.generatedAt);
       expect(summary.headers.etag).not.toBe(fullAnswer.headers.etag);
-      expect(summary.text.length).toBeLessThan(fullAnswer.text.length / 3);
+      expect(summary.text.length).toBeLessThan(fullAnswer.text.length / 2);
 
       const metrics = (body: any) =>
         body.clusters.find((c: any) => c.name === 'prod-01').signals.metrics

@@ -100,7 +100,11 @@ export const observabilityPlugin = createBackendPlugin({
           frequency,
           // A replica that dies mid-round holds the task until this expires: keep it short.
           timeout: { milliseconds: durationToMilliseconds(timeout) * 3 },
-          initialDelay: { seconds: 5 },
+          initialDelay: readDuration(
+            config,
+            'observability.refresh.initialDelay',
+            { seconds: 5 },
+          ),
           fn: async () => {
             refreshing = true;
             try {

@@ -44,7 +44,10 @@ describe('prometheus-ha', () => {
       source: 'thanos',
       query: expect.stringContaining('prometheus_build_info'),
     });
-    expect(results['dev-01'].mitigation).toMatch(/2 replicas/);
+    // What to do is said where there is something to do.
+    expect(results['stag-01'].mitigation).toMatch(/2 replicas/);
+    expect(results['stag-01'].failureMode).toMatch(/Single Prometheus replica/);
+    expect(results['dev-01'].mitigation).toBeUndefined();
     expect(results['dev-01'].links[0].url).toMatch(
       /^https:\/\/grafana\.ops-01\.fleet\.example\/explore\?/,
     );

@@ -132,7 +132,8 @@ describe('FleetHealthService', () => {
         cache,
         logger,
         history: {
-          plan: async (_statuses, now) => ({
+          readState: async () => new Map(),
+          plan: (_statuses, now) => ({
             since: new Map([['dev-01|overall', '2026-11-01T00:00:00.000Z']]),
             commit: async () => {
               await gate;
@@ -186,7 +187,8 @@ describe('FleetHealthService', () => {
     const { service } = setup(async () => ({ clusters: {}, platform: {} }), {
       logger,
       history: {
-        plan: async () => ({
+        readState: async () => new Map(),
+        plan: () => ({
           since: new Map(),
           commit: async () => {
             throw new Error('disk full');
@@ -224,5 +226,32 @@ describe('FleetHealthService', () => {
     const second = service.getFleet(); // stamp read 40–60 ms: sees no stamp
     expect((await second).generatedAt).toBe((await first).generatedAt);
     expect(calls).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers without since when the history cannot be read, and logs why', async () => {
+    const logger = mockServices.logger.mock();
+    const { service } = setup(
+      async () => ({
+        clusters: { 'dev-01': { metrics: [check('ok')] } },
+        platform: {},
+      }),
+      {
+        logger,
+        history: {
+          readState: async () => {
+            throw new Error('database gone');
+          },
+          plan: () => {
+            throw new Error('must not plan without a state');
+          },
+        },
+      },
+    );
+    const fleet = await service.getFleet();
+    expect(fleet.clusters[0].signals.metrics.status).toBe('ok');
+    expect(fleet.clusters[0].since).toBeUndefined();
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('database gone'),
+    );
   });
 });

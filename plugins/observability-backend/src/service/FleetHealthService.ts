@@ -104,7 +104,7 @@ export class FleetHealthService {
       /** How long a round stays valid; a bit more than the refresh interval. */
       ttlMs: number;
       /** Where status transitions are recorded; gives the answer its "since". */
-      history?: Pick<HealthHistoryStore, 'plan'>;
+      history?: Pick<HealthHistoryStore, 'readState' | 'plan'>;
     },
   ) {}
 
@@ -191,24 +191,25 @@ export class FleetHealthService {
    */
   private async runRound(): Promise<FleetSnapshot> {
     const start = performance.now();
+    const { history, logger } = this.options;
+    // The stored statuses are read while the upstreams are asked, after the previous
+    // round's writes (so that this round compares against them).
+    const state = this.pending.then(() => history?.readState());
+    // Not awaited until the checks are done: mark a failure as handled meanwhile.
+    state.catch(() => {});
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
     const now = new Date();
     const fleet = assembleFleet(clusters, run, now);
-    // The previous round's writes first: this round's plan reads what they wrote.
-    await this.pending;
     let commitHistory = async () => {};
-    if (this.options.history) {
+    if (history) {
       try {
-        const planned = await this.options.history.plan(
-          scopeStatuses(fleet),
-          now,
-        );
+        const planned = history.plan(scopeStatuses(fleet), now, (await state)!);
         attachSince(fleet, planned.since);
         commitHistory = planned.commit;
       } catch (error) {
         // Health is still worth serving when the history cannot be read.
-        this.options.logger.error(`Could not read health history: ${error}`);
+        logger.error(`Could not read health history: ${error}`);
       }
     }
     const slowest = run.slowestUpstream;
@@ -218,7 +219,7 @@ export class FleetHealthService {
       slowestUpstream: slowest && `${slowest.upstream} ${slowest.path}`,
       durationMs: Math.round(performance.now() - start),
     };
-    this.options.logger.debug(
+    logger.debug(
       `Fleet round: ${
         fleet.round.upstreamRequests
       } upstream requests, slowest ${fleet.round.slowestUpstream ?? '-'} ${

@@ -17,6 +17,16 @@ export interface PlannedRecord {
   commit(): Promise<void>;
 }
 
+interface StoredRow {
+  cluster: string;
+  scope: string;
+  status: string;
+  since: Date | string | number;
+}
+
+/** Stored status per scope, keyed `cluster|scope`. */
+export type StoredState = Map<string, StoredRow>;
+
 export interface HealthTransition {
   scope: string;
   from: HealthStatus | null;
@@ -50,26 +60,36 @@ export class HealthHistoryStore {
     statuses: ScopeStatus[],
     now: Date,
   ): Promise<Map<string, string>> {
-    const planned = await this.plan(statuses, now);
+    const planned = this.plan(statuses, now, await this.readState());
     await planned.commit();
     return planned.since;
   }
 
+  /** The stored status of every scope (read while a round's checks are running). */
+  async readState(): Promise<StoredState> {
+    const rows: StoredRow[] = await this.db(STATE).select(
+      'cluster',
+      'scope',
+      'status',
+      'since',
+    );
+    return new Map(rows.map(r => [`${r.cluster}|${r.scope}`, r]));
+  }
+
   /**
-   * Reads the stored statuses and works out what one round changes: `since` for
-   * every scope (a changed scope's is `now`) and `commit`, which writes the changes.
-   * Splitting the two lets the caller answer with `since` before the write is done.
+   * Works out what one round changes against the stored state: `since` for every
+   * scope (a changed scope's is `now`) and `commit`, which writes the changes.
+   * Splitting the two lets the caller answer with `since` before the write is done;
+   * a state read before another replica's write is safe, as every write is a
+   * compare-and-set.
    */
-  async plan(statuses: ScopeStatus[], now: Date): Promise<PlannedRecord> {
-    const rows: Array<{
-      cluster: string;
-      scope: string;
-      status: string;
-      since: any;
-    }> = await this.db(STATE).select('cluster', 'scope', 'status', 'since');
-    const current = new Map(rows.map(r => [`${r.cluster}|${r.scope}`, r]));
+  plan(
+    statuses: ScopeStatus[],
+    now: Date,
+    current: StoredState,
+  ): PlannedRecord {
     const since = new Map(
-      rows.map(r => [`${r.cluster}|${r.scope}`, toIso(r.since)]),
+      [...current].map(([key, r]) => [key, toIso(r.since)]),
     );
 
     const changed = statuses.filter(
