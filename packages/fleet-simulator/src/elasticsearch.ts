@@ -370,8 +370,7 @@ export function ilmExplain(model: FleetModel, expression: string) {
   const result: Record<string, unknown> = {};
   for (const info of resolveIndices(model, expression)) {
     const policy = info.family === 'logs' ? 'logs-fleet' : 'jaeger-ilm-policy';
-    const created =
-      (info.generation + 20400 + (info.family === 'logs' ? 0 : 340)) * DAY_MS;
+    const created = creationDate(info);
     const phaseTime = info.phase === 'hot' ? created : created + DAY_MS;
     const base = {
       index: info.index,
@@ -463,8 +462,58 @@ export function indexHealth(
   return 'green';
 }
 
-export function catIndices(model: FleetModel, expression: string | undefined) {
+/** Columns of `_cat/indices` without `h` (Elasticsearch 8). */
+const CAT_INDICES_DEFAULT = [
+  'health',
+  'status',
+  'index',
+  'uuid',
+  'pri',
+  'rep',
+  'docs.count',
+  'docs.deleted',
+  'store.size',
+  'pri.store.size',
+  'dataset.size',
+];
+
+/** When an index was created: rollover generations are days. */
+function creationDate(info: IndexInfo): number {
+  return (
+    (info.generation + 20400 + (info.family === 'logs' ? 0 : 340)) * DAY_MS
+  );
+}
+
+/**
+ * `_cat/indices` rows: the default columns, or the ones `h` names (unknown ones are
+ * refused, as Elasticsearch does).
+ */
+export function catIndices(
+  model: FleetModel,
+  expression: string | undefined,
+  h?: string | null,
+) {
+  const columns = h ? h.split(',').map(c => c.trim()) : CAT_INDICES_DEFAULT;
+  return catIndexRows(model, expression).map(row => {
+    const out: Record<string, string> = {};
+    for (const column of columns) {
+      if (!(column in row)) {
+        throw new EsError(
+          400,
+          'illegal_argument_exception',
+          `Unable to find column [${column}]`,
+        );
+      }
+      out[column] = row[column as keyof typeof row];
+    }
+    return out;
+  });
+}
+
+function catIndexRows(model: FleetModel, expression: string | undefined) {
   return resolveIndices(model, expression).map((info, position) => ({
+    'creation.date': String(creationDate(info)),
+    'creation.date.string': new Date(creationDate(info)).toISOString(),
     health: indexHealth(model, info, position),
     status: 'open',
     index: info.index,

@@ -170,6 +170,33 @@ function computeClusterSeries(
       running ? 1 : 0,
     );
     if (running) {
+      // Ingest of the replica's TSDB (what a retention change's cost is estimated from):
+      // every head series gets a sample per 30 s scrape.
+      const headSeries = Math.round(
+        (HEAD_SERIES[cluster.environment] ?? 150_000) *
+          wave(`${c}/head-series`, tMs, 0.05),
+      );
+      push(
+        'prometheus_tsdb_head_series',
+        {
+          job: 'prometheus',
+          replica,
+          instance: `prometheus-k8s-${replica}:9090`,
+        },
+        headSeries,
+      );
+      push(
+        'prometheus_tsdb_head_samples_appended_total',
+        {
+          job: 'prometheus',
+          replica,
+          instance: `prometheus-k8s-${replica}:9090`,
+          type: 'float',
+        },
+        Math.round(
+          ((HEAD_SERIES[cluster.environment] ?? 150_000) / 30) * sinceStart,
+        ),
+      );
       push(
         'prometheus_build_info',
         {
@@ -267,6 +294,14 @@ function computeClusterSeries(
   push('up', { job: 'cert-manager', instance: 'cert-manager-0:9402' }, 1);
   return out;
 }
+
+/** Head series of one Prometheus replica, per environment. */
+const HEAD_SERIES: Record<string, number> = {
+  dev: 180_000,
+  stag: 320_000,
+  prod: 900_000,
+  ops: 450_000,
+};
 
 // ---------------------------------------------------------------- RED metrics
 

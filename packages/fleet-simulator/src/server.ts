@@ -210,12 +210,9 @@ export async function startFleetSimulator(
       return es.nodesStats(model, c ? c.split(',') : undefined);
     if (a === '_alias' && !b) return es.aliases(model, undefined);
     if (a === '_cat' && b === 'indices') {
-      const rows = es.catIndices(model, c);
+      const rows = es.catIndices(model, c, params.get('h'));
       if (params.get('format') === 'json') return rows;
-      const lines = rows.map(
-        r =>
-          `${r.health} ${r.status} ${r.index} ${r.uuid} ${r.pri} ${r.rep} ${r['docs.count']} ${r['docs.deleted']} ${r['store.size']} ${r['pri.store.size']}`,
-      );
+      const lines = rows.map(r => Object.values(r).join(' '));
       return `${lines.join('\n')}\n`;
     }
     if (a === '_search') return es.esSearch(model, '*', jsonBody(body));

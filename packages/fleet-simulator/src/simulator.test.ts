@@ -214,4 +214,51 @@ describe('fleet simulator', () => {
     ]);
     await named.close();
   });
+
+  it('answers the ingest figures a retention cost estimate asks for', async () => {
+    const query = async (promql: string) =>
+      (await get(`/thanos/api/v1/query?query=${encodeURIComponent(promql)}`))
+        .json.data.result as Array<{ metric: any; value: [number, string] }>;
+    const rate = await query(
+      'sum by (cluster) (rate(prometheus_tsdb_head_samples_appended_total[5m]))',
+    );
+    const byCluster = Object.fromEntries(
+      rate.map(s => [s.metric.cluster, Number(s.value[1])]),
+    );
+    expect(Object.keys(byCluster).sort()).toEqual(
+      sim.clusters.map(c => c.name).sort(),
+    );
+    expect(byCluster['prod-01']).toBeGreaterThan(byCluster['dev-01']);
+    // One replica of the HA pair counts (deduplicated), as in Thanos Query.
+    const series = await query(
+      'sum by (cluster) (prometheus_tsdb_head_series)',
+    );
+    const prodSeries = Number(
+      series.find(s => s.metric.cluster === 'prod-01')!.value[1],
+    );
+    expect(byCluster['prod-01']).toBeCloseTo(900_000 / 30, -2);
+    expect(prodSeries).toBeGreaterThan(800_000);
+    expect(prodSeries).toBeLessThan(1_000_000);
+
+    const cat = await get(
+      '/es/_cat/indices/logs-dev-01-*?format=json&bytes=b&h=index,creation.date,store.size',
+    );
+    expect(cat.status).toBe(200);
+    for (const row of cat.json) {
+      expect(Object.keys(row)).toEqual([
+        'index',
+        'creation.date',
+        'store.size',
+      ]);
+    }
+    const dates = cat.json.map((r: any) => Number(r['creation.date']));
+    expect(new Set(dates).size).toBe(cat.json.length);
+    const unknown = await get('/es/_cat/indices?format=json&h=index,nope');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error.reason).toBe('Unable to find column [nope]');
+    // Without h: Elasticsearch's default columns, no creation date.
+    const plain = await get('/es/_cat/indices/logs-dev-01-*?format=json');
+    expect(plain.json[0]['creation.date']).toBeUndefined();
+    expect(plain.json[0]['store.size']).toBeDefined();
+  });
 });

@@ -206,6 +206,57 @@ export function evaluate(
     return evaluateRed(model, q, tMs);
   }
 
+  // `sum by (<labels>) (<selector>)` and `sum by (<labels>) (rate(<selector>[<range>]))`,
+  // over one replica of each HA pair (Thanos Query deduplicates by default).
+  const sumBy =
+    /^sum by \(([^)]*)\) \((?:rate\()?([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?(?:\[(\d+)([smh])\]\))?\)$/.exec(
+      q,
+    );
+  if (sumBy) {
+    const [, by, name, selector, rangeValue, rangeUnit] = sumBy;
+    const labels = by
+      .split(',')
+      .map(l => l.trim())
+      .filter(Boolean);
+    const matchers = parseMatchers(selector ?? '');
+    const rangeS = rangeValue
+      ? Number(rangeValue) *
+        { s: 1, m: 60, h: 3600 }[rangeUnit as 's' | 'm' | 'h']
+      : 0;
+    const valuesAt = (at: number) =>
+      model.clusters.flatMap(cluster =>
+        clusterSeries(model, cluster, at).filter(
+          s =>
+            s.name === name &&
+            matches(s.labels, matchers) &&
+            (s.labels.replica ?? '0') ===
+              (s.labels.replica ? firstReplica(model, cluster, name, at) : '0'),
+        ),
+      );
+    const seriesKey = (series: Series) => JSON.stringify(series.labels);
+    const before = new Map(
+      (rangeS ? valuesAt(tMs - rangeS * 1000) : []).map(series => [
+        seriesKey(series),
+        series.value,
+      ]),
+    );
+    const groups = new Map<string, PromSample>();
+    for (const series of valuesAt(tMs)) {
+      const earlier = before.get(seriesKey(series)) ?? series.value;
+      const value = rangeS
+        ? Math.max(0, series.value - earlier) / rangeS
+        : series.value;
+      const metric = Object.fromEntries(
+        labels.map(l => [l, series.labels[l] ?? '']),
+      );
+      const key = JSON.stringify(metric);
+      const group = groups.get(key) ?? { metric, value: 0 };
+      group.value += value;
+      groups.set(key, group);
+    }
+    return [...groups.values()];
+  }
+
   // A plain selector, optionally with a range, e.g. `up{cluster="dev-01", job=~".*sidecar.*"}`.
   const selector = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?$/.exec(q);
   if (selector) {
@@ -224,6 +275,19 @@ export function evaluate(
     );
   }
   return [];
+}
+
+/** The replica that a deduplicated query answers with: the first one running. */
+function firstReplica(
+  model: FleetModel,
+  cluster: SimCluster,
+  name: string,
+  tMs: number,
+): string {
+  return (
+    clusterSeries(model, cluster, tMs).find(s => s.name === name)?.labels
+      .replica ?? '0'
+  );
 }
 
 const SERVICE_LABELS = ['service', 'application', 'app', 'service_name', 'job'];

@@ -63,9 +63,9 @@ export interface CheckResult {
   status: HealthStatus;
   summary: string;
   evidence: CheckEvidence;
-  /** The failure mode of the platform design this check watches for. */
+  /** The failure mode of the platform design this check watches for (when not `ok`). */
   failureMode?: string;
-  /** What to do about it (the platform design's mitigation). */
+  /** What to do about it: the platform design's mitigation (when not `ok`). */
   mitigation?: string;
   links: DeepLink[];
   observedAt: string;

@@ -3,7 +3,9 @@ import { ElasticsearchClient, ThanosClient } from '../upstream';
 import { IngestRates } from './costEstimate';
 
 const GB = 1e9;
-const DAILY_INDEX = /(\d{4})[.-](\d{2})[.-](\d{2})$/;
+const DAY_MS = 86_400_000;
+/** The `_cat/indices` columns the ingest is measured from. */
+export const INGEST_COLUMNS = ['index', 'creation.date', 'store.size'];
 
 function vectorValue(
   result: Awaited<ReturnType<ThanosClient['query']>>,
@@ -15,22 +17,36 @@ function vectorValue(
   return sample ? Number(sample.value[1]) : undefined;
 }
 
-// Average size of complete daily indices (today's is still growing, so it is left out).
+/**
+ * GB per day from index sizes and creation dates: the complete indices (all but the
+ * newest, which is still written to) hold what arrived between the oldest one's
+ * creation and the newest one's. Works for rollover (`-000042`) and daily indices.
+ */
 function gbPerDay(
-  indices: Array<{ index: string; 'store.size'?: string | null }>,
+  indices: Array<{
+    'creation.date'?: string | null;
+    'store.size'?: string | null;
+  }>,
 ) {
-  const daily = indices
-    .filter(i => DAILY_INDEX.test(i.index) && i['store.size'])
-    .sort((a, b) => a.index.localeCompare(b.index))
-    .slice(0, -1);
-  if (daily.length === 0) return undefined;
-  const total = daily.reduce((sum, i) => sum + Number(i['store.size']), 0);
-  return { gb: total / daily.length / GB, days: daily.length };
+  const dated = indices
+    .filter(i => i['creation.date'] && i['store.size'])
+    .map(i => ({
+      created: Number(i['creation.date']),
+      bytes: Number(i['store.size']),
+    }))
+    .filter(i => Number.isFinite(i.created) && Number.isFinite(i.bytes))
+    .sort((a, b) => a.created - b.created);
+  if (dated.length < 2) return undefined;
+  const days = (dated[dated.length - 1].created - dated[0].created) / DAY_MS;
+  if (days <= 0) return undefined;
+  const total = dated.slice(0, -1).reduce((sum, i) => sum + i.bytes, 0);
+  return { gb: total / days / GB, days: Number(days.toFixed(2)) };
 }
 
 /**
  * Measures a cluster's ingest for the cost of a retention change: samples/s and head
- * series from Thanos, or GB/day of the cluster's daily indices from Elasticsearch.
+ * series from Thanos, or GB/day of the cluster's indices (by size and creation date)
+ * from Elasticsearch.
  * Anything that cannot be measured is named in `warnings`, never guessed.
  */
 export async function measureIngest(options: {
@@ -92,11 +108,13 @@ export async function measureIngest(options: {
     if (signal === 'logs') {
       const pattern = `${options.logIndexPrefix(cluster)}-*`;
       const measured = gbPerDay(
-        await options.elasticsearch.catIndices(pattern),
+        await options.elasticsearch.catIndices(pattern, INGEST_COLUMNS),
       );
       inputs.indices = pattern;
       if (!measured) {
-        warnings.push(`No complete daily indices match ${pattern}`);
+        warnings.push(
+          `Fewer than two indices with sizes and creation dates match ${pattern}`,
+        );
         return { inputs, warnings };
       }
       inputs.logsGbPerDay = Number(measured.gb.toFixed(3));
@@ -106,7 +124,10 @@ export async function measureIngest(options: {
     // Spans of every cluster share the jaeger-span-* indices: the cluster's part is its
     // share of the last day's spans.
     const [indices, shares] = await Promise.all([
-      options.elasticsearch.catIndices(options.spanIndexPattern),
+      options.elasticsearch.catIndices(
+        options.spanIndexPattern,
+        INGEST_COLUMNS,
+      ),
       options.elasticsearch.search(options.spanIndexPattern, {
         size: 0,
         query: { range: { startTimeMillis: { gte: 'now-1d' } } },
@@ -133,7 +154,7 @@ export async function measureIngest(options: {
     inputs.clusterShareOfSpans = Number(share.toFixed(3));
     if (!measured) {
       warnings.push(
-        `No complete daily indices match ${options.spanIndexPattern}`,
+        `Fewer than two indices with sizes and creation dates match ${options.spanIndexPattern}`,
       );
       return { inputs, warnings };
     }

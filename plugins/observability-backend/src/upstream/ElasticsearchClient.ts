@@ -127,6 +127,8 @@ const catIndexSchema = z
     'docs.deleted': z.string().nullable().optional(),
     'store.size': z.string().nullable().optional(),
     'pri.store.size': z.string().nullable().optional(),
+    /** Epoch milliseconds; only when asked for with `h`. */
+    'creation.date': z.string().nullable().optional(),
   })
   .passthrough();
 
@@ -160,7 +162,8 @@ export interface ElasticsearchClient {
   /** `GET /<index>/_alias` (or `/_alias` for every index). */
   alias(index?: string): Promise<EsAliases>;
   /** `GET /_cat/indices/<index>?format=json&bytes=b`. */
-  catIndices(index?: string): Promise<EsCatIndex[]>;
+  /** `_cat/indices` in bytes; `columns` (`h`) picks the columns, default ES's own. */
+  catIndices(index?: string, columns?: string[]): Promise<EsCatIndex[]>;
 }
 
 // Index names and patterns come from config; still, keep them to what ES allows in
@@ -214,11 +217,11 @@ export class FetchElasticsearchClient implements ElasticsearchClient {
     );
   }
 
-  catIndices(index?: string) {
+  catIndices(index?: string, columns?: string[]) {
     return this.http.get(
       index ? `/_cat/indices/${indexPath(index)}` : '/_cat/indices',
       z.array(catIndexSchema),
-      { format: 'json', bytes: 'b' },
+      { format: 'json', bytes: 'b', h: columns?.join(',') },
     );
   }
 }
