@@ -41,3 +41,21 @@ test('the fleet health page lists the four demo clusters', async ({ page }) => {
     fullPage: true,
   });
 });
+
+test('the Create page offers the templates for people, not the internal one', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.getByRole('link', { name: 'Create' }).click();
+  for (const title of [
+    'Onboard a cluster to the observability platform',
+    'Promote a revision (dev → stag → prod)',
+    'Change retention (metrics, logs, traces)',
+  ]) {
+    await expect(page.getByText(title, { exact: false }).first()).toBeVisible();
+  }
+  await expect(
+    page.getByText('Apply an approved retention change (internal)'),
+  ).toHaveCount(0);
+  await page.screenshot({ path: 'screenshots/create.png', fullPage: true });
+});

@@ -6,6 +6,7 @@
  */
 export { scaffolderModuleObsActions as default } from './module';
 export { createClusterValuesAction } from './actions/clusterValues';
+export { createGlobalQueryAddStoreAction } from './actions/globalQueryAddStore';
 export { createPkiIssueAction } from './actions/pkiIssue';
 export { createSecretSealAction } from './actions/secretSeal';
 export { createClusterPromoteAction } from './actions/clusterPromote';

@@ -27,6 +27,7 @@ describe('scaffolderModuleObsActions', () => {
     const ids = addActions.mock.calls.flat().map((a: { id: string }) => a.id);
     expect(ids).toEqual([
       'obs:cluster:values',
+      'obs:globalquery:add-store',
       'obs:pki:issue',
       'obs:secret:seal',
       'obs:cluster:promote',

@@ -8,6 +8,7 @@ import { createClusterPromoteAction } from './actions/clusterPromote';
 import { createClusterValuesAction } from './actions/clusterValues';
 import { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
 import { createGitopsLocalPrAction } from './actions/gitopsLocalPr';
+import { createGlobalQueryAddStoreAction } from './actions/globalQueryAddStore';
 import { createPkiIssueAction } from './actions/pkiIssue';
 import { createRetentionApplyAction } from './actions/retentionApply';
 import { createRetentionPlanAction } from './actions/retentionPlan';
@@ -41,6 +42,7 @@ export const scaffolderModuleObsActions = createBackendModule({
         const backend = createObservabilityBackend({ discovery, auth });
         actions.addActions(
           createClusterValuesAction({ settings }),
+          createGlobalQueryAddStoreAction({ settings }),
           createPkiIssueAction({ settings }),
           createSecretSealAction({ settings }),
           createClusterPromoteAction({ settings }),

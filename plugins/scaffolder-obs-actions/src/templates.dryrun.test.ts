@@ -6,10 +6,13 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
 import {
+  GITOPS_SEED,
+  VALUES_DIR,
   controllerDecrypt,
   createTestCa,
   createTestController,
@@ -23,6 +26,20 @@ import {
 import scaffolderModule from './index';
 
 jest.setTimeout(120_000);
+
+const OPS_VALUES = `${VALUES_DIR}/values.ops-01.yaml`;
+const seedOpsValues = () =>
+  fs.readFileSync(path.join(GITOPS_SEED, OPS_VALUES), 'utf8');
+
+/** The inputs the dry run logged for a step (rendered, secrets redacted). */
+function loggedInputs(body: any, stepId: string): Record<string, any> {
+  const marker = 'in dry-run mode with inputs (secrets redacted): ';
+  const message = (body.log as Array<{ body: any }>)
+    .map(l => l.body)
+    .find(b => b.stepId === stepId && b.message?.includes(marker))?.message;
+  if (!message) throw new Error(`no dry-run inputs logged for step ${stepId}`);
+  return JSON.parse(message.slice(message.indexOf(marker) + marker.length));
+}
 
 describe('templates through the scaffolder dry-run API', () => {
   const mockDir = createMockDirectory();
@@ -94,6 +111,7 @@ describe('templates through the scaffolder dry-run API', () => {
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining([
         'charts/app-of-apps/values.dev-07.yaml',
+        OPS_VALUES,
         'clusters/dev-07/catalog-info.yaml',
         'clusters/dev-07/pki/gateway-server-tls.sealedsecret.yaml',
         'clusters/dev-07/pki/gateway-server.crt',
@@ -106,6 +124,22 @@ describe('templates through the scaffolder dry-run API', () => {
       cluster: 'dev-07',
       environment: 'dev',
     });
+    // Registered with the Global Thanos Query of ops-01: one line added, nothing else changed.
+    const opsSeed = seedOpsValues();
+    const lastStore = '    - thanos-query.ops-01.example.com:443\n';
+    expect(opsSeed).toContain(lastStore);
+    expect(files[OPS_VALUES]).toBe(
+      opsSeed.replace(
+        lastStore,
+        `${lastStore}    - thanos-query.dev-07.example.com:443\n`,
+      ),
+    );
+    expect(YAML.parse(files[OPS_VALUES]).globalQuery.stores).toContain(
+      'thanos-query.dev-07.example.com:443',
+    );
+    expect(loggedInputs(res.body, 'pr').description).toContain(
+      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- charts/app-of-apps/values.ops-01.yaml: Global Thanos Query store thanos-query.dev-07.example.com:443 added (5 stores)\n- mTLS material',
+    );
     const entity = YAML.parse(files['clusters/dev-07/catalog-info.yaml']);
     expect(entity).toMatchObject({
       kind: 'Resource',
@@ -151,6 +185,30 @@ describe('templates through the scaffolder dry-run API', () => {
         encoding: 'utf8',
       }).trim(),
     ).toBe('* main');
+  });
+
+  it('onboard-cluster without metrics leaves the Global Thanos Query alone', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('onboard-cluster', {
+          name: 'dev-08',
+          environment: 'dev',
+          server: 'https://dev-08-k8s.endpoint.kubernetes',
+          monitoring: false,
+          gatewayHostnames: ['thanos-query.dev-08.example.com'],
+        }),
+      );
+    expect(res.status).toBe(200);
+    expect(failures(res.body)).toEqual([]);
+    const files = decode(res.body.directoryContents);
+    expect(files['charts/app-of-apps/values.dev-08.yaml']).toBeDefined();
+    expect(files[OPS_VALUES]).toBe(seedOpsValues());
+    const { description } = loggedInputs(res.body, 'pr');
+    expect(description).toContain(
+      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- mTLS material',
+    );
+    expect(description).not.toContain('Global Thanos Query');
   });
 
   it('onboard-cluster fails on an existing cluster, naming the field', async () => {

@@ -22,8 +22,8 @@ import { SectionFrame, ToolLink } from './SectionFrame';
 const useStyles = makeStyles(theme => ({
   table: { tableLayout: 'fixed' },
   time: { width: 150, whiteSpace: 'nowrap' },
-  level: { width: 70 },
-  cluster: { width: 90 },
+  level: { width: 70, whiteSpace: 'nowrap' },
+  cluster: { width: 90, whiteSpace: 'nowrap' },
   trace: { width: 150 },
   message: {
     fontFamily: 'monospace',
@@ -85,13 +85,15 @@ export function LogLines(props: {
               <TableCell
                 className={
                   /error|fatal|crit/i.test(line.level ?? '')
-                    ? classes.levelError
-                    : undefined
+                    ? `${classes.level} ${classes.levelError}`
+                    : classes.level
                 }
               >
                 {line.level ?? '–'}
               </TableCell>
-              <TableCell>{line.cluster ?? '–'}</TableCell>
+              <TableCell className={classes.cluster}>
+                {line.cluster ?? '–'}
+              </TableCell>
               <TableCell className={classes.message}>{line.message}</TableCell>
               <TableCell>
                 {line.traceId && props.onTraceClick ? (
