@@ -96,6 +96,9 @@ test('alice files a retention change, bob approves it, and the pull request is o
     state: 'pending',
     requestedBy: 'user:default/alice',
   });
+  // The cost is estimated from measured ingest (the simulator's indices), not guessed.
+  expect(request.estimate.warnings).toEqual([]);
+  expect(request.estimate.deltaMonthlyCost).toBeGreaterThan(0);
 
   // alice is an approver too (platform team), but not of her own request.
   const own = await openRequest(alice);
@@ -117,6 +120,8 @@ test('alice files a retention change, bob approves it, and the pull request is o
   // bob sees the request and approves it.
   const bob = await signInAs(browser, 'bob');
   const dialog = await openRequest(bob);
+  await expect(dialog.getByText(/per month/)).toBeVisible();
+  await expect(dialog.getByText(/logsGbPerDay/)).toBeVisible();
   await dialog
     .getByLabel('Comment (a rejection needs one)')
     .fill('OK for the audit period');

@@ -8,13 +8,7 @@ import Box from '@material-ui/core/Box';
 import FormControl from '@material-ui/core/FormControl';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
 import {
@@ -25,9 +19,9 @@ import {
   errorText,
   planRetention,
   readPlanInput,
-  settingFields,
   summarize,
 } from './planRetention';
+import { CostEstimateView, RetentionDiffTable } from './RetentionChangeView';
 
 /** ui:options of the field. */
 export interface RetentionChangeFieldOptions extends RetentionFieldOptions {
@@ -35,49 +29,17 @@ export interface RetentionChangeFieldOptions extends RetentionFieldOptions {
   debounceMs?: number;
 }
 
-const useStyles = makeStyles(theme => ({
-  changed: { fontWeight: theme.typography.fontWeightBold as number },
-  inputs: { color: theme.palette.text.secondary },
-}));
-
-const gb = (n: number) => `${n.toFixed(n >= 100 ? 0 : 1)} GB`;
-const signed = (n: number, text: string) => `${n > 0 ? '+' : ''}${text}`;
-
 function PlanView({ plan }: { plan: RetentionPlan }) {
-  const classes = useStyles();
-  const current = (plan.current ?? {}) as Record<string, string>;
-  const requested = plan.requested as unknown as Record<string, string>;
   const problems = new Map(plan.problems.map(p => [p.field, p.message]));
-  const { estimate } = plan;
   return (
     <>
-      <Table size="small" aria-label="Current vs requested retention">
-        <TableHead>
-          <TableRow>
-            <TableCell>Setting</TableCell>
-            <TableCell>Today</TableCell>
-            <TableCell>Requested</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {settingFields(plan.signal).map(field => {
-            const changed = current[field] !== requested[field];
-            return (
-              <TableRow key={field}>
-                <TableCell>{SETTING_LABELS[field]}</TableCell>
-                <TableCell>{current[field] ?? 'unknown'}</TableCell>
-                <TableCell
-                  className={changed ? classes.changed : undefined}
-                  title={problems.get(field)}
-                >
-                  {requested[field]}
-                  {changed ? ' (changed)' : ''}
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+      <RetentionDiffTable
+        signal={plan.signal}
+        current={plan.current}
+        requested={plan.requested}
+        problems={problems}
+        label="Current vs requested retention"
+      />
       <Typography variant="caption" display="block">
         {plan.current
           ? `Today's values: ${plan.currentSource ?? 'GitOps values'}.`
@@ -113,33 +75,7 @@ function PlanView({ plan }: { plan: RetentionPlan }) {
           </Alert>
         </Box>
       )}
-      {estimate && (
-        <Box mt={1}>
-          <Typography variant="body2">
-            Estimated storage: {gb(estimate.currentGb)} →{' '}
-            {gb(estimate.requestedGb)} (
-            {signed(estimate.deltaGb, gb(estimate.deltaGb))}),{' '}
-            <strong>
-              {signed(
-                estimate.deltaMonthlyCost,
-                `${estimate.deltaMonthlyCost.toFixed(2)} ${estimate.currency}`,
-              )}{' '}
-              per month
-            </strong>
-          </Typography>
-          <Typography variant="caption" className={classes.inputs}>
-            Based on{' '}
-            {Object.entries(estimate.inputs)
-              .map(([name, value]) => `${name}: ${value}`)
-              .join(' · ') || 'no measured input'}
-          </Typography>
-          {estimate.warnings.map(w => (
-            <Alert key={w} severity="warning">
-              {w}
-            </Alert>
-          ))}
-        </Box>
-      )}
+      {plan.estimate && <CostEstimateView estimate={plan.estimate} />}
     </>
   );
 }

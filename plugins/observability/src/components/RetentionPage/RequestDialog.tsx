@@ -9,7 +9,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
@@ -20,40 +19,11 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { useState } from 'react';
 import { retentionApiRef } from './retentionApi';
-import { RETENTION_FIELDS, SIGNAL_LABELS } from './fields';
-
-/** Current vs requested values, field by field. */
-export function RetentionDiff(props: { request: RetentionRequest }) {
-  const { request } = props;
-  const current = (request.current ?? {}) as Record<string, string>;
-  const requested = request.requested as unknown as Record<string, string>;
-  return (
-    <Table size="small" aria-label="Requested change">
-      <TableHead>
-        <TableRow>
-          <TableCell>Setting</TableCell>
-          <TableCell>Today</TableCell>
-          <TableCell>Requested</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {RETENTION_FIELDS[request.signal].map(({ field, label }) => {
-          const changed = current[field] !== requested[field];
-          return (
-            <TableRow key={field}>
-              <TableCell>{label}</TableCell>
-              <TableCell>{current[field] ?? 'unknown'}</TableCell>
-              <TableCell style={{ fontWeight: changed ? 700 : undefined }}>
-                {requested[field]}
-                {changed ? ' (changed)' : ''}
-              </TableCell>
-            </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
-  );
-}
+import { SIGNAL_LABELS } from './fields';
+import {
+  CostEstimateView,
+  RetentionDiffTable,
+} from '../RetentionField/RetentionChangeView';
 
 export function RequestDialog(props: {
   request?: RetentionRequest;
@@ -107,7 +77,12 @@ export function RequestDialog(props: {
         <Typography variant="body2" gutterBottom>
           Asked by {request.requestedBy}: “{request.justification}”
         </Typography>
-        <RetentionDiff request={request} />
+        <RetentionDiffTable
+          signal={request.signal}
+          current={request.current}
+          requested={request.requested}
+        />
+        {request.estimate && <CostEstimateView estimate={request.estimate} />}
         {(request.pullRequest?.url || request.pullRequest?.branch) && (
           <Typography variant="body2" style={{ marginTop: 16 }}>
             Pull request:{' '}

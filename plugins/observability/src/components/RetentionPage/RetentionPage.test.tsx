@@ -31,6 +31,15 @@ const pending: RetentionRequest = {
     deleteAfter: '45d',
   },
   justification: 'Audit needs 45 days',
+  estimate: {
+    currentGb: 600,
+    requestedGb: 900,
+    deltaGb: 300,
+    currency: 'USD',
+    deltaMonthlyCost: 24.5,
+    inputs: { logsGbPerDay: 20 },
+    warnings: [],
+  },
   requestedBy: 'user:default/alice',
   createdAt: '2026-11-25T10:00:00Z',
   updatedAt: '2026-11-25T10:00:00Z',
@@ -121,6 +130,11 @@ describe('RetentionPage', () => {
     fireEvent.click(await screen.findByText('Audit needs 45 days'));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByText('45d (changed)')).toBeInTheDocument();
+    // The approver sees what the change costs, and what that is based on.
+    expect(
+      within(dialog).getByText('+24.50 USD per month'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText(/logsGbPerDay: 20/)).toBeInTheDocument();
     fireEvent.change(within(dialog).getByLabelText(/Comment/), {
       target: { value: 'fine' },
     });
