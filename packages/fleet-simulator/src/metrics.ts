@@ -144,6 +144,14 @@ export function clusterSeries(
   return series;
 }
 
+/** Head series of one Prometheus replica, per environment. */
+const HEAD_SERIES: Record<string, number> = {
+  dev: 180_000,
+  stag: 320_000,
+  prod: 900_000,
+  ops: 450_000,
+};
+
 function computeClusterSeries(
   model: FleetModel,
   cluster: SimCluster,
@@ -294,14 +302,6 @@ function computeClusterSeries(
   push('up', { job: 'cert-manager', instance: 'cert-manager-0:9402' }, 1);
   return out;
 }
-
-/** Head series of one Prometheus replica, per environment. */
-const HEAD_SERIES: Record<string, number> = {
-  dev: 180_000,
-  stag: 320_000,
-  prod: 900_000,
-  ops: 450_000,
-};
 
 // ---------------------------------------------------------------- RED metrics
 
