@@ -111,7 +111,9 @@ export function RequestDialog(props: {
             {request.audit.map((a, i) => (
               <TableRow key={i}>
                 <TableCell>{new Date(a.at).toLocaleString()}</TableCell>
-                <TableCell>{a.actor}</TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
+                  {a.actor}
+                </TableCell>
                 <TableCell>
                   {a.from ?? 'new'} → {a.to}
                 </TableCell>
