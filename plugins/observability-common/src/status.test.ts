@@ -1,6 +1,7 @@
 import {
   isFullCheck,
   signalHealth,
+  statusSeverity,
   summarizeFleet,
   worstStatus,
 } from './status';
@@ -27,6 +28,15 @@ const check = (status: CheckResult['status']): CheckResult => ({
   mitigation: 'Run 2 replicas',
   links: [{ title: 'Grafana', url: 'https://grafana.example.com/' }],
   observedAt: '2026-11-25T00:00:00Z',
+});
+
+describe('statusSeverity', () => {
+  it('ranks critical worst, then unknown, warn and ok', () => {
+    const sorted = (['ok', 'critical', 'warn', 'unknown'] as const)
+      .slice()
+      .sort((a, b) => statusSeverity(b) - statusSeverity(a));
+    expect(sorted).toEqual(['critical', 'unknown', 'warn', 'ok']);
+  });
 });
 
 describe('signalHealth', () => {

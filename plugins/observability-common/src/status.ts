@@ -42,6 +42,15 @@ export function signalHealth(checks: CheckResult[]): SignalHealth {
   return { status: worstStatus(checks.map(c => c.status)), checks };
 }
 
+/**
+ * How bad a status is, for sorting: ok 0, warn 1, unknown 2, critical 3.
+ *
+ * @public
+ */
+export function statusSeverity(status: HealthStatus): number {
+  return SEVERITY[status];
+}
+
 /** Whether a check carries its evidence, failure mode, mitigation and links. @public */
 export function isFullCheck(
   check: CheckResult | CheckSummary,

@@ -62,6 +62,29 @@ async function openDrawer(name: string) {
 describe('FleetHealthPage', () => {
   beforeEach(() => getFleet.mockClear());
 
+  it('lists the worst clusters first and pages a large fleet', async () => {
+    const [warn, ok] = fleetSummaryFixture.clusters;
+    // 120 clusters: all ok but one critical, named last alphabetically.
+    const clusters = Array.from({ length: 120 }, (_, i) => ({
+      ...ok,
+      name: `edge-${String(i).padStart(3, '0')}`,
+    }));
+    clusters[119] = { ...warn, name: 'edge-119', status: 'critical' as const };
+    await renderWith({
+      getFleet,
+      getFleetSummary: async () => ({ ...fleetSummaryFixture, clusters }),
+    });
+    expect(await screen.findByText('Clusters (120)')).toBeInTheDocument();
+    const names = screen
+      .getAllByRole('row')
+      .slice(1)
+      .map(row => within(row).queryAllByRole('cell')[0]?.textContent);
+    expect(names[0]).toBe('edge-119');
+    expect(names[1]).toBe('edge-000');
+    expect(names.filter(n => n?.startsWith('edge-'))).toHaveLength(50);
+    expect(screen.getAllByText('1-50 of 120').length).toBeGreaterThan(0);
+  });
+
   it('shows each cluster from the fleet summary, with what is wrong in words', async () => {
     const getFleetSummary = jest.fn(async () => fleetSummaryFixture);
     await renderWith({ getFleet, getFleetSummary });

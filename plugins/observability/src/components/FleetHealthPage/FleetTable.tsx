@@ -5,7 +5,9 @@ import {
   ClusterHealth,
   SignalHealth,
   SignalName,
+  statusSeverity,
 } from '@fleetobs/plugin-observability-common';
+import { useMemo } from 'react';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
 /** A cluster of the fleet summary: statuses and summaries are all the table needs. */
@@ -48,6 +50,7 @@ const columns: TableColumn<FleetClusterRow>[] = [
     title: 'Overall',
     field: 'status',
     width: '12%',
+    customSort: (a, b) => statusSeverity(a.status) - statusSeverity(b.status),
     render: row => <HealthStatusLabel status={row.status} />,
   },
   signalColumn('Metrics', 'metrics'),
@@ -55,16 +58,34 @@ const columns: TableColumn<FleetClusterRow>[] = [
   signalColumn('Traces', 'traces'),
 ];
 
+/** Beyond this many clusters the table pages. */
+export const FLEET_PAGE_SIZE = 50;
+
+/** Worst first, then by name: what needs attention is at the top of a large fleet. */
+const worstFirst = (a: FleetClusterRow, b: FleetClusterRow) =>
+  statusSeverity(b.status) - statusSeverity(a.status) ||
+  a.name.localeCompare(b.name);
+
 export function FleetTable(props: {
   clusters: FleetClusterRow[];
   onSelect: (cluster: FleetClusterRow) => void;
 }) {
+  const rows = useMemo(
+    () => [...props.clusters].sort(worstFirst),
+    [props.clusters],
+  );
   return (
     <Table<FleetClusterRow>
-      title={`Clusters (${props.clusters.length})`}
-      options={{ paging: false, search: true, padding: 'dense' }}
+      title={`Clusters (${rows.length})`}
+      options={{
+        paging: rows.length > FLEET_PAGE_SIZE,
+        pageSize: FLEET_PAGE_SIZE,
+        pageSizeOptions: [FLEET_PAGE_SIZE, 100, 200],
+        search: true,
+        padding: 'dense',
+      }}
       columns={columns}
-      data={props.clusters}
+      data={rows}
       onRowClick={(_event, row) => row && props.onSelect(row)}
       emptyContent={
         <div style={{ padding: 16 }}>
