@@ -308,223 +308,178 @@ export async function runFleetChecks(
     const platform = (part: PlatformComponent) => (r: CheckResult) =>
       run.platform[part].push(r);
 
-    evaluations.push(
-      haAnswer.then(ha =>
-        guard(
-          'prometheus-ha',
-          'thanos',
-          () => add('metrics', evaluatePrometheusHa(ha, clusters, ctx)),
-          perCluster('metrics'),
+    // A check is evaluated as soon as the answers it needs are in.
+    const when = <T extends unknown[]>(
+      answers: { [K in keyof T]: Promise<T[K]> },
+      id: CheckResult['id'],
+      source: string,
+      evaluate: (...values: T) => void,
+      place: (result: CheckResult) => void,
+    ) =>
+      evaluations.push(
+        Promise.all(answers).then(values =>
+          guard(id, source, () => evaluate(...(values as T)), place),
         ),
-      ),
-    );
-    evaluations.push(
-      shippingAnswer.then(shipping =>
-        guard(
-          'sidecar-shipping',
-          'thanos',
-          () =>
-            add(
-              'metrics',
-              evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
-            ),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      compactionAnswer.then(compaction =>
-        guard(
-          'compactor',
-          'thanos',
-          () =>
-            add(
-              'metrics',
-              evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
-            ),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      gatewaysAnswer.then(gateways =>
-        guard(
-          'store-gateway',
-          'thanos',
-          () =>
-            add(
-              'metrics',
-              evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
-            ),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      storesAnswer.then(stores =>
-        guard(
-          'global-query-store',
-          'thanos',
-          () =>
-            add('metrics', evaluateGlobalQueryStores(stores, clusters, ctx)),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      externalAnswer.then(external =>
-        guard(
-          'external-labels',
-          'thanos',
-          () => add('metrics', evaluateExternalLabels(external, clusters, ctx)),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      alertsAnswer.then(alerts =>
-        guard(
-          'alert-routing',
-          'alertmanager',
-          () =>
-            add(
-              'metrics',
-              evaluateAlertRouting(alerts, clusters, ctx, watchdog),
-            ),
-          perCluster('metrics'),
-        ),
-      ),
-    );
-    evaluations.push(
-      certsAnswer.then(certs =>
-        guard(
-          'cert-expiry',
-          'thanos',
-          () => add('metrics', evaluateClusterCertExpiry(certs, clusters, ctx)),
-          perCluster('metrics'),
-        ),
-      ),
-    );
+      );
+    // The common shape: one answer, one result per cluster for one signal.
+    const perClusterCheck = <A>(
+      answer: Promise<A>,
+      id: CheckResult['id'],
+      source: string,
+      signal: SignalName,
+      evaluate: (value: A) => Record<string, CheckResult>,
+    ) =>
+      when(
+        [answer],
+        id,
+        source,
+        value => add(signal, evaluate(value)),
+        perCluster(signal),
+      );
 
-    evaluations.push(
-      logsAnswer.then(logs =>
-        guard(
-          'log-freshness',
-          'elasticsearch',
-          () =>
-            add(
-              'logs',
-              evaluateFreshness(logs, clusters, ctx, {
-                id: 'log-freshness',
-                index: es.logIndexPattern,
-                clusterField: es.clusterField,
-                timeField: es.logTimeField,
-                noun: 'logs',
-                links: cluster =>
-                  ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
-                    kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
-                  }),
-              }),
-            ),
-          perCluster('logs'),
-        ),
-      ),
+    perClusterCheck(haAnswer, 'prometheus-ha', 'thanos', 'metrics', ha =>
+      evaluatePrometheusHa(ha, clusters, ctx),
     );
-    evaluations.push(
-      Promise.all([explainAnswer, aliasesAnswer]).then(([explain, aliases]) =>
-        guard(
-          'ilm',
-          'elasticsearch',
-          () => {
-            const logIlm = evaluateIlm(explain, aliases, clusters, ctx, {
-              pattern: es.logIndexPattern,
-              noun: 'logs',
-            });
-            add('logs', logIlm.clusters);
-            run.platform.elasticsearch.push(logIlm.platform);
-          },
-          perCluster('logs'),
-        ),
-      ),
+    perClusterCheck(
+      shippingAnswer,
+      'sidecar-shipping',
+      'thanos',
+      'metrics',
+      shipping =>
+        evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
     );
+    perClusterCheck(
+      compactionAnswer,
+      'compactor',
+      'thanos',
+      'metrics',
+      compaction =>
+        evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
+    );
+    perClusterCheck(
+      gatewaysAnswer,
+      'store-gateway',
+      'thanos',
+      'metrics',
+      gateways =>
+        evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
+    );
+    perClusterCheck(
+      storesAnswer,
+      'global-query-store',
+      'thanos',
+      'metrics',
+      stores => evaluateGlobalQueryStores(stores, clusters, ctx),
+    );
+    perClusterCheck(
+      externalAnswer,
+      'external-labels',
+      'thanos',
+      'metrics',
+      external => evaluateExternalLabels(external, clusters, ctx),
+    );
+    perClusterCheck(
+      alertsAnswer,
+      'alert-routing',
+      'alertmanager',
+      'metrics',
+      alerts => evaluateAlertRouting(alerts, clusters, ctx, watchdog),
+    );
+    perClusterCheck(certsAnswer, 'cert-expiry', 'thanos', 'metrics', certs =>
+      evaluateClusterCertExpiry(certs, clusters, ctx),
+    );
+    perClusterCheck(
+      logsAnswer,
+      'log-freshness',
+      'elasticsearch',
+      'logs',
+      logs =>
+        evaluateFreshness(logs, clusters, ctx, {
+          id: 'log-freshness',
+          index: es.logIndexPattern,
+          clusterField: es.clusterField,
+          timeField: es.logTimeField,
+          noun: 'logs',
+          links: cluster =>
+            ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
+              kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
+            }),
+        }),
+    );
+    perClusterCheck(
+      spansAnswer,
+      'span-freshness',
+      'elasticsearch',
+      'traces',
+      spans =>
+        evaluateFreshness(spans, clusters, ctx, {
+          id: 'span-freshness',
+          index: es.spanIndexPattern,
+          clusterField: es.spanClusterField,
+          timeField: es.spanTimeField,
+          noun: 'spans',
+          links: cluster =>
+            ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
+              tags: { [labels.cluster]: cluster.name },
+            }),
+        }),
+    );
+    // ILM of the log indices (per cluster and for Elasticsearch) and of the span
+    // indices (per cluster and for Jaeger), from the same two answers.
+    const ilmScopes = [
+      {
+        signal: 'logs',
+        pattern: es.logIndexPattern,
+        noun: 'logs',
+        part: 'elasticsearch',
+      },
+      {
+        signal: 'traces',
+        pattern: es.spanIndexPattern,
+        noun: 'spans',
+        part: 'jaeger',
+      },
+    ] as const;
+    for (const scope of ilmScopes) {
+      when(
+        [explainAnswer, aliasesAnswer],
+        'ilm',
+        'elasticsearch',
+        (explain, aliases) => {
+          const ilm = evaluateIlm(explain, aliases, clusters, ctx, scope);
+          add(scope.signal, ilm.clusters);
+          run.platform[scope.part].push(ilm.platform);
+        },
+        perCluster(scope.signal),
+      );
+    }
 
-    evaluations.push(
-      spansAnswer.then(spans =>
-        guard(
-          'span-freshness',
-          'elasticsearch',
-          () =>
-            add(
-              'traces',
-              evaluateFreshness(spans, clusters, ctx, {
-                id: 'span-freshness',
-                index: es.spanIndexPattern,
-                clusterField: es.spanClusterField,
-                timeField: es.spanTimeField,
-                noun: 'spans',
-                links: cluster =>
-                  ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
-                    tags: { [labels.cluster]: cluster.name },
-                  }),
-              }),
-            ),
-          perCluster('traces'),
+    when(
+      [storesAnswer],
+      'global-query-store',
+      'thanos',
+      stores =>
+        run.platform.thanos.push(
+          evaluateGlobalQueryPlatform(stores, clusters, ctx),
         ),
-      ),
+      platform('thanos'),
     );
-    evaluations.push(
-      Promise.all([explainAnswer, aliasesAnswer]).then(([explain, aliases]) =>
-        guard(
-          'ilm',
-          'elasticsearch',
-          () => {
-            const spanIlm = evaluateIlm(explain, aliases, clusters, ctx, {
-              pattern: es.spanIndexPattern,
-              noun: 'spans',
-            });
-            add('traces', spanIlm.clusters);
-            run.platform.jaeger.push(spanIlm.platform);
-          },
-          perCluster('traces'),
+    when(
+      [healthAnswer, nodesAnswer],
+      'es-cluster-health',
+      'elasticsearch',
+      (health, nodes) =>
+        run.platform.elasticsearch.push(
+          evaluateEsClusterHealth(health, nodes, ctx),
         ),
-      ),
+      platform('elasticsearch'),
     );
-
-    evaluations.push(
-      storesAnswer.then(stores =>
-        guard(
-          'global-query-store',
-          'thanos',
-          () =>
-            run.platform.thanos.push(
-              evaluateGlobalQueryPlatform(stores, clusters, ctx),
-            ),
-          platform('thanos'),
-        ),
-      ),
-    );
-    evaluations.push(
-      Promise.all([healthAnswer, nodesAnswer]).then(([health, nodes]) =>
-        guard(
-          'es-cluster-health',
-          'elasticsearch',
-          () =>
-            run.platform.elasticsearch.push(
-              evaluateEsClusterHealth(health, nodes, ctx),
-            ),
-          platform('elasticsearch'),
-        ),
-      ),
-    );
-    evaluations.push(
-      servicesAnswer.then(services =>
-        guard(
-          'jaeger-query',
-          'jaeger',
-          () => run.platform.jaeger.push(evaluateJaegerQuery(services, ctx)),
-          platform('jaeger'),
-        ),
-      ),
+    when(
+      [servicesAnswer],
+      'jaeger-query',
+      'jaeger',
+      services => run.platform.jaeger.push(evaluateJaegerQuery(services, ctx)),
+      platform('jaeger'),
     );
 
     const certificates = clients.certificates ?? [];
