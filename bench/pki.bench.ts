@@ -20,13 +20,7 @@
  * `openssl version` is printed so that it can be subtracted by eye.
  */
 import 'reflect-metadata';
-import {
-  createMockDirectory,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -46,10 +40,10 @@ import {
   settingsFrom,
 } from '../plugins/scaffolder-obs-actions/src/__testUtils__/fixtures';
 import { createPkiIssueAction } from '../plugins/scaffolder-obs-actions/src/actions/pkiIssue';
-import scaffolderModule from '../plugins/scaffolder-obs-actions/src/index';
 import {
   dryRunBody,
   seedGitopsRepo,
+  startScaffolderWithObsActions,
 } from '../plugins/scaffolder-obs-actions/src/__testUtils__/dryRun';
 import {
   loadCa,
@@ -365,28 +359,10 @@ describe('PKI benchmark', () => {
   it('(b) onboard-cluster dry run', async () => {
     const repo = fs.mkdtempSync(path.join(tmp, 'gitops-'));
     seedGitopsRepo(repo);
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModule,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            observability: {
-              gitops: { valuesPath: 'charts/app-of-apps', demoRepoPath: repo },
-              sealedSecrets: { certificate: controller.certificatePem },
-              pki: {
-                ca: {
-                  certificate: ca.certificatePem,
-                  privateKey: ca.privateKeyPem,
-                },
-                issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },
-              },
-            },
-          },
-        }),
-      ],
+    const server = await startScaffolderWithObsActions({
+      repo,
+      sealingCertificate: controller.certificatePem,
+      ca,
     });
     const { port } = server.address() as AddressInfo;
     const bodyFor = (keyAlgorithm: Algorithm) =>

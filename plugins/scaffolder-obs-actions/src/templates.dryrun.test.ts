@@ -1,10 +1,4 @@
-import {
-  createMockDirectory,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +16,8 @@ import {
   dryRunBody,
   failures,
   seedGitopsRepo,
+  startScaffolderWithObsActions,
 } from './__testUtils__/dryRun';
-import scaffolderModule from './index';
 
 jest.setTimeout(120_000);
 
@@ -51,30 +45,11 @@ describe('templates through the scaffolder dry-run API', () => {
     seedGitopsRepo(repo);
     controller = await createTestController();
     const ca = await createTestCa();
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModule,
-        catalogServiceMock.factory(),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            observability: {
-              gitops: { valuesPath: 'charts/app-of-apps', demoRepoPath: repo },
-              sealedSecrets: { certificate: controller.certificatePem },
-              pki: {
-                ca: {
-                  certificate: ca.certificatePem,
-                  privateKey: ca.privateKeyPem,
-                },
-                issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },
-              },
-            },
-          },
-        }),
-      ],
+    server = await startScaffolderWithObsActions({
+      repo,
+      sealingCertificate: controller.certificatePem,
+      ca,
     });
-    server = backend.server;
   });
 
   it('onboard-cluster returns the files it would write, and creates no branch', async () => {

@@ -1,7 +1,12 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { Server } from 'node:http';
 import path from 'node:path';
 import YAML from 'yaml';
+import scaffolderModule from '../index';
 import { GITOPS_SEED, listFiles } from './fixtures';
 
 /** The repository's templates/ folder. */
@@ -58,3 +63,42 @@ export const decode = (files: Array<{ path: string; base64Content: string }>) =>
       Buffer.from(f.base64Content, 'base64').toString('utf8'),
     ]),
   );
+
+/**
+ * The scaffolder with the obs actions over the demo GitOps repository at `repo`:
+ * certificates signed by `ca`, secrets sealed for `sealingCertificate`. Returns its
+ * HTTP server (for the dry-run API).
+ */
+export async function startScaffolderWithObsActions(options: {
+  repo: string;
+  sealingCertificate: string;
+  ca: { certificatePem: string; privateKeyPem: string };
+}): Promise<Server> {
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModule,
+      catalogServiceMock.factory(),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          observability: {
+            gitops: {
+              valuesPath: 'charts/app-of-apps',
+              demoRepoPath: options.repo,
+            },
+            sealedSecrets: { certificate: options.sealingCertificate },
+            pki: {
+              ca: {
+                certificate: options.ca.certificatePem,
+                privateKey: options.ca.privateKeyPem,
+              },
+              issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },
+            },
+          },
+        },
+      }),
+    ],
+  });
+  return server;
+}
