@@ -223,16 +223,15 @@ export function evaluate(
       ? Number(rangeValue) *
         { s: 1, m: 60, h: 3600 }[rangeUnit as 's' | 'm' | 'h']
       : 0;
+    // One replica per cluster, the first running one, as deduplication answers.
     const valuesAt = (at: number) =>
-      model.clusters.flatMap(cluster =>
-        clusterSeries(model, cluster, at).filter(
-          s =>
-            s.name === name &&
-            matches(s.labels, matchers) &&
-            (s.labels.replica ?? '0') ===
-              (s.labels.replica ? firstReplica(model, cluster, name, at) : '0'),
-        ),
-      );
+      model.clusters.flatMap(cluster => {
+        const named = clusterSeries(model, cluster, at).filter(
+          s => s.name === name && matches(s.labels, matchers),
+        );
+        const replica = named[0]?.labels.replica;
+        return named.filter(s => s.labels.replica === replica);
+      });
     const seriesKey = (series: Series) => JSON.stringify(series.labels);
     const before = new Map(
       (rangeS ? valuesAt(tMs - rangeS * 1000) : []).map(series => [
@@ -275,19 +274,6 @@ export function evaluate(
     );
   }
   return [];
-}
-
-/** The replica that a deduplicated query answers with: the first one running. */
-function firstReplica(
-  model: FleetModel,
-  cluster: SimCluster,
-  name: string,
-  tMs: number,
-): string {
-  return (
-    clusterSeries(model, cluster, tMs).find(s => s.name === name)?.labels
-      .replica ?? '0'
-  );
 }
 
 const SERVICE_LABELS = ['service', 'application', 'app', 'service_name', 'job'];
