@@ -88,7 +88,6 @@ function snapshotOf(
 export class FleetHealthService {
   private inFlight: Promise<FleetSnapshot> | undefined;
   private latest: FleetSnapshot | undefined;
-  private latestAt = 0;
   /** This replica's latest round while it is still being written to the shared cache. */
   private publishing: FleetSnapshot | undefined;
   private stampRead: Promise<string | undefined> | undefined;
@@ -125,8 +124,12 @@ export class FleetHealthService {
       stamp = await this.readStamp();
     } catch (error) {
       // The shared cache is down: this replica's own round is still good until it expires.
-      if (this.latest && Date.now() - this.latestAt < this.options.ttlMs) {
-        return this.latest;
+      const latest = this.latest;
+      if (
+        latest &&
+        Date.now() - Date.parse(latest.fleet.generatedAt) < this.options.ttlMs
+      ) {
+        return latest;
       }
       this.options.logger.warn(`Fleet cache unavailable: ${error}`);
       return this.refresh();
@@ -140,8 +143,8 @@ export class FleetHealthService {
     if (stamp) {
       const body = await this.options.cache.get<string>(CACHE_KEY);
       if (typeof body === 'string') {
-        this.keep(snapshotOf(JSON.parse(body), body));
-        return this.latest!;
+        this.latest = snapshotOf(JSON.parse(body), body);
+        return this.latest;
       }
     }
     return this.refresh();
@@ -177,11 +180,6 @@ export class FleetHealthService {
       });
     }
     return this.stampRead;
-  }
-
-  private keep(snapshot: FleetSnapshot) {
-    this.latest = snapshot;
-    this.latestAt = Date.now();
   }
 
   /**
@@ -227,7 +225,7 @@ export class FleetHealthService {
       } ms, ready after ${fleet.round.durationMs} ms`,
     );
     const snapshot = snapshotOf(fleet);
-    this.keep(snapshot);
+    this.latest = snapshot;
     this.publishing = snapshot;
     this.pending = this.writeRound(snapshot, commitHistory);
     return snapshot;
