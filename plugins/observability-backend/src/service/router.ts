@@ -65,7 +65,8 @@ export async function createRouter(options: {
       return;
     }
     res.type('application/json').setHeader('Vary', 'Accept-Encoding');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    // Plain unless the client prefers gzip (identity first: no header means plain).
+    if (req.acceptsEncodings('identity', 'gzip') === 'gzip') {
       const gzipped = await answer.gzipped();
       res.setHeader('Content-Encoding', 'gzip');
       res.send(gzipped);
