@@ -203,9 +203,18 @@ describe('GET /v1/entity/:kind/:namespace/:name/signals', () => {
       3, 1, 1,
     ]);
 
-    // A second call in the cache lifetime asks nothing upstream.
-    await request(server).get(`${BASE}/component/default/checkout/signals`);
-    expect(sim.requestCounts().elasticsearch).toBe(1);
+    // A second call for the same range in the cache lifetime asks nothing upstream
+    // (an explicit range: the default one moves with the clock every 15 s).
+    const to = new Date();
+    const range = new URLSearchParams({
+      from: new Date(to.getTime() - 3600_000).toISOString(),
+      to: to.toISOString(),
+    });
+    const url = `${BASE}/component/default/checkout/signals?${range}`;
+    await request(server).get(url);
+    const asked = sim.requestCounts().elasticsearch;
+    await request(server).get(url);
+    expect(sim.requestCounts().elasticsearch).toBe(asked);
   });
 
   it('defaults to metadata.name and all clusters, and names the missing annotations', async () => {
