@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // reachable here) against the demo portal that `npm start` runs.
 export default defineConfig({
   testDir: 'e2e-tests',
+  // The webServer below waits for the front end; this waits for the back end too.
+  globalSetup: './e2e-tests/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   workers: 1,

@@ -433,7 +433,48 @@ describeWithServers(
       }
     }
 
-    function transitions(d: Deployment) {
+    /** Resolves once the replica's rounds are in the history and the shared cache. */
+    async function flushed(replica: Replica) {
+      const res = await request(replica.backend.server)
+        .get(`/api/observability/v1/clusters/${clusterNames[0]}/history`)
+        .set('Authorization', mockCredentials.user.header(alice));
+      expect(res.status).toBe(200);
+    }
+
+    /** Polls the replica's fleet answer until it is from a round that began at `at` or later. */
+    async function servedSince(replica: Replica, at: number) {
+      // A bound for a slow machine, not a measurement.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const res = await request(replica.backend.server).get(
+          '/api/observability/v1/fleet',
+        );
+        if (res.status === 200 && Date.parse(res.body.generatedAt) >= at) {
+          return;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(
+            `replica ${
+              replica.name
+            } did not answer with a round from after ${new Date(
+              at,
+            ).toISOString()} (last: ${res.status} ${res.body?.generatedAt})`,
+          );
+        }
+        await sleep(50);
+      }
+    }
+
+    /**
+     * The history rows of a deployment once every running replica has written the
+     * rounds it answered with. A round answers before its history write lands; the
+     * history route waits for this replica's pending write (read-your-writes), so
+     * asking it on each replica is the public way to wait for those writes.
+     */
+    async function transitions(d: Deployment) {
+      for (const replica of d.replicas.filter(r => !r.stopped)) {
+        await flushed(replica);
+      }
       return query(d, db =>
         db('obs_health_transitions').select(
           'cluster',
@@ -550,8 +591,10 @@ describeWithServers(
           two.rounds.starts.length,
           3 * INTERVAL_MS,
         );
-        // Let the round finish and write the cache.
-        await sleep(ROUND_MS + 200);
+        // Wait for that round's answer on the replica that ran it, then for its writes.
+        const runner = round.replica === 'a' ? a : b;
+        await servedSince(runner, round.at);
+        await flushed(runner);
         const roundsBefore = two.rounds.starts.length;
         const [resA, resB] = await Promise.all([
           request(a.backend.server).get('/api/observability/v1/fleet'),
