@@ -11,7 +11,6 @@ import {
 } from './__testUtils__/fixtures';
 import { createPkiIssueAction } from './actions/pkiIssue';
 
-
 describe('scripts/generate-demo-pki.sh', () => {
   const mockDir = createMockDirectory();
 

@@ -3,7 +3,6 @@ import { HealthHistoryStore } from './HealthHistoryStore';
 import { migratedDatabase } from './migrations';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
 
-
 describe('HealthHistoryStore', () => {
   const databases = TestDatabases.create({ ids: storeTestDatabaseIds() });
 
