@@ -21,6 +21,12 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// Users and groups of production: the GitHub organisation of
+// `catalog.providers.githubOrg` (app-config.production.yaml). Without that config
+// the module adds no provider (the demo takes its org from examples/catalog/org.yaml).
+// Entity providers are not subject to `catalog.rules`, which allow User and Group
+// from no registered location.
+backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
@@ -30,8 +36,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// Allows everything except approving retention change requests, which needs one of
-// `observability.retention.approvers` (default group:default/platform-team).
+// Catalog locations, entity deletion and internal templates for the admins of
+// `permission.fleet.admins`; approving retention change requests for
+// `observability.retention.approvers` (both default group:default/platform-team).
 backend.add(permissionModuleFleetPolicy);
 
 // Fleet Observability suite

@@ -4,6 +4,7 @@ import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
 import {
   authModuleDemoProvider,
   demoAuthenticator,
+  demoSignInAllowed,
   DEMO_USER_HEADER,
 } from './demoAuthProvider';
 
@@ -65,20 +66,70 @@ describe('authModuleDemoProvider', () => {
   }
 
   it('registers the demo provider only when auth.providers.demo is configured', async () => {
-    expect(await registered({ auth: { providers: { demo: {} } } })).toEqual([
-      'demo',
-    ]);
-    expect(await registered({ auth: { providers: { guest: {} } } })).toEqual(
-      [],
-    );
+    const development = { environment: 'development' };
+    expect(
+      await registered({ auth: { ...development, providers: { demo: {} } } }),
+    ).toEqual(['demo']);
+    expect(
+      await registered({ auth: { ...development, providers: { guest: {} } } }),
+    ).toEqual([]);
+    expect(await registered({ auth: development })).toEqual([]);
     expect(await registered({})).toEqual([]);
   });
 
-  it('never registers it in production', async () => {
+  // An allow-list: only `development`, spelled exactly; unset is refused too.
+  it.each([
+    ['development', ['demo']],
+    ['production', []],
+    ['staging', []],
+    ['prod', []],
+    ['dev', []],
+    ['Development', []],
+    [' development', []],
+    [undefined, []],
+  ])('with auth.environment %p registers %p', async (environment, expected) => {
     expect(
       await registered({
-        auth: { environment: 'production', providers: { demo: {} } },
+        auth: {
+          ...(environment === undefined ? {} : { environment }),
+          providers: { demo: {} },
+        },
       }),
-    ).toEqual([]);
+    ).toEqual(expected);
   });
+
+  it('never registers it where NODE_ENV is production', async () => {
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(
+        await registered({
+          auth: { environment: 'development', providers: { demo: {} } },
+        }),
+      ).toEqual([]);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+  });
+});
+
+describe('demoSignInAllowed', () => {
+  it.each([
+    ['development', 'test', true],
+    ['development', 'development', true],
+    ['development', undefined, true],
+    ['development', 'production', false],
+    ['production', 'development', false],
+    ['staging', 'development', false],
+    ['prod', 'development', false],
+    [undefined, 'development', false],
+  ])(
+    'auth.environment %p, NODE_ENV %p: %p',
+    (environment, nodeEnv, allowed) => {
+      const config = new ConfigReader(
+        environment === undefined ? {} : { auth: { environment } },
+      );
+      expect(demoSignInAllowed(config, nodeEnv).allowed).toBe(allowed);
+    },
+  );
 });

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   authProvidersExtensionPoint,
@@ -21,7 +22,8 @@ export type DemoUserResult = { userName: string };
  * LOCAL DEMO ONLY: "signs in" whoever names a demo user in the
  * `x-fleetobs-demo-user` header, with no password. It exists so that the demo
  * can show flows between two people (file a request as alice, approve it as
- * bob). Refused where `auth.environment` is `production`.
+ * bob). Only where `auth.environment` is `development` (see
+ * {@link demoSignInAllowed}).
  */
 export const demoAuthenticator = createProxyAuthenticator<
   { disabled: boolean },
@@ -60,9 +62,37 @@ export const demoAuthenticator = createProxyAuthenticator<
 });
 
 /**
+ * Whether the demo sign-in may exist: an allow-list, not a deny-list. It needs
+ * `auth.environment` set to exactly `development` (app-config.demo.yaml sets it);
+ * any other value (`production`, `staging`, `prod`, `Development`, ...) and an
+ * unset `auth.environment` refuse it. (Unset is not taken as `development`: the
+ * auth back end has no default for it, and the front end's OAuth clients default
+ * to `development` only to pick a provider's config block.) It is refused too
+ * when the process runs with `NODE_ENV=production` (the portal's image sets it),
+ * whatever the config says.
+ */
+export function demoSignInAllowed(
+  config: Config,
+  nodeEnv: string | undefined = process.env.NODE_ENV,
+): { allowed: boolean; reason: string } {
+  const environment = config.getOptionalString('auth.environment');
+  if (environment !== 'development') {
+    return {
+      allowed: false,
+      reason: `auth.environment is ${
+        environment === undefined ? 'not set' : `'${environment}'`
+      }, not 'development'`,
+    };
+  }
+  if (nodeEnv === 'production') {
+    return { allowed: false, reason: 'NODE_ENV is production' };
+  }
+  return { allowed: true, reason: "auth.environment is 'development'" };
+}
+
+/**
  * Auth provider `demo`, registered only when `auth.providers.demo` is
- * configured (app-config.demo.yaml) and never when `auth.environment` is
- * `production`.
+ * configured (app-config.demo.yaml) and {@link demoSignInAllowed} says so.
  */
 export const authModuleDemoProvider = createBackendModule({
   pluginId: 'auth',
@@ -78,10 +108,9 @@ export const authModuleDemoProvider = createBackendModule({
         if (!config.has('auth.providers.demo')) {
           return;
         }
-        if (config.getOptionalString('auth.environment') === 'production') {
-          logger.warn(
-            'auth.providers.demo is ignored where auth.environment is production',
-          );
+        const { allowed, reason } = demoSignInAllowed(config);
+        if (!allowed) {
+          logger.warn(`auth.providers.demo is ignored: ${reason}`);
           return;
         }
         logger.warn(
