@@ -23,6 +23,7 @@ import {
   ScaffolderApplier,
 } from './retention/ScaffolderApplier';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
+import { RetentionApplyLauncher } from './retention/ApplyLauncher';
 
 const REFRESH_TASK_ID = 'observability-fleet-refresh';
 
@@ -145,19 +146,47 @@ export const observabilityPlugin = createBackendPlugin({
           await clients.close?.();
         });
         // Approved retention changes are applied by a scaffolder task (the pull
-        // request); the poller records each task's outcome on its request, once.
+        // request), started once per request by the launcher's claim: right after the
+        // approval, or by the poller when that did not happen (a replica died, the task
+        // id could not be stored). The poller also records each task's outcome, once.
         const retentionStore = new RetentionRequestStore(db);
+        const retentionPollInterval = readDuration(
+          config,
+          'observability.retention.applyPollInterval',
+          { seconds: 10 },
+        );
+        const retentionLauncher = new RetentionApplyLauncher({
+          store: retentionStore,
+          applier: ScaffolderApplier.fromConfig(config, {
+            discovery: deps.discovery,
+            auth: deps.auth,
+          }),
+          logger,
+          claimTimeoutMs: durationToMilliseconds(
+            readDuration(config, 'observability.retention.applyClaimTimeout', {
+              seconds: 60,
+            }),
+          ),
+        });
         const retentionPoller = new RetentionTaskPoller({
           store: retentionStore,
           discovery: deps.discovery,
           auth: deps.auth,
           logger,
+          launcher: retentionLauncher,
         });
         await scheduler.scheduleTask({
           id: 'observability-retention-apply-poll',
-          frequency: { seconds: 10 },
-          timeout: { minutes: 1 },
-          initialDelay: { seconds: 10 },
+          frequency: retentionPollInterval,
+          // A replica that dies mid-round holds the round until this expires; rounds
+          // are idempotent (compare-and-set), so an overlap is harmless.
+          timeout: {
+            milliseconds: Math.max(
+              durationToMilliseconds(retentionPollInterval) * 6,
+              5_000,
+            ),
+          },
+          initialDelay: retentionPollInterval,
           fn: async () => {
             await retentionPoller.pollOnce();
           },
@@ -188,10 +217,8 @@ export const observabilityPlugin = createBackendPlugin({
             permissions: deps.permissions,
             auditor: deps.auditor,
             store: retentionStore,
-            applier: ScaffolderApplier.fromConfig(config, {
-              discovery: deps.discovery,
-              auth: deps.auth,
-            }),
+            launcher: retentionLauncher,
+            logger,
             registry,
             bounds,
             values,

@@ -238,6 +238,35 @@ export interface RetentionRequest {
 }
 
 /**
+ * What the apply task of a request may apply (answer of
+ * `GET /v1/retention-requests/:id/apply`, for service principals: the scaffolder's
+ * `obs:retention:apply`). The action applies `requested` only when `state` is
+ * `approved`, `taskId` is the task it runs in, and `problems` is empty.
+ *
+ * @public
+ */
+export interface RetentionApplySpec {
+  requestId: string;
+  state: RetentionRequestState;
+  /** The scaffolder task recorded to apply the change; absent until one is started. */
+  taskId?: string;
+  cluster: string;
+  /** The cluster's environment now; absent when the cluster left the fleet. */
+  environment?: string;
+  signal: RetentionSignal;
+  /** The approved settings, exactly as approved. */
+  requested: RetentionSettings;
+  /** The environment's bounds as configured now (not when the request was filed). */
+  bounds: RetentionBounds;
+  /** Problems of `requested` against those bounds and the ordering rules. */
+  problems: RetentionProblem[];
+  /** Who approved it (from the audit trail). */
+  approvedBy?: string;
+  /** Title of the pull request. */
+  title: string;
+}
+
+/**
  * What a requested change would do (answer of `POST /v1/retention/plan`): today's
  * settings and where they came from, the problems, and the cost estimate.
  *

@@ -1,5 +1,6 @@
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
@@ -9,11 +10,12 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import observabilityPlugin from '@fleetobs/plugin-observability-backend';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
 import {
-  decode,
+  TEMPLATES,
   dryRunBody,
   failures,
   seedGitopsRepo,
@@ -42,7 +44,25 @@ describe('retention templates through the scaffolder dry-run API', () => {
         scaffolderPlugin,
         scaffolderModule,
         observabilityPlugin,
-        catalogServiceMock.factory({ entities: [] }),
+        // The internal template, where the scaffolder finds it for a task.
+        catalogServiceMock.factory({
+          entities: [
+            (() => {
+              const entity = YAML.parse(
+                fs.readFileSync(
+                  path.join(
+                    TEMPLATES,
+                    'apply-retention-change',
+                    'template.yaml',
+                  ),
+                  'utf8',
+                ),
+              );
+              entity.metadata.namespace = 'default';
+              return entity;
+            })(),
+          ],
+        }),
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
@@ -53,6 +73,9 @@ describe('retention templates through the scaffolder dry-run API', () => {
                 { name: 'stag-01', environment: 'stag' },
               ],
               retention: {
+                // No poller round during the tests: an approved request keeps its
+                // recorded task and its state while the tests look at it.
+                applyPollInterval: { hours: 1 },
                 bounds: {
                   prod: {
                     logs: { minDays: 30, maxDays: 365 },
@@ -156,59 +179,181 @@ describe('retention templates through the scaffolder dry-run API', () => {
     );
   });
 
-  it('apply-retention-change edits the values file and proposes the branch, creating none', async () => {
-    const requestId = '2b1e8f7a-1d2c-4e5f-9a8b-7c6d5e4f3a2b';
-    const res = await dryRun('apply-retention-change', {
-      requestId,
-      cluster: 'prod-01',
-      signal: 'metrics',
-      requested: {
-        raw: '30d',
-        fiveMinutes: '180d',
-        oneHour: '1095d',
-        bucketLifecycle: '1100d',
-      },
-      title: 'Keep prod-01 metrics for three years',
-    });
-    expect(res.status).toBe(200);
-    expect(failures(res.body)).toEqual([]);
-    expect(res.body.steps.map((s: any) => s.id)).toEqual([
-      'fetch',
-      'apply',
-      'pr',
-    ]);
-    const files = decode(res.body.directoryContents);
-    const values = YAML.parse(files['charts/app-of-apps/values.prod-01.yaml']);
-    expect(values.observability.thanos.compactor.retention).toEqual({
-      raw: '30d',
-      '5m': '180d',
-      '1h': '1095d',
-    });
-    expect(values.observability.thanos.objstore.lifecycle).toBe('1100d');
-    expect(files['charts/app-of-apps/values.prod-01.yaml']).toContain(
-      '# Compactor --retention.resolution-raw / -5m / -1h',
+  describe('apply-retention-change cannot be run by hand (issue 14, finding 3)', () => {
+    const template = YAML.parse(
+      fs.readFileSync(
+        path.join(TEMPLATES, 'apply-retention-change', 'template.yaml'),
+        'utf8',
+      ),
     );
-    expect(res.body.output).toMatchObject({
-      branch: `retention/${requestId}`,
-      pullRequestUrl: `file://${repo}`,
-      links: [
-        { title: `Pull request (branch retention/${requestId})` },
-        { url: `/observability/retention?request=${requestId}` },
-      ],
-    });
-    expect(git('branch', '--list').trim()).toBe('* main');
-  });
+    const alice = mockCredentials.user.header('user:default/alice');
+    const bob = mockCredentials.user.header('user:default/bob');
+    const branches = () =>
+      git('branch', '--list', '--format=%(refname:short)').trim().split('\n');
 
-  it('apply-retention-change writes nothing for an invalid change', async () => {
-    const res = await dryRun('apply-retention-change', {
-      requestId: 'abc-1',
-      cluster: 'prod-01',
-      signal: 'logs',
-      requested: { ...logs, warmAfter: '200d' },
+    async function file(requested: object) {
+      const res = await request(server)
+        .post('/api/observability/v1/retention-requests')
+        .set('Authorization', alice)
+        .send({
+          cluster: 'prod-01',
+          signal: 'logs',
+          requested,
+          justification: 'Audit CHG-1234 needs half a year of logs',
+        });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    }
+
+    /** Starts the template through the tasks API, as a person would by hand. */
+    async function startByHand(values: object) {
+      return request(server)
+        .post('/api/scaffolder/v2/tasks')
+        .set('Authorization', alice)
+        .send({
+          templateRef: 'template:default/apply-retention-change',
+          values,
+        });
+    }
+
+    /** Waits (through the tasks API) for a task to end; its status and error. */
+    async function ended(taskId: string) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const task = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${taskId}`)
+          .set('Authorization', alice);
+        if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+          const events = await request(server)
+            .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+            .set('Authorization', alice);
+          const completion = events.body.find(
+            (e: any) => e.type === 'completion',
+          );
+          return {
+            status: task.body.status as string,
+            error: completion?.body?.error?.message as string | undefined,
+          };
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`task ${taskId} did not end: ${task.body.status}`);
+        }
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    }
+
+    it('has the request id as its only parameter and apply input', () => {
+      const [parameters] = template.spec.parameters;
+      expect(Object.keys(parameters.properties)).toEqual(['requestId']);
+      expect(parameters.required).toEqual(['requestId']);
+      expect(parameters.additionalProperties).toBe(false);
+      const apply = template.spec.steps.find((s: any) => s.id === 'apply');
+      expect(apply).toMatchObject({ action: 'obs:retention:apply' });
+      expect(apply.input).toEqual({ requestId: '${{ parameters.requestId }}' });
+      // No step takes anything else from the parameters.
+      const text = JSON.stringify(template.spec.steps);
+      expect(text.match(/parameters\.\w+/g)).toEqual(
+        expect.arrayContaining(['parameters.requestId']),
+      );
+      expect(
+        (text.match(/parameters\.\w+/g) ?? []).filter(
+          p => p !== 'parameters.requestId',
+        ),
+      ).toEqual([]);
     });
-    expect(failures(res.body).join('\n')).toMatch(
-      /requested\.deleteAfter: the delete phase must come after the warm phase/,
-    );
-    expect(git('branch', '--list').trim()).toBe('* main');
+
+    it('refuses the values of the finding (prod logs for 3650 days) before any step runs', async () => {
+      const res = await startByHand({
+        requestId: '2b1e8f7a-1d2c-4e5f-9a8b-7c6d5e4f3a2b',
+        cluster: 'prod-01',
+        signal: 'logs',
+        requested: { ...logs, deleteAfter: '3650d' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: any) => e.stack)).toEqual([
+        'instance is not allowed to have the additional property "cluster"',
+        'instance is not allowed to have the additional property "signal"',
+        'instance is not allowed to have the additional property "requested"',
+      ]);
+      expect(branches()).toEqual(['main']);
+    });
+
+    it('a dry run with an unknown or a pending request fails at the apply step, proposing nothing', async () => {
+      const unknown = await dryRun('apply-retention-change', {
+        requestId: '2b1e8f7a-1d2c-4e5f-9a8b-7c6d5e4f3a2b',
+      });
+      expect(failures(unknown.body).join('\n')).toMatch(
+        /requestId: there is no retention request 2b1e8f7a-1d2c-4e5f-9a8b-7c6d5e4f3a2b; nothing is applied/,
+      );
+      const pendingId = await file(logs);
+      const pending = await dryRun('apply-retention-change', {
+        requestId: pendingId,
+      });
+      expect(failures(pending.body).join('\n')).toMatch(
+        new RegExp(
+          `Retention request ${pendingId} is pending, not approved; nothing is applied`,
+        ),
+      );
+      expect(branches()).toEqual(['main']);
+    });
+
+    it('started by hand for a pending request, the task fails and makes no branch', async () => {
+      const pendingId = await file(logs);
+      const res = await startByHand({ requestId: pendingId });
+      expect(res.status).toBe(201);
+      const task = await ended(res.body.id);
+      expect(task).toEqual({
+        status: 'failed',
+        error: expect.stringMatching(
+          new RegExp(
+            `Retention request ${pendingId} is pending, not approved; nothing is applied\\. The apply template runs only when the observability back end starts it`,
+          ),
+        ),
+      });
+      expect(branches()).toEqual(['main']);
+    });
+
+    it("the back end's task applies the approved change; a hand-started task and a dry run for it are refused", async () => {
+      const id = await file(logs);
+      const approved = await request(server)
+        .post(`/api/observability/v1/retention-requests/${id}/approve`)
+        .set('Authorization', bob)
+        .send({ comment: 'ok' });
+      expect(approved.status).toBe(200);
+      expect(approved.body.state).toBe('approved');
+      const taskId = approved.body.pullRequest.taskId;
+      expect(taskId).toEqual(expect.any(String));
+
+      // The task the back end started (with its own credentials) writes the change.
+      await expect(ended(taskId)).resolves.toEqual({
+        status: 'completed',
+        error: undefined,
+      });
+      expect(branches()).toEqual(['main', `retention/${id}`]);
+      const values = YAML.parse(
+        git('show', `retention/${id}:charts/app-of-apps/values.prod-01.yaml`),
+      );
+      expect(values.observability.logging.ilm.delete.minAge).toBe('180d');
+      expect(git('log', '-1', '--format=%B', `retention/${id}`)).toMatch(
+        /approved by user:default\/bob/,
+      );
+
+      // Anyone else running the template for that request gets nothing applied.
+      const dry = await dryRun('apply-retention-change', { requestId: id });
+      expect(failures(dry.body).join('\n')).toMatch(
+        new RegExp(
+          `Retention request ${id} is applied by task ${taskId}, not by this task \\(dry-run-[0-9a-f-]+\\); nothing is applied`,
+        ),
+      );
+      const byHand = await startByHand({ requestId: id });
+      expect(byHand.status).toBe(201);
+      await expect(ended(byHand.body.id)).resolves.toEqual({
+        status: 'failed',
+        error: expect.stringContaining(
+          `Retention request ${id} is applied by task ${taskId}, not by this task (${byHand.body.id}); nothing is applied`,
+        ),
+      });
+      expect(branches()).toEqual(['main', `retention/${id}`]);
+    });
   });
 });

@@ -107,7 +107,9 @@ export class RetentionRequestStore {
   /**
    * Moves a request from the state it has to `to`, recording who and why. Throws
    * NotFoundError for an unknown id and ConflictError when the request is not in a
-   * state that allows the transition (including losing a race).
+   * state that allows the transition (including losing a race). `expect` narrows the
+   * compare-and-set further: the apply claim still held by the caller (and no task
+   * recorded), or the apply task the caller followed.
    */
   async transition(options: {
     id: string;
@@ -115,6 +117,7 @@ export class RetentionRequestStore {
     actor: string;
     comment?: string;
     pullRequest?: RetentionRequest['pullRequest'];
+    expect?: { claim: string } | { taskId: string };
     now?: Date;
   }): Promise<RetentionRequest> {
     const now = options.now ?? new Date();
@@ -128,20 +131,20 @@ export class RetentionRequestStore {
       );
     }
     await this.db.transaction(async tx => {
-      const updated = await tx(REQUESTS)
-        .where({ id: options.id, state: before.state })
-        .update({
-          state: options.to,
-          updated_at: now,
-          ...(options.pullRequest
-            ? {
-                pull_request: json({
-                  ...before.pullRequest,
-                  ...options.pullRequest,
-                }),
-              }
-            : {}),
-        });
+      const query = tx(REQUESTS).where({ id: options.id, state: before.state });
+      if (options.expect && 'claim' in options.expect) {
+        query
+          .where({ apply_claim: options.expect.claim })
+          .whereNull('apply_task_id');
+      } else if (options.expect) {
+        query.where({ apply_task_id: options.expect.taskId });
+      }
+      const link = linkOf({ ...before.pullRequest, ...options.pullRequest });
+      const updated = await query.update({
+        state: options.to,
+        updated_at: now,
+        ...(options.pullRequest ? { pull_request: json(link) } : {}),
+      });
       if (updated !== 1) {
         throw new ConflictError(
           `Retention request ${options.id} changed while it was being ${options.to}; reload it`,
@@ -159,21 +162,86 @@ export class RetentionRequestStore {
     return (await this.get(options.id))!;
   }
 
-  /** Records where the change is being applied, without a state change. */
-  async setPullRequest(
-    id: string,
-    pullRequest: RetentionRequest['pullRequest'],
-  ) {
-    const before = await this.get(id);
-    if (!before) {
-      throw new NotFoundError(`No retention request ${id}`);
-    }
-    await this.db(REQUESTS)
-      .where({ id })
+  /**
+   * Claims the start of the apply task of an approved request that has none: a
+   * compare-and-set on the request row (the idempotency key is the request id), so that
+   * of any number of replicas and poller rounds one starts the task. A claim older than
+   * `staleBefore` belongs to a replica that died (or gave up) before recording a task and
+   * can be taken over. Returns how many times a start was claimed, counting this one, or
+   * undefined when the request is not approved, already has its task, or is claimed.
+   */
+  async claimApply(options: {
+    id: string;
+    token: string;
+    staleBefore: Date;
+    now?: Date;
+  }): Promise<number | undefined> {
+    const now = options.now ?? new Date();
+    const updated = await this.db(REQUESTS)
+      .where({ id: options.id, state: 'approved' })
+      .whereNull('apply_task_id')
+      .where(q =>
+        q
+          .whereNull('apply_claim')
+          .orWhere('apply_claimed_at', '<', options.staleBefore),
+      )
       .update({
-        pull_request: json({ ...before.pullRequest, ...pullRequest }),
+        apply_claim: options.token,
+        apply_claimed_at: now,
+        apply_attempts: this.db.raw('?? + 1', ['apply_attempts']),
       });
+    if (updated !== 1) {
+      return undefined;
+    }
+    const row = await this.db(REQUESTS)
+      .where({ id: options.id, apply_claim: options.token })
+      .first('apply_attempts');
+    return row ? Number(row.apply_attempts) : undefined;
   }
+
+  /**
+   * Records the apply task started under `token`, once: false when the claim was taken
+   * over (or the request left `approved`) meanwhile. Only the recorded task may apply
+   * the change (GET /v1/retention-requests/:id/apply).
+   */
+  async recordApplyTask(options: {
+    id: string;
+    token: string;
+    taskId: string;
+    now?: Date;
+  }): Promise<boolean> {
+    const updated = await this.db(REQUESTS)
+      .where({ id: options.id, state: 'approved', apply_claim: options.token })
+      .whereNull('apply_task_id')
+      .update({
+        apply_task_id: options.taskId,
+        updated_at: options.now ?? new Date(),
+      });
+    return updated === 1;
+  }
+
+  /** Gives a claim back (a start that may be retried right away). */
+  async releaseApply(options: { id: string; token: string }) {
+    await this.db(REQUESTS)
+      .where({ id: options.id, apply_claim: options.token })
+      .whereNull('apply_task_id')
+      .update({ apply_claim: null, apply_claimed_at: null });
+  }
+}
+
+/** The link part of a pull request (the task id has its own column). */
+function linkOf(pullRequest: RetentionRequest['pullRequest']) {
+  const { url, branch } = pullRequest ?? {};
+  return url || branch
+    ? { ...(url ? { url } : {}), ...(branch ? { branch } : {}) }
+    : undefined;
+}
+
+function pullRequestOf(row: any): RetentionRequest['pullRequest'] {
+  const link = parse(row.pull_request) ?? {};
+  const taskId = row.apply_task_id ?? link.taskId;
+  const pullRequest = { ...linkOf(link), ...(taskId ? { taskId } : {}) };
+  return Object.keys(pullRequest).length ? pullRequest : undefined;
 }
 
 function toRequest(row: any, audit: any[]): RetentionRequest {
@@ -187,7 +255,7 @@ function toRequest(row: any, audit: any[]): RetentionRequest {
     estimate: parse(row.estimate),
     justification: row.justification,
     requestedBy: row.requested_by,
-    pullRequest: parse(row.pull_request),
+    pullRequest: pullRequestOf(row),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     audit: audit.map(

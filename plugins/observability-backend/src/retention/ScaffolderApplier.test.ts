@@ -10,6 +10,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
 import { migratedDatabase } from '../service/migrations';
+import { ApplyRefusedError, RetentionApplyLauncher } from './ApplyLauncher';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import {
   DEFAULT_APPLY_TEMPLATE,
@@ -64,30 +65,26 @@ describe('ScaffolderApplier', () => {
     return seen;
   }
 
-  it('starts the apply template on behalf of the approver with the request as values', async () => {
+  it("starts the apply template with the plugin's own credentials and the request id as its only value", async () => {
     const seen = scaffolder();
     const applier = ScaffolderApplier.fromConfig(new ConfigReader({}), {
       discovery: mockServices.discovery(),
-      auth: mockServices.auth(),
+      auth: mockServices.auth({ pluginId: 'observability' }),
     });
-    await expect(
-      applier.apply(request, mockCredentials.user(bob)),
-    ).resolves.toEqual({ taskId: 'task-1' });
+    await expect(applier.start(request)).resolves.toEqual({
+      taskId: 'task-1',
+    });
+    // Not on behalf of the approver (who stays in the request's audit trail): the
+    // change is read back from this plugin by the task, never taken from its values.
     expect(seen).toEqual([
       {
         authorization: `Bearer ${mockCredentials.service.token({
-          onBehalfOf: mockCredentials.user(bob),
+          onBehalfOf: mockCredentials.service('plugin:observability'),
           targetPluginId: 'scaffolder',
         })}`,
         body: {
           templateRef: DEFAULT_APPLY_TEMPLATE,
-          values: {
-            requestId: request.id,
-            cluster: 'prod-01',
-            signal: 'logs',
-            requested,
-            title: 'Retention of prod-01 logs: delete.minAge 90d → 180d',
-          },
+          values: { requestId: request.id },
         },
       },
     ]);
@@ -103,7 +100,7 @@ describe('ScaffolderApplier', () => {
       }),
       { discovery: mockServices.discovery(), auth: mockServices.auth() },
     );
-    await applier.apply(request, mockCredentials.user(bob));
+    await applier.start(request);
     expect(seen[0].body.templateRef).toBe('template:platform/retention-pr');
   });
 
@@ -118,11 +115,25 @@ describe('ScaffolderApplier', () => {
       discovery: mockServices.discovery(),
       auth: mockServices.auth(),
     });
-    await expect(
-      applier.apply(request, mockCredentials.user(bob)),
-    ).rejects.toThrow(
+    const refused = applier.start(request);
+    await expect(refused).rejects.toThrow(
       'the scaffolder did not start template:default/apply-retention-change (400): Template template:default/apply-retention-change not found',
     );
+    // Final: a retry would be refused the same way.
+    await expect(refused).rejects.toBeInstanceOf(ApplyRefusedError);
+  });
+
+  it('tells a passing failure of the scaffolder (5xx) from a refusal', async () => {
+    scaffolder(503, { error: { name: 'Error', message: 'shutting down' } });
+    const applier = new ScaffolderApplier({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+    });
+    const error = await applier.start(request).catch(e => e);
+    expect(error.message).toBe(
+      'the scaffolder did not start template:default/apply-retention-change (503): shutting down',
+    );
+    expect(error).not.toBeInstanceOf(ApplyRefusedError);
   });
 
   it('titles metrics changes by their flag, and unknown current values', () => {
@@ -157,17 +168,24 @@ describe('RetentionTaskPoller', () => {
       ),
     );
     const logger = mockServices.logger.mock();
+    const discovery = mockServices.discovery();
+    const auth = mockServices.auth({ pluginId: 'observability' });
     const poller = () =>
       new RetentionTaskPoller({
         store,
-        discovery: mockServices.discovery(),
-        auth: mockServices.auth({ pluginId: 'observability' }),
+        discovery,
+        auth,
         logger,
+        launcher: new RetentionApplyLauncher({
+          store,
+          applier: new ScaffolderApplier({ discovery, auth }),
+          logger,
+        }),
       });
     return { store, poller, logger };
   }
 
-  /** An approved request whose apply task is `taskId` (or none). */
+  /** An approved request whose apply task is `taskId` (or none yet). */
   async function approved(store: RetentionRequestStore, taskId?: string) {
     const created = await store.create({
       cluster: 'prod-01',
@@ -179,9 +197,34 @@ describe('RetentionTaskPoller', () => {
     });
     await store.transition({ id: created.id, to: 'approved', actor: bob });
     if (taskId) {
-      await store.setPullRequest(created.id, { taskId });
+      const token = `claim-of-${taskId}`;
+      expect(
+        await store.claimApply({
+          id: created.id,
+          token,
+          staleBefore: new Date(0),
+        }),
+      ).toBe(1);
+      expect(
+        await store.recordApplyTask({ id: created.id, token, taskId }),
+      ).toBe(true);
     }
     return created.id;
+  }
+
+  /** The scaffolder's POST /v2/tasks: `task-new-<n>`, recording what was started. */
+  function scaffolderStarts() {
+    const started: any[] = [];
+    server.use(
+      http.post(`${SCAFFOLDER}/v2/tasks`, async ({ request }) => {
+        started.push(await request.json());
+        return HttpResponse.json(
+          { id: `task-new-${started.length}` },
+          { status: 201 },
+        );
+      }),
+    );
+    return started;
   }
 
   /** The scaffolder's task API: status and completion event per task id. */
@@ -267,14 +310,24 @@ describe('RetentionTaskPoller', () => {
         'task-ok': done,
         'task-bad': broken,
         'task-running': { status: 'processing' },
+        'task-new-1': { status: 'processing' },
       });
+      const starts = scaffolderStarts();
 
       const first = await poller().pollOnce();
       expect(first).toEqual({
+        // Approved without a task (its replica died before starting it): started.
+        started: [noTask],
         applied: [ok],
         failed: [bad],
         running: [running],
       });
+      expect(starts).toEqual([
+        {
+          templateRef: DEFAULT_APPLY_TEMPLATE,
+          values: { requestId: noTask },
+        },
+      ]);
       // The plugin's own service token, not a user's.
       expect([...authorizations]).toEqual([
         `Bearer ${mockCredentials.service.token({
@@ -305,12 +358,22 @@ describe('RetentionTaskPoller', () => {
           'The apply task task-bad failed: sourcePath: the workspace holds no change against main; nothing to propose',
       });
       expect((await store.get(running))!.state).toBe('approved');
-      expect((await store.get(noTask))!.state).toBe('approved');
+      expect((await store.get(noTask))!).toMatchObject({
+        state: 'approved',
+        pullRequest: { taskId: 'task-new-1' },
+      });
       expect((await store.get(pending))!.state).toBe('pending');
 
-      // A second round (or a restarted back end) changes nothing more.
+      // A second round (or a restarted back end) changes nothing more, and starts
+      // nothing again.
       const second = await poller().pollOnce();
-      expect(second).toEqual({ applied: [], failed: [], running: [running] });
+      expect({ ...second, running: [...second.running].sort() }).toEqual({
+        started: [],
+        applied: [],
+        failed: [],
+        running: [running, noTask].sort(),
+      });
+      expect(starts).toHaveLength(1);
       expect((await store.get(ok))!.audit).toHaveLength(3);
       expect((await store.get(bad))!.audit).toHaveLength(3);
     },
@@ -352,6 +415,7 @@ describe('RetentionTaskPoller', () => {
       scaffolderTasks({ 'task-flaky': { httpStatus: 503 } });
       const result = await poller().pollOnce();
       expect(result).toEqual({
+        started: [],
         applied: [],
         failed: [vanished],
         running: [flaky],

@@ -1,7 +1,5 @@
 import {
   AuthService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -10,8 +8,12 @@ import {
   RETENTION_VALUE_PATHS,
   RetentionRequest,
 } from '@fleetobs/plugin-observability-common';
+import {
+  ApplyRefusedError,
+  RetentionApplier,
+  RetentionApplyLauncher,
+} from './ApplyLauncher';
 import { RetentionRequestStore } from './RetentionRequestStore';
-import { RetentionApplier } from './router';
 
 /** The template that applies an approved change, unless config names another. */
 export const DEFAULT_APPLY_TEMPLATE = 'template:default/apply-retention-change';
@@ -58,12 +60,15 @@ export function retentionChangeTitle(request: RetentionRequest): string {
 }
 
 /**
- * Applies an approved retention change by running the apply template (default
- * `template:default/apply-retention-change`, config
- * `observability.retention.applyTemplate`) as a scaffolder task on behalf of the
- * approver: the scaffolder's own permissions and audit then see the approver, and
- * the template opens the pull request. Returns the task id; RetentionTaskPoller
- * records how the task ended.
+ * Starts the apply template (default `template:default/apply-retention-change`, config
+ * `observability.retention.applyTemplate`) as a scaffolder task for an approved
+ * request, with the plugin's own service credentials and the request id as its only
+ * value. The task's `obs:retention:apply` step reads the approved change back from this
+ * plugin (GET /v1/retention-requests/:id/apply) and applies it only when the task is the
+ * one recorded for the request. The approver stays in the request's audit trail; the
+ * scaffolder sees the service `plugin:observability`, which the permission policy may
+ * allow to run internal templates that people may not. Returns the task id;
+ * RetentionTaskPoller records how the task ended.
  */
 export class ScaffolderApplier implements RetentionApplier {
   static fromConfig(
@@ -90,15 +95,13 @@ export class ScaffolderApplier implements RetentionApplier {
     return this.options.templateRef ?? DEFAULT_APPLY_TEMPLATE;
   }
 
-  async apply(
-    request: RetentionRequest,
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-  ): Promise<{ taskId: string }> {
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
+  async start(request: RetentionRequest): Promise<{ taskId: string }> {
+    const { auth, discovery } = this.options;
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
       targetPluginId: 'scaffolder',
     });
-    const baseUrl = await this.options.discovery.getBaseUrl('scaffolder');
+    const baseUrl = await discovery.getBaseUrl('scaffolder');
     const response = await fetch(`${baseUrl}/v2/tasks`, {
       method: 'POST',
       headers: {
@@ -107,22 +110,20 @@ export class ScaffolderApplier implements RetentionApplier {
       },
       body: JSON.stringify({
         templateRef: this.templateRef,
-        values: {
-          requestId: request.id,
-          cluster: request.cluster,
-          signal: request.signal,
-          requested: request.requested,
-          title: retentionChangeTitle(request),
-        },
+        values: { requestId: request.id },
       }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     if (!response.ok) {
-      throw new Error(
-        `the scaffolder did not start ${this.templateRef} (${
-          response.status
-        }): ${await errorMessage(response)}`,
-      );
+      const message = `the scaffolder did not start ${this.templateRef} (${
+        response.status
+      }): ${await errorMessage(response)}`;
+      // A 4xx other than a timeout or rate limit will not change on a retry.
+      const final =
+        response.status >= 400 &&
+        response.status < 500 &&
+        ![408, 429].includes(response.status);
+      throw final ? new ApplyRefusedError(message) : new Error(message);
     }
     const { id } = (await response.json()) as { id?: string };
     if (!id) {
@@ -158,6 +159,8 @@ interface ScaffolderTaskEvent {
 
 /** What one round of the poller did. */
 export interface RetentionPollResult {
+  /** Approved requests without a task whose task this round started. */
+  started: string[];
   applied: string[];
   failed: string[];
   running: string[];
@@ -179,11 +182,13 @@ function pullRequestOf(output: Record<string, unknown> = {}) {
 }
 
 /**
- * Follows the apply tasks of approved requests: reads each task with the plugin's own
- * service token and, once it has ended, moves the request to `applied` (recording the
- * pull request link and branch) or `failed` (with the task's error). The store's
- * compare-and-set makes each move happen once even when several replicas poll; the
- * scheduler usually runs one at a time anyway.
+ * Drives approved requests to their end. An approved request without a recorded task
+ * (its approver's replica died before starting it, or could not record it) gets its
+ * task started, once, through the launcher's claim. A recorded task is read with the
+ * plugin's own service token and, once it has ended, the request moves to `applied`
+ * (recording the pull request link and branch) or `failed` (with the task's error).
+ * The store's compare-and-set makes each move happen once even when several replicas
+ * poll; the scheduler usually runs one at a time anyway.
  */
 export class RetentionTaskPoller {
   constructor(
@@ -192,6 +197,7 @@ export class RetentionTaskPoller {
       discovery: DiscoveryService;
       auth: AuthService;
       logger: LoggerService;
+      launcher: RetentionApplyLauncher;
     },
   ) {}
 
@@ -231,6 +237,7 @@ export class RetentionTaskPoller {
   async pollOnce(): Promise<RetentionPollResult> {
     const { store, logger } = this.options;
     const result: RetentionPollResult = {
+      started: [],
       applied: [],
       failed: [],
       running: [],
@@ -239,6 +246,20 @@ export class RetentionTaskPoller {
     for (const request of approved) {
       const taskId = request.pullRequest?.taskId;
       if (!taskId) {
+        try {
+          const launch = await this.options.launcher.launch(request.id);
+          if (launch.outcome === 'started') {
+            result.started.push(request.id);
+          } else if (launch.outcome === 'failed') {
+            result.failed.push(request.id);
+          }
+        } catch (error) {
+          logger.warn(
+            `Could not start the apply task of retention request ${
+              request.id
+            }; retrying next round: ${(error as Error).message}`,
+          );
+        }
         continue;
       }
       try {
@@ -251,6 +272,7 @@ export class RetentionTaskPoller {
             to: 'failed',
             actor: ACTOR,
             comment: `The apply task ${taskId} no longer exists in the scaffolder`,
+            expect: { taskId },
           });
           result.failed.push(request.id);
           continue;
@@ -270,6 +292,7 @@ export class RetentionTaskPoller {
             to: 'applied',
             actor: ACTOR,
             pullRequest,
+            expect: { taskId },
             comment: pullRequest.url
               ? `Pull request ${pullRequest.url}${
                   pullRequest.branch ? ` (branch ${pullRequest.branch})` : ''
@@ -286,6 +309,7 @@ export class RetentionTaskPoller {
             comment: `The apply task ${taskId} ${status}${
               error ? `: ${error}` : ''
             }`,
+            expect: { taskId },
           });
           result.failed.push(request.id);
         } else {
@@ -304,11 +328,17 @@ export class RetentionTaskPoller {
         result.running.push(request.id);
       }
     }
-    if (result.applied.length || result.failed.length) {
+    if (
+      result.started.length ||
+      result.applied.length ||
+      result.failed.length
+    ) {
       logger.info(
-        `Retention requests applied: ${
-          result.applied.join(', ') || 'none'
-        }; failed: ${result.failed.join(', ') || 'none'}`,
+        `Retention requests started: ${
+          result.started.join(', ') || 'none'
+        }; applied: ${result.applied.join(', ') || 'none'}; failed: ${
+          result.failed.join(', ') || 'none'
+        }`,
       );
     }
     return result;

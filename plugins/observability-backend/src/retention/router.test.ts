@@ -1,13 +1,20 @@
 import {
+  TestDatabases,
   mockCredentials,
+  mockErrorHandler,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import express from 'express';
 import request from 'supertest';
 import { observabilityPlugin } from '../plugin';
 import { fakeScaffolder } from '../__testUtils__/fakeScaffolder';
+import { migratedDatabase } from '../service/migrations';
+import { RetentionRequestStore } from './RetentionRequestStore';
+import { RetentionApplyLauncher } from './ApplyLauncher';
+import { createRetentionRouter } from './router';
 
 const alice = 'user:default/alice';
 const bob = 'user:default/bob';
@@ -163,18 +170,14 @@ describe('retention requests', () => {
       .send({ comment: 'ok for audit' });
     expect(approved.status).toBe(200);
     expect(approved.body.state).toBe('approved');
-    // Approval starts the apply template as a scaffolder task and records it.
+    // Approval starts the apply template as a scaffolder task and records it. The
+    // task gets the request id only: it reads the approved change back from us.
     expect(approved.body.pullRequest).toEqual({ taskId: 'task-1' });
     expect(scaffolder.tasks).toEqual([
-      expect.objectContaining({
+      {
         templateRef: 'template:default/apply-retention-change',
-        values: expect.objectContaining({
-          requestId: created.id,
-          cluster: 'prod-01',
-          signal: 'logs',
-          requested: logs,
-        }),
-      }),
+        values: { requestId: created.id },
+      },
     ]);
     expect(approved.body.audit[1]).toMatchObject({
       actor: bob,
@@ -247,5 +250,167 @@ describe('retention requests', () => {
       .get(`${base}/00000000-0000-0000-0000-000000000000`)
       .set('Authorization', as(bob));
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('what an apply task may apply (GET …/:id/apply, issue 14 finding 3)', () => {
+  const asScaffolder = mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service('plugin:scaffolder'),
+    targetPluginId: 'observability',
+  });
+
+  it('answers services with the approved change, the bounds configured now and the recorded task', async () => {
+    const server = await startBackend();
+    const { body: created } = await createRequest(server);
+    const pending = await request(server)
+      .get(`${base}/${created.id}/apply`)
+      .set('Authorization', asScaffolder);
+    expect(pending.status).toBe(200);
+    expect(pending.body).toEqual({
+      requestId: created.id,
+      state: 'pending',
+      cluster: 'prod-01',
+      environment: 'prod',
+      signal: 'logs',
+      requested: logs,
+      bounds: { minDays: 30 },
+      problems: [],
+      title: expect.stringMatching(/^Retention of prod-01 logs: /),
+    });
+    await request(server)
+      .post(`${base}/${created.id}/approve`)
+      .set('Authorization', as(bob))
+      .send({});
+    const approved = await request(server)
+      .get(`${base}/${created.id}/apply`)
+      .set('Authorization', asScaffolder);
+    expect(approved.body).toMatchObject({
+      state: 'approved',
+      taskId: 'task-1',
+      approvedBy: bob,
+      requested: logs,
+    });
+  });
+
+  it('is not for users, and 404s unknown ids', async () => {
+    const server = await startBackend();
+    const { body: created } = await createRequest(server);
+    const user = await request(server)
+      .get(`${base}/${created.id}/apply`)
+      .set('Authorization', as(bob));
+    expect(user.status).toBe(403);
+    const unknown = await request(server)
+      .get(`${base}/00000000-0000-0000-0000-000000000000/apply`)
+      .set('Authorization', asScaffolder);
+    expect(unknown.status).toBe(404);
+  });
+
+  describe('the router on its own (SQLite)', () => {
+    const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+    /** The retention router over a fresh store, with the bounds `configured` says. */
+    async function directRouter(
+      configured: { maxDays?: number },
+      launcher?: (store: RetentionRequestStore) => RetentionApplyLauncher,
+    ) {
+      const knex = await databases.init('SQLITE_3');
+      const store = new RetentionRequestStore(
+        await migratedDatabase(
+          mockServices.database.mock({ getClient: async () => knex }),
+        ),
+      );
+      const app = express();
+      app.use(
+        createRetentionRouter({
+          httpAuth: mockServices.httpAuth({ pluginId: 'observability' }),
+          permissions: mockServices.permissions(),
+          auditor: mockServices.auditor.mock(),
+          store,
+          registry: {
+            list: async () => [{ name: 'prod-01', environment: 'prod' } as any],
+          },
+          bounds: (environment, signal) =>
+            environment === 'prod' && signal === 'logs'
+              ? { minDays: 30, maxDays: configured.maxDays }
+              : {},
+          planner: {} as any,
+          launcher: launcher?.(store),
+        }),
+      );
+      app.use(mockErrorHandler());
+      return { app, store };
+    }
+
+    it('reports an approved change that the bounds configured now forbid', async () => {
+      // The environment's bounds as config says now: tightened after the approval.
+      const configured: { maxDays?: number } = {};
+      const { app, store } = await directRouter(configured);
+      const filed = await store.create({
+        cluster: 'prod-01',
+        signal: 'logs',
+        requested: { ...logs, deleteAfter: '3650d' },
+        justification: 'keep everything',
+        requestedBy: alice,
+      });
+      await store.transition({ id: filed.id, to: 'approved', actor: bob });
+      const before = await request(app)
+        .get(`/v1/retention-requests/${filed.id}/apply`)
+        .set('Authorization', asScaffolder);
+      expect(before.status).toBe(200);
+      expect(before.body.problems).toEqual([]);
+      configured.maxDays = 365;
+      const after = await request(app)
+        .get(`/v1/retention-requests/${filed.id}/apply`)
+        .set('Authorization', asScaffolder);
+      expect(after.body).toMatchObject({
+        state: 'approved',
+        bounds: { minDays: 30, maxDays: 365 },
+        problems: [
+          {
+            field: 'deleteAfter',
+            message:
+              'keeps 3650 days, above the maximum of 365 days for this environment',
+          },
+        ],
+      });
+    });
+
+    it('an approval whose task id cannot be stored stays approved, never failed (finding 8)', async () => {
+      const started: string[] = [];
+      const { app, store } = await directRouter({}, s => {
+        jest
+          .spyOn(s, 'recordApplyTask')
+          .mockRejectedValue(new Error('Connection terminated unexpectedly'));
+        return new RetentionApplyLauncher({
+          store: s,
+          applier: {
+            start: async r => {
+              started.push(r.id);
+              return { taskId: 'task-1' };
+            },
+          },
+          logger: mockServices.logger.mock(),
+        });
+      });
+      const filed = await store.create({
+        cluster: 'prod-01',
+        signal: 'logs',
+        requested: logs,
+        justification: 'audit',
+        requestedBy: alice,
+      });
+      const approved = await request(app)
+        .post(`/v1/retention-requests/${filed.id}/approve`)
+        .set('Authorization', as(bob))
+        .send({});
+      expect(approved.status).toBe(200);
+      // The task is running: the request is not `failed`; the poller takes it from here.
+      expect(approved.body.state).toBe('approved');
+      expect(approved.body.audit.map((a: any) => a.to)).toEqual([
+        'pending',
+        'approved',
+      ]);
+      expect(started).toEqual([filed.id]);
+    });
   });
 });

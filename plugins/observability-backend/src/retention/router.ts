@@ -1,27 +1,31 @@
 import {
   AuditorService,
   BackstageCredentials,
-  BackstageUserPrincipal,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  RetentionApplySpec,
   RetentionBounds,
   RetentionRequest,
   RetentionRequestState,
   RetentionSignal,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
+  validateRetention,
 } from '@fleetobs/plugin-observability-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { parseOrThrow } from '../service/parseOrThrow';
 import { ClusterRegistry } from '../service/ClusterRegistry';
+import { RetentionApplyLauncher } from './ApplyLauncher';
 import { RetentionRequestStore } from './RetentionRequestStore';
+import { retentionChangeTitle } from './ScaffolderApplier';
 import { readEffectiveRetention } from './effectiveRetention';
 import { GitopsValuesSource } from './GitopsValuesSource';
 import { RetentionPlan, RetentionPlanner } from './planner';
@@ -106,14 +110,6 @@ export function readRetentionBounds(
   };
 }
 
-/** Applies an approved change (opens the pull request); optional. */
-export interface RetentionApplier {
-  apply(
-    request: RetentionRequest,
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-  ): Promise<RetentionRequest['pullRequest']>;
-}
-
 export function createRetentionRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -122,7 +118,9 @@ export function createRetentionRouter(options: {
   registry: ClusterRegistry;
   bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
   planner: RetentionPlanner;
-  applier?: RetentionApplier;
+  /** Starts the apply task of an approved change (opens the pull request); optional. */
+  launcher?: RetentionApplyLauncher;
+  logger?: LoggerService;
   values?: GitopsValuesSource;
 }): express.Router {
   const { httpAuth, permissions, auditor, store, registry } = options;
@@ -174,10 +172,17 @@ export function createRetentionRouter(options: {
         actor,
         comment,
       });
-      if (to === 'approved' && options.applier) {
-        result = await applyApproved(result, credentials);
+      if (to === 'approved' && options.launcher) {
+        result = await startApply(result);
       }
-      await event.success({ meta: { from: request.state } });
+      await event.success({
+        meta: {
+          from: request.state,
+          ...(result.pullRequest?.taskId
+            ? { taskId: result.pullRequest.taskId }
+            : {}),
+        },
+      });
       return result;
     } catch (error) {
       await event.fail({ error: error as Error });
@@ -185,24 +190,21 @@ export function createRetentionRouter(options: {
     }
   }
 
-  // An approved change is applied right away; a failure to open the pull request
-  // moves the request to `failed` with the reason, it is never silently dropped.
-  async function applyApproved(
-    request: RetentionRequest,
-    credentials: BackstageCredentials<BackstageUserPrincipal>,
-  ) {
+  // An approved change is applied right away, by a task started with the plugin's own
+  // credentials (the approver is in the audit trail). A start the scaffolder refuses
+  // makes the request `failed` with the reason; anything else (a crash of this replica
+  // included) leaves it `approved` for the poller, which starts it once.
+  async function startApply(request: RetentionRequest) {
     try {
-      const pullRequest = await options.applier!.apply(request, credentials);
-      await store.setPullRequest(request.id, pullRequest);
-      return (await store.get(request.id))!;
+      await options.launcher!.launch(request.id);
     } catch (error) {
-      return store.transition({
-        id: request.id,
-        to: 'failed',
-        actor: 'plugin:observability',
-        comment: `Could not open the pull request: ${(error as Error).message}`,
-      });
+      options.logger?.warn(
+        `Could not start the apply task of retention request ${
+          request.id
+        }; the poller retries: ${(error as Error).message}`,
+      );
     }
+    return (await store.get(request.id)) ?? request;
   }
 
   async function planFor(
@@ -280,6 +282,49 @@ export function createRetentionRouter(options: {
       throw new NotFoundError(`No retention request ${req.params.id}`);
     }
     res.json(request);
+  });
+
+  // What the apply task of a request may apply: the approved settings, the environment's
+  // bounds from config now and the problems against them, and the task recorded for it.
+  // For services only (the scaffolder's obs:retention:apply, with its own credentials),
+  // which decides from it whether the task it runs in may apply anything.
+  router.get('/v1/retention-requests/:id/apply', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const request = await store.get(req.params.id);
+    if (!request) {
+      throw new NotFoundError(`No retention request ${req.params.id}`);
+    }
+    const cluster = (await registry.list()).find(
+      c => c.name === request.cluster,
+    );
+    const bounds = cluster
+      ? options.bounds(cluster.environment, request.signal)
+      : {};
+    const problems = cluster
+      ? validateRetention(request.signal, request.requested, bounds)
+      : [
+          {
+            field: 'cluster',
+            message: `"${request.cluster}" is no longer in the fleet`,
+          },
+        ];
+    const spec: RetentionApplySpec = {
+      requestId: request.id,
+      state: request.state,
+      ...(request.pullRequest?.taskId
+        ? { taskId: request.pullRequest.taskId }
+        : {}),
+      cluster: request.cluster,
+      ...(cluster ? { environment: cluster.environment } : {}),
+      signal: request.signal,
+      requested: request.requested,
+      bounds,
+      problems,
+      approvedBy: [...request.audit].reverse().find(a => a.to === 'approved')
+        ?.actor,
+      title: retentionChangeTitle(request),
+    };
+    res.json(spec);
   });
 
   router.post('/v1/retention-requests/:id/approve', async (req, res) => {

@@ -1,7 +1,8 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   RETENTION_VALUE_PATHS,
+  RetentionApplySpec,
   validateRetention,
 } from '@fleetobs/plugin-observability-common';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import {
   workspaceFile,
   writeFilesAtomically,
 } from '../lib/files';
+import { ObservabilityBackend } from '../lib/observabilityBackend';
 import {
   describeProblems,
   pickSettings,
@@ -23,35 +25,28 @@ import { ObsSettings } from '../lib/settings';
 import { parseValuesFile, valuesFileName } from '../lib/valuesFiles';
 import { Zod, parseInput, zod } from '../lib/zod';
 
+/** A request id as the observability back end makes them (a UUID). */
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
 const inputSchema = (z: Zod) =>
-  z.object({
-    cluster: z
-      .string()
-      .regex(CLUSTER_PATTERN, INPUT_TEXT.clusterPattern)
-      .describe(INPUT_TEXT.cluster),
-    signal: z.enum(SIGNALS).describe(INPUT_TEXT.signal),
-    requested: z
-      .record(z.union([z.string(), z.number()]))
-      .describe(INPUT_TEXT.requested),
-    bounds: z
-      .object({
-        minDays: z.number().nonnegative().optional(),
-        maxDays: z.number().positive().optional(),
-      })
-      .optional()
-      .describe(
-        "Bounds of the longest retention in days (the back end already checked the environment's bounds when the request was filed)",
-      ),
-    valuesPath: z
-      .string()
-      .optional()
-      .describe(
-        'Workspace folder of values.<cluster>.yaml (default: observability.gitops.valuesPath)',
-      ),
-  });
+  z
+    .object({
+      requestId: z
+        .string()
+        .regex(REQUEST_ID, 'must be a retention request id')
+        .describe(
+          'Id of the approved retention change request this task was started for by the observability back end',
+        ),
+    })
+    .strict();
 
 const outputSchema = (z: Zod) =>
   z.object({
+    requestId: z.string(),
+    cluster: z.string(),
+    signal: z.enum(SIGNALS),
+    title: z.string().describe('Pull request title'),
+    approvedBy: z.string().optional(),
     path: z.string().describe('The values file, relative to the workspace'),
     changed: z
       .array(
@@ -65,64 +60,156 @@ const outputSchema = (z: Zod) =>
       .describe('The settings that changed, with their old and new values'),
   });
 
+/** Said by every refusal: why running the template by hand applies nothing. */
+const BY_HAND =
+  'The apply template runs only when the observability back end starts it for an approved request; run by hand it applies nothing.';
+
+/** How long a task waits for the back end to record it (it records right after the start). */
+export const DEFAULT_TASK_WAIT_MS = 30_000;
+
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error('The task was cancelled'));
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new Error('The task was cancelled'));
+      },
+      { once: true },
+    );
+  });
+}
+
 /**
- * `obs:retention:apply`: writes a retention change into the cluster's app-of-apps values
- * file in the workspace, at the keys of RETENTION_VALUE_PATHS (Thanos compactor
- * `retention.raw|5m|1h` and the bucket lifecycle; or the ILM rollover / warm / delete of
- * logs or traces). Validates first and writes nothing when the change is invalid;
- * comments, key order, flow style and unknown keys are kept; the write is atomic.
+ * `obs:retention:apply`: applies an approved retention change request to the cluster's
+ * app-of-apps values file in the workspace. Its only input is the request id: the change
+ * itself (cluster, signal, settings), the environment's bounds and the state come from
+ * the observability back end (GET /v1/retention-requests/:id/apply, with the
+ * scaffolder's own service credentials). Nothing is written unless the request is
+ * `approved`, the task running this step is the one the back end recorded for it, and
+ * the approved settings pass the ordering rules and the bounds configured now. Then it
+ * writes exactly the approved settings at the keys of RETENTION_VALUE_PATHS (Thanos
+ * compactor `retention.raw|5m|1h` and the bucket lifecycle; or the ILM rollover / warm /
+ * delete of logs or traces), keeping comments, key order, flow style and unknown keys;
+ * the write is atomic.
  */
-export function createRetentionApplyAction(options: { settings: ObsSettings }) {
-  const { settings } = options;
+export function createRetentionApplyAction(options: {
+  settings: ObsSettings;
+  backend: ObservabilityBackend;
+  /** How long to wait for the back end to record the task (default 30 s). */
+  taskWaitMs?: number;
+  /** How often to ask meanwhile (default 500 ms). */
+  taskPollMs?: number;
+}) {
+  const { settings, backend } = options;
+  const taskWaitMs = options.taskWaitMs ?? DEFAULT_TASK_WAIT_MS;
+  const taskPollMs = options.taskPollMs ?? 500;
+
+  /** The approved change, once this task is the one recorded for it; throws otherwise. */
+  async function approvedChange(
+    requestId: string,
+    taskId: string,
+    wait: boolean,
+    signal?: AbortSignal,
+  ): Promise<RetentionApplySpec> {
+    const deadline = Date.now() + (wait ? taskWaitMs : 0);
+    for (;;) {
+      let spec: RetentionApplySpec;
+      try {
+        spec = await backend.applySpec(requestId);
+      } catch (error) {
+        if ((error as Error).name === 'NotFoundError') {
+          throw new NotAllowedError(
+            `requestId: there is no retention request ${requestId}; nothing is applied. ${BY_HAND}`,
+          );
+        }
+        throw error;
+      }
+      if (spec.state !== 'approved') {
+        throw new NotAllowedError(
+          `Retention request ${requestId} is ${spec.state}, not approved; nothing is applied. ${BY_HAND}`,
+        );
+      }
+      if (spec.taskId === taskId) {
+        return spec;
+      }
+      if (spec.taskId) {
+        throw new NotAllowedError(
+          `Retention request ${requestId} is applied by task ${spec.taskId}, not by this task (${taskId}); nothing is applied. ${BY_HAND}`,
+        );
+      }
+      if (Date.now() >= deadline) {
+        throw new NotAllowedError(
+          `No apply task is recorded for retention request ${requestId}${
+            wait ? ` (waited ${taskWaitMs / 1000} s)` : ''
+          }: this task (${taskId}) was not started for it by the observability back end; nothing is applied. ${BY_HAND}`,
+        );
+      }
+      await sleep(taskPollMs, signal);
+    }
+  }
+
   return createTemplateAction({
     id: 'obs:retention:apply',
     description:
-      "Writes a retention change into the cluster's values.<cluster>.yaml in the workspace (Thanos compactor retention and bucket lifecycle, or the ILM policy of logs / traces), keeping comments and key order; nothing is written when the change is invalid.",
+      "Applies an approved retention change request (by id) to the cluster's values.<cluster>.yaml in the workspace (Thanos compactor retention and bucket lifecycle, or the ILM policy of logs / traces), keeping comments and key order. Only in the task the observability back end started for that request; nothing is written otherwise, or when the change breaks the ordering rules or today's bounds.",
     supportsDryRun: true,
     examples: [
       {
-        description: 'Keep prod-01 logs for 180 days',
+        description:
+          'The step of the internal apply-retention-change template (started by the observability back end)',
         example: `steps:
   - id: apply
     action: obs:retention:apply
     input:
-      cluster: prod-01
-      signal: logs
-      requested:
-        rolloverMaxAge: 1d
-        rolloverMaxSize: 50gb
-        warmAfter: 7d
-        deleteAfter: 180d`,
-      },
-      {
-        description: 'Metrics retention of stag-01 from an approved request',
-        example: `steps:
-  - id: apply
-    action: obs:retention:apply
-    input:
-      cluster: \${{ parameters.cluster }}
-      signal: metrics
-      requested: \${{ parameters.requested }}`,
+      requestId: \${{ parameters.requestId }}`,
       },
     ],
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const input = parseInput(inputSchema(zod), ctx.input);
-      const requested = pickSettings(input.signal, input.requested);
-      const problems = validateRetention(
-        input.signal,
-        requested,
-        input.bounds ?? {},
+      const { requestId } = parseInput(inputSchema(zod), ctx.input);
+      // A dry run never is the recorded task: it is refused without waiting.
+      const spec = await approvedChange(
+        requestId,
+        ctx.task.id,
+        !ctx.isDryRun,
+        ctx.signal,
       );
+      if (!SIGNALS.includes(spec.signal)) {
+        throw new InputError(
+          `Retention request ${requestId}: signal: "${
+            spec.signal
+          }" is not one of ${SIGNALS.join(', ')}`,
+        );
+      }
+      if (!CLUSTER_PATTERN.test(spec.cluster)) {
+        throw new InputError(
+          `Retention request ${requestId}: cluster "${spec.cluster}" ${INPUT_TEXT.clusterPattern}`,
+        );
+      }
+      const input = { cluster: spec.cluster, signal: spec.signal };
+      const requested = pickSettings(
+        input.signal,
+        spec.requested as unknown as Record<string, string>,
+      );
+      // The back end's verdict, and the same rules again here on what is written.
+      const problems = spec.problems.length
+        ? spec.problems
+        : validateRetention(input.signal, requested, spec.bounds);
       if (problems.length) {
         throw new InputError(
           `Invalid retention change for ${input.cluster} ${
             input.signal
-          }: ${describeProblems(problems)}`,
+          } (request ${requestId}): ${describeProblems(problems)}`,
         );
       }
 
-      const relDir = input.valuesPath ?? settings.valuesPath;
+      const relDir = settings.valuesPath;
       const relPath = path.posix.join(relDir, valuesFileName(input.cluster));
       const file = workspaceFile(ctx.workspacePath, relPath, 'valuesPath');
       const text = await readOptional(file);
@@ -172,6 +259,13 @@ export function createRetentionApplyAction(options: { settings: ObsSettings }) {
             }`,
           );
         }
+      }
+      ctx.output('requestId', requestId);
+      ctx.output('cluster', input.cluster);
+      ctx.output('signal', input.signal);
+      ctx.output('title', spec.title);
+      if (spec.approvedBy) {
+        ctx.output('approvedBy', spec.approvedBy);
       }
       ctx.output('path', relPath);
       ctx.output('changed', changed);
