@@ -12,11 +12,39 @@ import { DeepLink } from './types';
  */
 export type SignalPartStatus = 'ok' | 'unknown';
 
+/**
+ * An entity annotation whose value the back end refused to use, so the part was not
+ * asked for (e.g. an index pattern outside the operator's allow-list). The service
+ * owner fixes it in the entity's `catalog-info.yaml`, or the operator in app-config.
+ *
+ * @public
+ */
+export interface SignalConfigError {
+  /** The annotation, e.g. `observability.fleetobs.io/kibana-index-pattern`. */
+  annotation: string;
+  /** Its value, as the entity has it. */
+  value: string;
+  /** Why it was refused, e.g. `is a bare "*" (every index)`. */
+  reason: string;
+  /** What the operator allows. */
+  allowed: string[];
+  /** The config key of `allowed`, e.g. `observability.elasticsearch.allowedIndexPatterns`. */
+  allowedBy: string;
+  /** What to change, in a sentence. */
+  fix: string;
+}
+
 /** What every part of the entity signals has. @public */
 export interface SignalPart {
   status: SignalPartStatus;
   /** Why the part is `unknown` (credential-free). */
   error?: string;
+  /**
+   * Set when the part is `unknown` because of the entity's configuration (an
+   * annotation the back end refused), not because of the upstream: `error` then
+   * says the same in a sentence.
+   */
+  configError?: SignalConfigError;
   /** Deep links into the tool of the part (Grafana, Kibana, Jaeger). */
   links: DeepLink[];
 }
@@ -142,6 +170,11 @@ export interface SignalsTarget {
   annotations: Record<string, string>;
   /** Recommended annotations the entity does not have (defaults were used). */
   missingAnnotations: string[];
+  /**
+   * Set when `indexPattern` (from the annotation) is refused: nothing is searched in
+   * Elasticsearch for this entity, and the logs part carries this as its `configError`.
+   */
+  indexPatternError?: SignalConfigError;
 }
 
 /** Answer of the entity signals endpoint. @public */

@@ -169,7 +169,10 @@ describe('KubernetesClusterSource', () => {
     ).rejects.toMatchObject({
       name: 'KubernetesSourceError',
       status: 400,
-      message: expect.stringContaining('Entity ref missing'),
+      // The short reason for users; the body is kept for the log.
+      message:
+        'Kubernetes backend answered HTTP 400 (InputError) for component:default/checkout',
+      detail: expect.stringContaining('Entity ref missing'),
     });
 
     server.use(
@@ -195,9 +198,108 @@ describe('KubernetesClusterSource', () => {
       source().getClusters(entity({}), { credentials }),
     ).rejects.toBeInstanceOf(KubernetesSourceError);
   });
+
+  it('times out per call (observability.kubernetes.timeout)', async () => {
+    server.use(
+      http.post(QUERY_URL, async () => {
+        await new Promise(resolve => setTimeout(resolve, 500));
+        return HttpResponse.json(RESPONSE);
+      }),
+    );
+    await expect(
+      source().getClusters(entity({}), {
+        credentials: mockCredentials.user(),
+        timeoutMs: 40,
+      }),
+    ).rejects.toThrow('no answer within 40 ms');
+  });
+
+  it('drops an answer over the cap instead of reading it', async () => {
+    const body = JSON.stringify(RESPONSE);
+    server.use(
+      http.post(
+        QUERY_URL,
+        () =>
+          new HttpResponse(body, {
+            headers: { 'content-type': 'application/json' },
+          }),
+      ),
+    );
+    await expect(
+      source().getClusters(entity({}), {
+        credentials: mockCredentials.user(),
+        maxResponseBytes: 100,
+      }),
+    ).rejects.toThrow(
+      'Kubernetes backend answered more than 100 bytes for component:default/checkout; the answer was dropped unread (observability.kubernetes.maxResponseBytes)',
+    );
+  });
 });
 
 describe('resolveServiceClusters', () => {
+  it('logs what the Kubernetes backend said and gives users only a short reason', async () => {
+    const SECRET = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
+    server.use(
+      http.post(
+        QUERY_URL,
+        () =>
+          new HttpResponse(
+            `upstream proxy error: Authorization: Bearer ${SECRET} rejected by https://10.0.0.1:6443`,
+            { status: 502 },
+          ),
+      ),
+    );
+    const logger = mockServices.logger.mock();
+    const withId = entity({ 'backstage.io/kubernetes-id': 'checkout' });
+    const result = await resolveServiceClusters(withId, {
+      kubernetes: source(),
+      credentials: mockCredentials.user(),
+      logger,
+    });
+    expect(result.notes).toEqual([
+      'Kubernetes backend answered HTTP 502 for component:default/checkout',
+    ]);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining(SECRET));
+
+    // The same for a cluster's error in an answer that is otherwise fine.
+    server.use(
+      http.post(QUERY_URL, () =>
+        HttpResponse.json({
+          items: [
+            {
+              cluster: { name: 'prod-01' },
+              resources: [{ type: 'pods', resources: [pod('checkout-1')] }],
+              errors: [
+                {
+                  errorType: 'SYSTEM_ERROR',
+                  statusCode: 500,
+                  resourcePath: '/apis/apps/v1/deployments',
+                  message: `token ${SECRET} expired`,
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    const partial = await resolveServiceClusters(withId, {
+      kubernetes: source(),
+      credentials: mockCredentials.user(),
+      logger,
+    });
+    expect(partial).toEqual({
+      source: 'kubernetes',
+      clusters: ['prod-01'],
+      notes: [
+        'Kubernetes plugin could not fully read prod-01: SYSTEM_ERROR 500 /apis/apps/v1/deployments',
+      ],
+    });
+    expect(logger.warn).toHaveBeenLastCalledWith(
+      expect.stringContaining(`token ${SECRET} expired`),
+    );
+  });
+
   const credentials = mockCredentials.user();
   const withK8s = entity({
     'backstage.io/kubernetes-id': 'checkout',
@@ -237,7 +339,7 @@ describe('resolveServiceClusters', () => {
       logger,
     });
     expect(result.source).toBe('annotation');
-    expect(result.notes[0]).toMatch(/answered 500/);
+    expect(result.notes[0]).toMatch(/answered HTTP 500/);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('component:default/checkout'),
     );

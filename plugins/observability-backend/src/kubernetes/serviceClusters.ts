@@ -45,6 +45,10 @@ export async function resolveServiceClusters(
     kubernetes?: KubernetesClusterSource;
     credentials: BackstageCredentials;
     logger?: LoggerService;
+    /** Timeout of the Kubernetes backend call (`observability.kubernetes.timeout`). */
+    timeoutMs?: number;
+    /** Cap of its answer (`observability.kubernetes.maxResponseBytes`). */
+    maxResponseBytes?: number;
   },
 ): Promise<ServiceClusters> {
   const notes: string[] = [];
@@ -52,11 +56,21 @@ export async function resolveServiceClusters(
     try {
       const found = await options.kubernetes.getClusters(entity, {
         credentials: options.credentials,
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: options.maxResponseBytes,
       });
-      for (const { cluster, message } of found.clusterErrors) {
+      for (const { cluster, message, detail } of found.clusterErrors) {
+        // Users get the short reason; what the Kubernetes API said goes to the log.
         notes.push(
           `Kubernetes plugin could not fully read ${cluster}: ${message}`,
         );
+        if (detail) {
+          options.logger?.warn(
+            `Kubernetes plugin could not fully read ${cluster} for ${stringifyEntityRef(
+              entity,
+            )}: ${message}: ${detail}`,
+          );
+        }
       }
       if (found.clusters.length > 0) {
         return { source: 'kubernetes', clusters: found.clusters, notes };
@@ -64,10 +78,13 @@ export async function resolveServiceClusters(
       notes.push('Kubernetes plugin found no workloads of this service');
     } catch (error) {
       const message = (error as Error).message;
+      const detail = (error as { detail?: unknown }).detail;
       options.logger?.warn(
         `Falling back from the Kubernetes plugin for ${stringifyEntityRef(
           entity,
-        )}: ${message}`,
+        )}: ${message}${
+          typeof detail === 'string' ? `; it said: ${detail}` : ''
+        }`,
       );
       notes.push(message);
     }

@@ -1,11 +1,37 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 
 const exec = promisify(execFile);
+
+/** A values file is a few KiB; anything near this is not one. */
+const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
+const DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+/** The bytes of a read, refused past `max` while they arrive (never buffered whole). */
+async function readCapped(
+  response: Awaited<ReturnType<UrlReaderService['readUrl']>>,
+  max: number,
+  what: string,
+): Promise<string> {
+  if (!response.stream) {
+    const buffer = await response.buffer();
+    if (buffer.length > max) throw new Error(`${what} is over ${max} bytes`);
+    return buffer.toString('utf8');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.stream()) {
+    size += chunk.length;
+    if (size > max) throw new Error(`${what} is over ${max} bytes`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Reads a cluster's app-of-apps values file from the GitOps repository. */
 export interface GitopsValuesSource {
@@ -32,6 +58,12 @@ export function createGitopsValuesSource(options: {
   const file = (cluster: string) => `${valuesPath}/values.${cluster}.yaml`;
 
   const repoUrl = gitops?.getOptionalString('repoUrl');
+  // Every read is bounded: a Git host that stalls must not hold a request forever.
+  const timeoutMs = gitops?.has('readTimeout')
+    ? durationToMilliseconds(
+        readDurationFromConfig(gitops, { key: 'readTimeout' }),
+      )
+    : DEFAULT_READ_TIMEOUT_MS;
   const source = sourceFor();
   return source ? remembered(source) : undefined;
 
@@ -43,8 +75,16 @@ export function createGitopsValuesSource(options: {
         describe: cluster => url(cluster),
         async read(cluster) {
           try {
-            const response = await options.urlReader.readUrl(url(cluster));
-            return parse((await response.buffer()).toString('utf8'));
+            const response = await options.urlReader.readUrl(url(cluster), {
+              signal: AbortSignal.timeout(timeoutMs),
+            });
+            return parse(
+              await readCapped(
+                response,
+                MAX_VALUES_FILE_BYTES,
+                `The values file ${url(cluster)}`,
+              ),
+            );
           } catch (error) {
             if ((error as Error).name === 'NotFoundError') return undefined;
             throw error;
@@ -64,9 +104,7 @@ export function createGitopsValuesSource(options: {
             const { stdout } = await exec(
               'git',
               ['-C', repo, 'show', `${branch}:${file(cluster)}`],
-              {
-                maxBuffer: 4 * 1024 * 1024,
-              },
+              { maxBuffer: MAX_VALUES_FILE_BYTES, timeout: timeoutMs },
             );
             return parse(stdout);
           } catch (error) {

@@ -122,6 +122,8 @@ describe('readEffectiveRetention', () => {
     });
     expect(readUrl).toHaveBeenCalledWith(
       'https://github.com/acme/gitops/blob/main/charts/app-of-apps/values.prod-01.yaml',
+      // Every read is bounded in time (observability.gitops.readTimeout).
+      { signal: expect.any(AbortSignal) },
     );
     // Read again within the memory window: no second fetch.
     await readEffectiveRetention({

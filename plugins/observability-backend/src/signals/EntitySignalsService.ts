@@ -62,6 +62,7 @@ export class EntitySignalsService {
     });
     const target = resolveTarget(entity, {
       defaultIndexPattern: config.logs.indexPattern,
+      allowedIndexPatterns: config.logs.allowedIndexPatterns,
       requestedClusters: query.clusters,
       runsIn:
         query.runsIn?.source === 'kubernetes' && query.runsIn.clusters
@@ -136,6 +137,7 @@ export class EntitySignalsService {
     }
     const target = resolveTarget(entity, {
       defaultIndexPattern: config.logs.indexPattern,
+      allowedIndexPatterns: config.logs.allowedIndexPatterns,
     });
     if (!clients.jaeger) {
       throw new NotFoundError(

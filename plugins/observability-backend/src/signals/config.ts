@@ -1,5 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { singleIndexPatternProblem } from '@fleetobs/plugin-observability-common';
 import { assertLabelName } from '../checks/promql';
 
 /** The `observability.signals` block, with its defaults filled in. */
@@ -15,6 +16,12 @@ export interface SignalsConfig {
   };
   logs: {
     indexPattern: string;
+    /**
+     * What `observability.fleetobs.io/kibana-index-pattern` may choose: one of these or
+     * a narrower pattern (`observability.elasticsearch.allowedIndexPatterns`, default
+     * the parts of `indexPattern`).
+     */
+    allowedIndexPatterns: string[];
     clusterField: string;
     serviceField: string;
     levelField: string;
@@ -80,9 +87,38 @@ function template(config: Config, name: keyof typeof DEFAULT_RED_TEMPLATES) {
   return value;
 }
 
+export const ALLOWED_INDEX_PATTERNS_KEY =
+  'observability.elasticsearch.allowedIndexPatterns';
+
+function allowedIndexPatterns(config: Config, indexPattern: string): string[] {
+  const configured = config.getOptionalStringArray(ALLOWED_INDEX_PATTERNS_KEY);
+  const patterns = configured ?? indexPattern.split(',').map(p => p.trim());
+  if (patterns.length === 0) {
+    throw new Error(
+      `${ALLOWED_INDEX_PATTERNS_KEY} must name at least one index pattern`,
+    );
+  }
+  for (const pattern of patterns) {
+    const problem = singleIndexPatternProblem(pattern);
+    if (problem) {
+      throw new Error(
+        `${
+          configured
+            ? ALLOWED_INDEX_PATTERNS_KEY
+            : 'observability.elasticsearch.logIndexPattern'
+        }: "${pattern}" ${problem}`,
+      );
+    }
+  }
+  return patterns;
+}
+
 /** Reads `observability.signals` (and the shared keys it builds on). Throws on bad values. */
 export function readSignalsConfig(config: Config): SignalsConfig {
   const s = 'observability.signals';
+  const indexPattern =
+    config.getOptionalString('observability.elasticsearch.logIndexPattern') ??
+    'logs-*';
   return {
     cacheTtlMs: duration(config, `${s}.cacheTtl`, { seconds: 15 }),
     maxRangeMs: duration(config, `${s}.maxRange`, { days: 7 }),
@@ -106,10 +142,8 @@ export function readSignalsConfig(config: Config): SignalsConfig {
       ),
     },
     logs: {
-      indexPattern:
-        config.getOptionalString(
-          'observability.elasticsearch.logIndexPattern',
-        ) ?? 'logs-*',
+      indexPattern,
+      allowedIndexPatterns: allowedIndexPatterns(config, indexPattern),
       clusterField:
         config.getOptionalString('observability.elasticsearch.clusterField') ??
         'kubernetes.cluster.name',

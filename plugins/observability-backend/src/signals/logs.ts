@@ -11,6 +11,7 @@ import { ElasticsearchClient } from '../upstream/ElasticsearchClient';
 import { describeError } from '../upstream/UpstreamError';
 import { SignalsConfig } from './config';
 import { SignalsRange } from './range';
+import { configErrorText } from './target';
 
 type LogsConfig = SignalsConfig['logs'];
 
@@ -111,7 +112,8 @@ export function traceLogsLink(
   config: SignalsConfig,
   range: { from: Date; to: Date },
 ): DeepLink | undefined {
-  if (!config.ui.kibanaUrl) return undefined;
+  // No link into a refused index pattern either.
+  if (!config.ui.kibanaUrl || target.indexPatternError) return undefined;
   return {
     title: 'Logs of this trace in Kibana',
     url: kibanaDiscoverUrl({
@@ -166,6 +168,14 @@ export async function fetchTraceLogs(
   const logs = config.logs;
   const link = traceLogsLink(traceId, target, config, range);
   const base = { links: link ? [link] : [], total: 0, samples: [] };
+  if (target.indexPatternError) {
+    return {
+      ...base,
+      status: 'unknown',
+      error: configErrorText(target.indexPatternError),
+      configError: target.indexPatternError,
+    };
+  }
   if (!es) {
     return {
       ...base,
@@ -224,20 +234,21 @@ export async function fetchLogs(
 ): Promise<LogsSignal> {
   const logs = config.logs;
   const kuery = errorLogKuery(target, logs);
-  const links: DeepLink[] = config.ui.kibanaUrl
-    ? [
-        {
-          title: 'Open in Kibana',
-          url: kibanaDiscoverUrl({
-            baseUrl: config.ui.kibanaUrl,
-            indexPattern: target.indexPattern,
-            kuery,
-            range: { from: range.from, to: range.to },
-            columns: logColumns(logs),
-          }),
-        },
-      ]
-    : [];
+  const links: DeepLink[] =
+    config.ui.kibanaUrl && !target.indexPatternError
+      ? [
+          {
+            title: 'Open in Kibana',
+            url: kibanaDiscoverUrl({
+              baseUrl: config.ui.kibanaUrl,
+              indexPattern: target.indexPattern,
+              kuery,
+              range: { from: range.from, to: range.to },
+              columns: logColumns(logs),
+            }),
+          },
+        ]
+      : [];
   const base = {
     links,
     kuery,
@@ -247,6 +258,15 @@ export async function fetchLogs(
     byCluster: [],
     samples: [],
   };
+  // An index pattern the entity may not choose is reported, never searched.
+  if (target.indexPatternError) {
+    return {
+      ...base,
+      status: 'unknown',
+      error: configErrorText(target.indexPatternError),
+      configError: target.indexPatternError,
+    };
+  }
   if (!es) {
     return {
       ...base,

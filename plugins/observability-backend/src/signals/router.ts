@@ -1,11 +1,14 @@
 import {
   AuthService,
+  BackstageCredentials,
   CacheService,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import { createHash } from 'crypto';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
@@ -19,6 +22,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../service/parseOrThrow';
 import { isValidClusterName } from '../service/clusters';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../upstream/readCappedBody';
 import { readSignalsConfig } from './config';
 import { EntitySignalsService } from './EntitySignalsService';
 
@@ -59,6 +63,41 @@ const signalsQuery = z
   .strict();
 
 /**
+ * Who is asking, for cache keys of answers that depend on the caller's permissions:
+ * the user entity ref of a user, the subject of a service.
+ */
+export function callerKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal?.type === 'user') return `user:${principal.userEntityRef}`;
+  if (principal?.type === 'service') return `service:${principal.subject}`;
+  return `${principal?.type ?? 'unknown'}:`;
+}
+
+/** `observability.kubernetes`: the Kubernetes backend call's timeout and answer cap. */
+function readKubernetesCallConfig(config: Config) {
+  const key = (name: string) => `observability.kubernetes.${name}`;
+  const timeoutKey = config.has(key('timeout'))
+    ? key('timeout')
+    : 'observability.refresh.timeout';
+  const timeoutMs = config.has(timeoutKey)
+    ? durationToMilliseconds(
+        readDurationFromConfig(config, { key: timeoutKey }),
+      )
+    : 10_000;
+  const maxResponseBytes =
+    config.getOptionalNumber(key('maxResponseBytes')) ??
+    DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new Error(`${key('maxResponseBytes')} must be a positive integer`);
+  }
+  return { timeoutMs, maxResponseBytes };
+}
+
+/**
  * The service Observability tab's endpoints:
  * - `GET /v1/entity/:kind/:namespace/:name/signals?from=&to=&clusters=`: RED metrics,
  *   error logs and recent traces of the entity's service, each part with its own
@@ -80,6 +119,7 @@ export async function createEntitySignalsRouter(
     logger: options.logger,
     now: options.now,
   });
+  const kubernetesCall = readKubernetesCallConfig(options.config);
   const router = Router();
 
   async function entityOf(req: express.Request) {
@@ -99,8 +139,15 @@ export async function createEntitySignalsRouter(
     const { entity, credentials } = await entityOf(req);
     const query = parseOrThrow(signalsQuery, req.query, 'query');
     // Where a service runs changes with deployments, not per request: ask the
-    // Kubernetes plugin at most every 30 s per entity.
-    const runsInKey = `service-clusters:v1:${stringifyEntityRef(entity)}`;
+    // Kubernetes plugin at most every 30 s per entity and caller. Per caller: the
+    // Kubernetes backend answers with the caller's permissions (its own permission
+    // rules, the catalog's visibility, per-cluster access), so one caller's answer
+    // must not be served to another.
+    const runsInKey = `service-clusters:v2:${createHash('sha256')
+      .update(
+        JSON.stringify([callerKey(credentials), stringifyEntityRef(entity)]),
+      )
+      .digest('hex')}`;
     let runsIn = (await options.cache.get(runsInKey).catch(() => undefined)) as
       | ServiceClusters
       | undefined;
@@ -109,6 +156,7 @@ export async function createEntitySignalsRouter(
         kubernetes: options.kubernetes,
         credentials,
         logger: options.logger,
+        ...kubernetesCall,
       });
       await options.cache
         .set(runsInKey, runsIn as any, { ttl: 30_000 })

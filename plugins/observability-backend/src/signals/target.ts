@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  annotatedIndexPatternProblem,
   ANNOTATION_CLUSTERS,
   ANNOTATION_GRAFANA_DASHBOARD_SELECTOR,
   ANNOTATION_JAEGER_SERVICE,
@@ -8,10 +9,11 @@ import {
   ANNOTATION_KIBANA_INDEX_PATTERN,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_SERVICE_NAME,
+  SignalConfigError,
   SignalsTarget,
 } from '@fleetobs/plugin-observability-common';
 import { isValidClusterName } from '../service/clusters';
-import { indexPath } from '../upstream/ElasticsearchClient';
+import { ALLOWED_INDEX_PATTERNS_KEY } from './config';
 
 const RELEVANT = [
   ANNOTATION_SERVICE_NAME,
@@ -45,7 +47,8 @@ function list(value: string | undefined): string[] | undefined {
  *   else `metadata.name`;
  * - Jaeger service: `observability.fleetobs.io/jaeger-service`, else `jaegertracing.io/service`,
  *   else the service;
- * - index pattern: `observability.fleetobs.io/kibana-index-pattern`, else the configured one;
+ * - index pattern: `observability.fleetobs.io/kibana-index-pattern` when it is within the
+ *   operator's allow-list (see {@link indexPatternError}), else the configured one;
  * - clusters: `observability.fleetobs.io/clusters` (comma-separated), narrowed by the
  *   request's `clusters`; none: every cluster that has data.
  */
@@ -53,6 +56,8 @@ export function resolveTarget(
   entity: Entity,
   options: {
     defaultIndexPattern: string;
+    /** What the annotation may choose; default: the default pattern only. */
+    allowedIndexPatterns?: string[];
     requestedClusters?: string[];
     /** Where the service runs, when the Kubernetes plugin knows (overrides the annotation). */
     runsIn?: { clusters: string[]; notes?: string[] };
@@ -71,15 +76,17 @@ export function resolveTarget(
     get(ANNOTATION_JAEGER_SERVICE) ??
     get(ANNOTATION_JAEGER_SERVICE_COMMUNITY) ??
     service;
-  const indexPattern =
-    get(ANNOTATION_KIBANA_INDEX_PATTERN) ?? options.defaultIndexPattern;
-  try {
-    indexPath(indexPattern);
-  } catch {
-    throw new InputError(
-      `The entity's ${ANNOTATION_KIBANA_INDEX_PATTERN} "${indexPattern}" is not an Elasticsearch index pattern`,
-    );
-  }
+  const annotatedPattern = get(ANNOTATION_KIBANA_INDEX_PATTERN);
+  const indexPattern = annotatedPattern ?? options.defaultIndexPattern;
+  const patternError =
+    annotatedPattern !== undefined
+      ? indexPatternError(
+          annotatedPattern,
+          options.allowedIndexPatterns ?? [options.defaultIndexPattern],
+          options.defaultIndexPattern,
+          service,
+        )
+      : undefined;
 
   const annotated = list(get(ANNOTATION_CLUSTERS));
   for (const name of annotated ?? []) {
@@ -128,5 +135,53 @@ export function resolveTarget(
     ...(options.notes?.length ? { clustersNotes: options.notes } : {}),
     annotations: used,
     missingAnnotations,
+    ...(patternError ? { indexPatternError: patternError } : {}),
   };
+}
+
+/**
+ * The configuration error of an index pattern from the annotation, or undefined when
+ * it may be searched: a single pattern (no `,` list, `-` exclusion, `<date math>`,
+ * `remote:` prefix or whitespace), not hidden (`.`), not a bare `*`, and within one of
+ * `allowed` (`isIndexPatternWithin`: every index it matches, an allowed pattern matches).
+ */
+export function indexPatternError(
+  pattern: string,
+  allowed: string[],
+  defaultPattern: string,
+  /** For the example in `fix`. */
+  service = 'service',
+): SignalConfigError | undefined {
+  const reason = annotatedIndexPatternProblem(pattern, allowed);
+  if (!reason) return undefined;
+  const example = allowed.find(a => a.endsWith('*') && !a.startsWith('.'));
+  const name =
+    service
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[-_]+|[-_]+$/g, '')
+      .slice(0, 60) || 'service';
+  return {
+    annotation: ANNOTATION_KIBANA_INDEX_PATTERN,
+    value: pattern,
+    reason,
+    allowed,
+    allowedBy: ALLOWED_INDEX_PATTERNS_KEY,
+    fix: `Set ${ANNOTATION_KIBANA_INDEX_PATTERN} to one of ${allowed.join(
+      ', ',
+    )} or a narrower pattern${
+      example ? ` (such as ${example.replace(/\*$/, `${name}-*`)})` : ''
+    }, or remove it to use ${defaultPattern}; or ask the portal's operators to allow the pattern in ${ALLOWED_INDEX_PATTERNS_KEY}.`,
+  };
+}
+
+/** The sentence of a configuration error, for `error`. */
+export function configErrorText(error: SignalConfigError): string {
+  return `Configuration error: the entity's annotation ${
+    error.annotation
+  } "${error.value.slice(0, 300)}" ${
+    error.reason
+  } (allowed: ${error.allowed.join(', ')}, from ${
+    error.allowedBy
+  }), so Elasticsearch was not asked. ${error.fix}`;
 }

@@ -35,6 +35,53 @@ function parentOf(span: JaegerSpan): string | undefined {
   return span.references?.find(r => r.refType === 'CHILD_OF')?.spanID;
 }
 
+/**
+ * Depth of every span in its trace's tree (0 for a root: no parent, or a parent that
+ * is not in the trace), in linear time and without recursion: each span's depth is
+ * computed once, by walking up to the nearest span whose depth is known and then
+ * back down. A reference cycle is broken where it is found (the span whose parent
+ * closes the cycle counts as a root), so a malformed trace still gets an answer.
+ */
+export function spanDepths(
+  spans: ReadonlyArray<JaegerSpan>,
+): Map<string, number> {
+  const n = spans.length;
+  const indexOf = new Map<string, number>();
+  spans.forEach((span, i) => indexOf.set(span.spanID, i));
+  // Parent of each span as an index (-1: none, or not in the trace).
+  const parents = new Int32Array(n).fill(-1);
+  spans.forEach((span, i) => {
+    const parent = parentOf(span);
+    const p = parent === undefined ? undefined : indexOf.get(parent);
+    if (p !== undefined) parents[i] = p;
+  });
+  const UNKNOWN = -1;
+  const ON_PATH = -2;
+  const depths = new Int32Array(n).fill(UNKNOWN);
+  const path: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // Walk up until a span with a known depth, a root, or a cycle.
+    let base = -1;
+    for (let at = i; at >= 0; at = parents[at]) {
+      if (depths[at] >= 0) {
+        base = depths[at];
+        break;
+      }
+      if (depths[at] === ON_PATH) break; // a cycle: the last span on the path is a root
+      depths[at] = ON_PATH;
+      path.push(at);
+    }
+    // Back down: each span is one deeper than its parent.
+    while (path.length > 0) {
+      base += 1;
+      depths[path.pop()!] = base;
+    }
+  }
+  const out = new Map<string, number>();
+  spans.forEach((span, i) => out.set(span.spanID, depths[i]));
+  return out;
+}
+
 /** Summary of a Jaeger trace; with `withSpans`, its span tree flattened in start order. */
 export function summarizeTrace(
   trace: JaegerTrace,
@@ -51,8 +98,13 @@ export function summarizeTrace(
       const parent = parentOf(s);
       return !parent || !ids.has(parent);
     }) ?? spans[0];
-  const start = Math.min(...spans.map(s => s.startTime));
-  const end = Math.max(...spans.map(s => s.startTime + s.duration));
+  // Loops, not Math.min(...spans): a spread of 100,000s of arguments overflows the stack.
+  let start = Infinity;
+  let end = -Infinity;
+  for (const s of spans) {
+    start = Math.min(start, s.startTime);
+    end = Math.max(end, s.startTime + s.duration);
+  }
   const processOf = (s: JaegerSpan) => trace.processes[s.processID];
   const errorSpans = spans.filter(isErrorSpan);
   const cluster = root
@@ -80,29 +132,21 @@ export function summarizeTrace(
     ),
   };
   if (options.withSpans) {
-    const depth = new Map<string, number>();
-    const depthOf = (s: JaegerSpan): number => {
-      const known = depth.get(s.spanID);
-      if (known !== undefined) return known;
-      depth.set(s.spanID, 0); // guards against reference cycles
+    const depth = spanDepths(spans);
+    const errors = new Set(errorSpans);
+    summary.spans = spans.map((s): SpanSummary => {
       const parent = parentOf(s);
-      const p = parent ? spans.find(x => x.spanID === parent) : undefined;
-      const d = p ? depthOf(p) + 1 : 0;
-      depth.set(s.spanID, d);
-      return d;
-    };
-    summary.spans = spans.map(
-      (s): SpanSummary => ({
+      return {
         spanId: s.spanID,
-        ...(parentOf(s) ? { parentSpanId: parentOf(s) } : {}),
+        ...(parent ? { parentSpanId: parent } : {}),
         service: processOf(s)?.serviceName ?? 'unknown',
         operation: s.operationName,
         offsetMs: Math.round((s.startTime - start) / 10) / 100,
         durationMs: Math.round(s.duration / 10) / 100,
-        error: isErrorSpan(s),
-        depth: depthOf(s),
-      }),
-    );
+        error: errors.has(s),
+        depth: depth.get(s.spanID) ?? 0,
+      };
+    });
   }
   return summary;
 }

@@ -84,7 +84,8 @@ export function readConfiguredCertificates(
 
 /**
  * Creates a client for each upstream whose `observability.<name>.url` is set. URLs
- * come from config only; every request has `timeoutMs` and is sent once.
+ * come from config only; every request has `timeoutMs` and is sent once, and its
+ * answer is read up to `observability.<name>.maxResponseBytes` (default 32 MiB).
  */
 export function createUpstreamClients(
   config: Config,
@@ -99,6 +100,7 @@ export function createUpstreamClients(
       name,
       baseUrl: url,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: block.getOptionalNumber('maxResponseBytes'),
       tls: readTls(block.getOptionalConfig('tls')),
       auth: readAuth(block.getOptionalConfig('auth')),
       onRequest: options.onRequest,

@@ -1,11 +1,22 @@
+import { ConfigReader } from '@backstage/config';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { createUpstreamClients } from './createUpstreamClients';
 import { UpstreamHttp } from './httpJson';
 import { UpstreamError } from './UpstreamError';
 
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: (request, print) => {
+      // The streaming tests talk to a real local server.
+      if (new URL(request.url).hostname !== '127.0.0.1') print.error();
+    },
+  }),
+);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
@@ -28,7 +39,8 @@ describe('UpstreamHttp', () => {
     server.use(
       http.get(`${BASE}/slow`, async () => {
         calls += 1;
-        await delay(500);
+        // Far later than the timeout: an answer would mean it did not time out.
+        await delay(5_000);
         return HttpResponse.json({});
       }),
     );
@@ -37,9 +49,7 @@ describe('UpstreamHttp', () => {
       baseUrl: BASE,
       timeoutMs: 50,
     });
-    const started = Date.now();
     const error = await failure(client.get('/slow', any));
-    expect(Date.now() - started).toBeLessThan(400);
     expect(error.kind).toBe('timeout');
     expect(error.message).toBe('thanos at /slow timed out after 50 ms');
     expect(calls).toBe(1);
@@ -220,5 +230,124 @@ describe('UpstreamHttp', () => {
           timeoutMs: 1,
         }),
     ).toThrow(/must be http/);
+  });
+
+  describe('caps the answer body (observability.<upstream>.maxResponseBytes)', () => {
+    it('fails with a parse error, before reading, when content-length is over the cap', async () => {
+      const body = JSON.stringify({ data: 'x'.repeat(2000) });
+      server.use(
+        http.get(
+          `${BASE}/big`,
+          () =>
+            new HttpResponse(body, {
+              headers: {
+                'content-type': 'application/json',
+                'content-length': String(Buffer.byteLength(body)),
+              },
+            }),
+        ),
+        http.get(`${BASE}/small`, () => HttpResponse.json({ data: 'ok' })),
+      );
+      const client = new UpstreamHttp({
+        name: 'elasticsearch',
+        baseUrl: BASE,
+        timeoutMs: 1000,
+        maxResponseBytes: 1024,
+      });
+      const error = await failure(client.get('/big', any));
+      expect(error.kind).toBe('parse');
+      expect(error.message).toBe(
+        `elasticsearch at /big answered more than 1 KiB (content-length ${Buffer.byteLength(
+          body,
+        )}); the answer was dropped unread (observability.elasticsearch.maxResponseBytes)`,
+      );
+      // Under the cap: read as usual.
+      await expect(client.get('/small', any)).resolves.toEqual({ data: 'ok' });
+    });
+
+    it('counts a streamed answer without content-length and closes the connection past the cap', async () => {
+      // A local server streaming an endless JSON array: it only stops when the
+      // client closes the connection, so the test also proves the body is not
+      // read to its end (nor buffered first).
+      let sent = 0;
+      let closed!: () => void;
+      const connectionClosed = new Promise<void>(resolve => {
+        closed = resolve;
+      });
+      const local: Server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('[');
+        const chunk = `${JSON.stringify('y'.repeat(1000))},`.repeat(16);
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        res.on('close', () => closed());
+        pump();
+      });
+      await new Promise<void>(resolve => local.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = local.address() as AddressInfo;
+        const clients = createUpstreamClients(
+          new ConfigReader({
+            observability: {
+              thanos: {
+                url: `http://127.0.0.1:${port}`,
+                maxResponseBytes: 64 * 1024,
+              },
+            },
+          }),
+          // Longer than the test may take: the close must come from the cap.
+          { timeoutMs: 60_000 },
+        );
+        const error = await failure(clients.thanos!.labels());
+        expect(error.kind).toBe('parse');
+        expect(error.message).toMatch(
+          /^thanos at \/api\/v1\/labels answered more than 64 KiB; the answer was dropped unread \(observability\.thanos\.maxResponseBytes\)$/,
+        );
+        await connectionClosed;
+        // What the server got out before the close: the cap plus socket buffers,
+        // not an unbounded stream.
+        expect(sent).toBeLessThan(16 * 1024 * 1024);
+      } finally {
+        local.closeAllConnections();
+        await new Promise(resolve => local.close(resolve));
+      }
+    });
+
+    it('reads at most 64 KiB of an error answer and still reports it', async () => {
+      server.use(
+        http.get(
+          `${BASE}/huge-error`,
+          () =>
+            new HttpResponse(`boom ${'z'.repeat(200_000)}`, { status: 502 }),
+        ),
+      );
+      const client = new UpstreamHttp({
+        name: 'jaeger',
+        baseUrl: BASE,
+        timeoutMs: 1000,
+        maxResponseBytes: 1024,
+      });
+      const error = await failure(client.get('/huge-error', any));
+      expect(error.kind).toBe('http');
+      expect(error.message).toMatch(
+        /^jaeger at \/huge-error answered HTTP 502: boom z+…$/,
+      );
+    });
+
+    it('refuses a cap that is not a positive integer', () => {
+      expect(
+        () =>
+          new UpstreamHttp({
+            name: 'thanos',
+            baseUrl: BASE,
+            timeoutMs: 1,
+            maxResponseBytes: 0,
+          }),
+      ).toThrow(
+        'observability.thanos.maxResponseBytes must be a positive integer',
+      );
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { Agent } from 'undici';
 import { z } from 'zod';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  formatBytes,
+  readCappedText,
+  ResponseTooLargeError,
+} from './readCappedBody';
 import { reportUpstreamTiming } from './timings';
 import { UpstreamError } from './UpstreamError';
 
@@ -32,6 +38,11 @@ export interface UpstreamHttpOptions {
   baseUrl: string;
   /** Per-request timeout in milliseconds (covers connect, headers and body). */
   timeoutMs: number;
+  /**
+   * Largest answer body read, in bytes (default 32 MiB): past it the answer is
+   * dropped as it streams in and the request fails with a `parse` error.
+   */
+  maxResponseBytes?: number;
   auth?: UpstreamAuth;
   tls?: UpstreamTls;
   onRequest?: RequestHook;
@@ -43,6 +54,8 @@ export type QueryParams = Record<
 >;
 
 const MAX_ERROR_TEXT = 300;
+/** Of an error answer only a line is shown: read no more than this of it. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const TLS_CODES =
   /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ALTNAME/i;
 
@@ -55,6 +68,7 @@ export class UpstreamHttp {
   readonly name: string;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
   private readonly headers: Record<string, string>;
   private readonly dispatcher?: Agent;
   private readonly secrets: string[];
@@ -84,6 +98,13 @@ export class UpstreamHttp {
     }
     this.baseUrl = base.toString().replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.maxResponseBytes =
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!Number.isInteger(this.maxResponseBytes) || this.maxResponseBytes < 1) {
+      throw new Error(
+        `observability.${options.name}.maxResponseBytes must be a positive integer`,
+      );
+    }
     this.onRequest = options.onRequest;
     this.headers = { accept: 'application/json' };
     const auth = options.auth ?? {};
@@ -158,7 +179,10 @@ export class UpstreamHttp {
     this.count += 1;
     this.onRequest?.({ upstream: this.name, method, path });
 
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    // Aborted also when the answer grows past the cap, to close the connection.
+    const dropped = new AbortController();
+    const signal = AbortSignal.any([timeout, dropped.signal]);
     const sent = performance.now();
     let status: number;
     let text: string;
@@ -173,9 +197,31 @@ export class UpstreamHttp {
       if (this.dispatcher) init.dispatcher = this.dispatcher;
       const response = await fetch(url, init as RequestInit);
       status = response.status;
-      text = await response.text();
+      const ok = status >= 200 && status < 300;
+      text = await readCappedText(
+        response,
+        ok
+          ? this.maxResponseBytes
+          : Math.min(this.maxResponseBytes, MAX_ERROR_BODY_BYTES),
+        { truncate: !ok, abort: () => dropped.abort() },
+      );
     } catch (error) {
-      throw this.transportError(path, error, signal);
+      if (error instanceof ResponseTooLargeError) {
+        throw this.fail(
+          'parse',
+          path,
+          `${this.name} at ${path} answered more than ${formatBytes(
+            this.maxResponseBytes,
+          )}${
+            error.declaredBytes !== undefined
+              ? ` (content-length ${error.declaredBytes})`
+              : ''
+          }; the answer was dropped unread (observability.${
+            this.name
+          }.maxResponseBytes)`,
+        );
+      }
+      throw this.transportError(path, error, timeout);
     } finally {
       reportUpstreamTiming({
         upstream: this.name,

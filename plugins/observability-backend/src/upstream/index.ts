@@ -1,5 +1,6 @@
 export * from './UpstreamError';
 export * from './httpJson';
+export * from './readCappedBody';
 export * from './timings';
 export * from './ThanosClient';
 export * from './ElasticsearchClient';

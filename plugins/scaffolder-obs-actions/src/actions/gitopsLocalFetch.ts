@@ -84,7 +84,10 @@ export function createGitopsLocalFetchAction(options: {
       let commit: string;
       try {
         commit = (
-          await git(['rev-parse', '--verify', `${ref}^{commit}`], { cwd: repo })
+          await git(['rev-parse', '--verify', `${ref}^{commit}`], {
+            cwd: repo,
+            timeoutMs: settings.gitTimeoutMs,
+          })
         ).trim();
       } catch {
         throw new InputError(
@@ -93,14 +96,16 @@ export function createGitopsLocalFetchAction(options: {
       }
       const listing = await git(
         ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths],
-        { cwd: repo },
+        { cwd: repo, timeoutMs: settings.gitTimeoutMs },
       );
       const files: PlannedFile[] = [];
       for (const entry of listing.split('\0').filter(Boolean)) {
         const [meta, filePath] = entry.split('\t');
         const [, type, sha] = meta.split(' ');
         if (type !== 'blob') continue;
-        const content = await gitBuffer(['cat-file', 'blob', sha], repo);
+        const content = await gitBuffer(['cat-file', 'blob', sha], repo, {
+          timeoutMs: settings.gitTimeoutMs,
+        });
         files.push({
           path: path.posix.join(input.targetPath, filePath),
           content: content.toString('utf8'),

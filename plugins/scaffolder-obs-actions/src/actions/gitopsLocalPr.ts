@@ -105,6 +105,7 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
         baseCommit = (
           await git(['rev-parse', '--verify', `refs/heads/${base}^{commit}`], {
             cwd: repo,
+            timeoutMs: settings.gitTimeoutMs,
           })
         ).trim();
       } catch {
@@ -117,7 +118,7 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
       }
       const exists = await git(
         ['rev-parse', '--verify', '--quiet', `refs/heads/${input.branchName}`],
-        { cwd: repo },
+        { cwd: repo, timeoutMs: settings.gitTimeoutMs },
       ).then(
         () => true,
         () => false,
@@ -157,13 +158,17 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
           git(['--git-dir', gitDir, '--work-tree', sourceDir, ...args], {
             cwd,
             env,
+            timeoutMs: settings.gitTimeoutMs,
           });
 
         await plumbing(['read-tree', baseCommit]);
         await plumbing(['add', '--ignore-removal', '--', '.'], sourceDir);
         const tree = (await plumbing(['write-tree'])).trim();
         const baseTree = (
-          await git(['rev-parse', `${baseCommit}^{tree}`], { cwd: repo })
+          await git(['rev-parse', `${baseCommit}^{tree}`], {
+            cwd: repo,
+            timeoutMs: settings.gitTimeoutMs,
+          })
         ).trim();
         if (tree === baseTree) {
           throw new InputError(
@@ -180,6 +185,7 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
         const commit = (
           await git(['commit-tree', tree, '-p', baseCommit, '-F', '-'], {
             cwd: repo,
+            timeoutMs: settings.gitTimeoutMs,
             env,
             input: message,
           })
@@ -188,6 +194,7 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
           ['update-ref', `refs/heads/${input.branchName}`, commit, EMPTY_OID],
           {
             cwd: repo,
+            timeoutMs: settings.gitTimeoutMs,
           },
         );
         const changed = (
@@ -202,6 +209,7 @@ export function createGitopsLocalPrAction(options: { settings: ObsSettings }) {
             ],
             {
               cwd: repo,
+              timeoutMs: settings.gitTimeoutMs,
             },
           )
         )

@@ -1,15 +1,66 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { execFile } from 'node:child_process';
+import { durationToMilliseconds } from '@backstage/types';
+import { execFile, ExecFileException } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-/** Runs git (no shell) and returns stdout; stderr goes into the error. */
+/** Config key of the timeout of one git command. */
+export const GIT_TIMEOUT_KEY = 'observability.scaffolder.gitTimeout';
+/** Default timeout of one git command: 2 minutes. */
+export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
+
+/** A duration from config (`{ seconds: 30 }`, `30s`, ISO 8601) in milliseconds, or `fallback`. */
+export function readTimeoutMs(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  return config?.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+    : fallback;
+}
+
+/** `observability.scaffolder.gitTimeout` in milliseconds (default 2 minutes). */
+export function readGitTimeoutMs(config?: Config): number {
+  return readTimeoutMs(config, GIT_TIMEOUT_KEY, DEFAULT_GIT_TIMEOUT_MS);
+}
+
+/** The error of a git command: its stderr, or that it was killed at the timeout. */
+function gitError(
+  args: string[],
+  error: ExecFileException,
+  stderr: Buffer,
+  timeoutMs: number,
+): Error {
+  // execFile stops the child at `timeout` (SIGTERM: git removes its lock files) and
+  // says so in `killed`.
+  if (error.killed && error.signal) {
+    return new Error(
+      `git ${args[0]} timed out after ${timeoutMs} ms and was stopped (${GIT_TIMEOUT_KEY})`,
+    );
+  }
+  return new Error(
+    `git ${args[0]} failed: ${stderr.toString('utf8').trim() || error.message}`,
+  );
+}
+
+/**
+ * Runs git (no shell) and returns stdout; stderr goes into the error. A command that
+ * runs longer than `timeoutMs` (default 2 minutes) is killed and fails.
+ */
 export function git(
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; input?: string } = {
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+  } = {
     cwd: '.',
   },
 ): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
@@ -24,16 +75,11 @@ export function git(
         },
         maxBuffer: 64 * 1024 * 1024,
         encoding: 'buffer',
+        timeout: timeoutMs,
       },
       (error, stdout, stderr) => {
         if (error) {
-          reject(
-            new Error(
-              `git ${args[0]} failed: ${
-                stderr.toString('utf8').trim() || error.message
-              }`,
-            ),
-          );
+          reject(gitError(args, error, stderr, timeoutMs));
         } else {
           resolve(stdout.toString('utf8'));
         }
@@ -45,18 +91,26 @@ export function git(
   });
 }
 
-/** Runs git and returns stdout as raw bytes (for blobs). */
-export function gitBuffer(args: string[], cwd: string): Promise<Buffer> {
+/** Runs git and returns stdout as raw bytes (for blobs); killed after `timeoutMs`. */
+export function gitBuffer(
+  args: string[],
+  cwd: string,
+  options: { timeoutMs?: number } = {},
+): Promise<Buffer> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     execFile(
       'git',
       args,
-      { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd,
+        encoding: 'buffer',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: timeoutMs,
+      },
       (error, stdout, stderr) =>
         error
-          ? reject(
-              new Error(`git ${args[0]} failed: ${stderr.toString().trim()}`),
-            )
+          ? reject(gitError(args, error, stderr, timeoutMs))
           : resolve(stdout),
     );
   });

@@ -3,6 +3,7 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import {
   AuthenticationError,
   InputError,
@@ -10,11 +11,13 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  RetentionApplySpec,
   RetentionPlan,
   RetentionRequest,
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
+import { readTimeoutMs } from './git';
 
 /** The answer of `POST /api/observability/v1/retention/plan`. */
 export type RetentionPlanResponse = RetentionPlan;
@@ -27,9 +30,11 @@ export interface RetentionChangeBody {
 }
 
 /**
- * The retention API of the observability back end, called with a token on behalf of
- * the user who runs the template (never the scaffolder's own identity), so that the
- * back end's permission checks apply to that user.
+ * The retention API of the observability back end. Planning and filing are called
+ * with a token on behalf of the user who runs the template (never the scaffolder's own
+ * identity), so that the back end's permission checks apply to that user. Reading what
+ * an apply task may apply is called with the scaffolder's own service credentials: it
+ * is the back end's record, not the user's word, that decides.
  */
 export interface ObservabilityBackend {
   plan(
@@ -40,6 +45,8 @@ export interface ObservabilityBackend {
     credentials: BackstageCredentials,
     body: RetentionChangeBody & { justification: string },
   ): Promise<RetentionRequest>;
+  /** `GET /v1/retention-requests/:id/apply`; NotFoundError for an unknown id. */
+  applySpec(requestId: string): Promise<RetentionApplySpec>;
 }
 
 /** The message of a Backstage JSON error body, or the status text. */
@@ -56,33 +63,64 @@ async function errorMessage(response: Response): Promise<string> {
   return text.trim().slice(0, 300) || response.statusText;
 }
 
+/** Config key of the timeout of one call to the observability back end. */
+export const BACKEND_TIMEOUT_KEY = 'observability.scaffolder.backendTimeout';
+/** Default timeout of one call to the observability back end: 30 s. */
+export const DEFAULT_BACKEND_TIMEOUT_MS = 30_000;
+
+/** `observability.scaffolder.backendTimeout` in milliseconds (default 30 s). */
+export function readBackendTimeoutMs(config?: Config): number {
+  return readTimeoutMs(config, BACKEND_TIMEOUT_KEY, DEFAULT_BACKEND_TIMEOUT_MS);
+}
+
 export function createObservabilityBackend(options: {
   discovery: DiscoveryService;
   auth: AuthService;
+  /** Read for `observability.scaffolder.backendTimeout`. */
+  config?: Config;
+  /** Timeout of one call (request and answer), overriding the config; default 30 s. */
+  timeoutMs?: number;
 }): ObservabilityBackend {
   const { discovery, auth } = options;
+  const timeoutMs = options.timeoutMs ?? readBackendTimeoutMs(options.config);
 
+  /** A POST with `body` on behalf of a user, or a GET with the scaffolder's own token. */
   async function call<T>(
     credentials: BackstageCredentials,
     path: string,
-    body: object,
+    body?: object,
   ): Promise<T> {
+    const whose = body ? "the user's" : "the scaffolder's";
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: 'observability',
     });
     const baseUrl = await discovery.getBaseUrl('observability');
+    // One timeout for the whole call: connecting, the answer's headers and its body.
+    const signal = AbortSignal.timeout(timeoutMs);
+    const timedOut = () =>
+      new Error(
+        `The observability back end did not answer ${path} within ${timeoutMs} ms (${BACKEND_TIMEOUT_KEY})`,
+      );
+    const timed = (url: string, init: RequestInit) =>
+      fetch(url, { ...init, signal });
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(body),
-      });
+      response = await timed(
+        `${baseUrl}${path}`,
+        body
+          ? {
+              method: 'POST',
+              headers: {
+                Authorization: `Bearer ${token}`,
+                'Content-Type': 'application/json',
+              },
+              body: JSON.stringify(body),
+            }
+          : { headers: { Authorization: `Bearer ${token}` } },
+      );
     } catch (e) {
+      if (signal.aborted) throw timedOut();
       throw new Error(
         `The observability back end could not be reached at ${baseUrl}: ${
           (e as Error).message
@@ -92,7 +130,23 @@ export function createObservabilityBackend(options: {
     if (response.ok) {
       // Parsed here rather than with response.json(): the objects then belong to this
       // realm, and the scaffolder's template engine only accepts plain records.
-      return JSON.parse(await response.text()) as T;
+      // Raced against the timeout: a body that stalls must not hold the task.
+      const text = await new Promise<string>((resolve, reject) => {
+        const onTimeout = () => {
+          response.body?.cancel().catch(() => undefined);
+          reject(timedOut());
+        };
+        if (signal.aborted) {
+          onTimeout();
+          return;
+        }
+        signal.addEventListener('abort', onTimeout, { once: true });
+        response
+          .text()
+          .then(resolve, e => reject(signal.aborted ? timedOut() : e))
+          .finally(() => signal.removeEventListener('abort', onTimeout));
+      });
+      return JSON.parse(text) as T;
     }
     const message = await errorMessage(response);
     switch (response.status) {
@@ -100,7 +154,7 @@ export function createObservabilityBackend(options: {
         throw new InputError(message);
       case 401:
         throw new AuthenticationError(
-          `The observability back end did not accept the user's credentials: ${message}`,
+          `The observability back end did not accept ${whose} credentials: ${message}`,
         );
       case 403:
         throw new NotAllowedError(message);
@@ -118,5 +172,10 @@ export function createObservabilityBackend(options: {
       call<RetentionPlanResponse>(credentials, '/v1/retention/plan', body),
     createRequest: (credentials, body) =>
       call<RetentionRequest>(credentials, '/v1/retention-requests', body),
+    applySpec: async requestId =>
+      call<RetentionApplySpec>(
+        await auth.getOwnServiceCredentials(),
+        `/v1/retention-requests/${encodeURIComponent(requestId)}/apply`,
+      ),
   };
 }

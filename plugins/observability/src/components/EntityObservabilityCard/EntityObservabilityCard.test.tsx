@@ -95,6 +95,33 @@ describe('EntityObservabilityCard', () => {
     expect(screen.getByText('Reporting')).toBeInTheDocument();
   });
 
+  it('says when a signal is not loaded because of a refused annotation', async () => {
+    const signals = signalsFixture();
+    signals.logs = {
+      ...signals.logs,
+      status: 'unknown',
+      error: 'Configuration error: …',
+      configError: {
+        annotation: 'observability.fleetobs.io/kibana-index-pattern',
+        value: '*',
+        reason: 'is a bare "*" (every index)',
+        allowed: ['logs-*'],
+        allowedBy: 'observability.elasticsearch.allowedIndexPatterns',
+        fix: 'Set it to one of logs-* or a narrower pattern.',
+      },
+      total: 0,
+      byCluster: [],
+      samples: [],
+    };
+    await render(signals);
+    expect(
+      await screen.findByText(
+        'Configuration error: observability.fleetobs.io/kibana-index-pattern "*" is a bare "*" (every index). Set it to one of logs-* or a narrower pattern.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Config error')).toBeInTheDocument();
+  });
+
   it('points to the tab when the service has no data', async () => {
     const signals = signalsFixture();
     for (const m of Object.values(signals.metrics.metrics)) m.series = [];

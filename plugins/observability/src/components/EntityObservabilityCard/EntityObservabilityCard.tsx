@@ -63,6 +63,17 @@ const sumLatest = (series: Array<{ points: Array<[number, number]> }>) =>
     .reduce((n, s) => n + s.points[s.points.length - 1][1], 0);
 
 function unknownLine(name: string, part: SignalPart, upstream: string) {
+  if (part.configError) {
+    // Not the upstream's fault: the entity asks for something the portal refuses.
+    const e = part.configError;
+    return {
+      name,
+      status: 'unknown' as const,
+      statusText: 'Config error',
+      text: `Configuration error: ${e.annotation} "${e.value}" ${e.reason}. ${e.fix}`,
+      links: part.links,
+    };
+  }
   return {
     name,
     status: 'unknown' as const,

@@ -227,6 +227,57 @@ describe('EntityObservabilityContent', () => {
     expect(screen.getByText('POST /api/checkout/slow')).toBeInTheDocument();
   });
 
+  it('shows a refused index pattern annotation as a configuration error with what to change', async () => {
+    const signals = signalsFixture();
+    const configError = {
+      annotation: 'observability.fleetobs.io/kibana-index-pattern',
+      value: '.security*',
+      reason: 'starts with "." (hidden and system indices)',
+      allowed: ['logs-*'],
+      allowedBy: 'observability.elasticsearch.allowedIndexPatterns',
+      fix: 'Set observability.fleetobs.io/kibana-index-pattern to one of logs-* or a narrower pattern (such as logs-checkout-*), or remove it to use logs-*.',
+    };
+    signals.target = {
+      ...signals.target,
+      indexPattern: '.security*',
+      indexPatternError: configError,
+    };
+    signals.logs = {
+      ...signals.logs,
+      status: 'unknown',
+      error: 'Configuration error: …',
+      configError,
+      indexPattern: '.security*',
+      links: [],
+      total: 0,
+      byCluster: [],
+      samples: [],
+    };
+    serve(signals);
+    await render();
+    const logs = await screen.findByRole('region', { name: 'Error logs' });
+    const alert = within(logs).getByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Configuration error: Error logs not loaded',
+    );
+    expect(alert).toHaveTextContent(
+      'observability.fleetobs.io/kibana-index-pattern is .security*, which starts with "." (hidden and system indices)',
+    );
+    expect(alert).toHaveTextContent(
+      'observability.elasticsearch.allowedIndexPatterns): logs-* and narrower ones',
+    );
+    expect(alert).toHaveTextContent(
+      'What to change: Set observability.fleetobs.io/kibana-index-pattern to one of logs-*',
+    );
+    // A configuration error, not an upstream that could not be asked.
+    expect(
+      within(logs).queryByText(/could not be asked/),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByText('Latest: dev-01 4.20 req/s · prod-01 56.0 req/s'),
+    ).toBeInTheDocument();
+  });
+
   it('shows the annotations to add when the service has no data', async () => {
     const signals = signalsFixture();
     for (const m of Object.values(signals.metrics.metrics)) m.series = [];

@@ -138,7 +138,11 @@ export function LogsSection(props: {
     <SectionFrame
       id="observability-logs"
       title="Error logs"
-      subtitle={`Error and fatal log lines of ${props.service} from Elasticsearch (${logs.indexPattern})`}
+      subtitle={
+        logs.configError
+          ? `Error and fatal log lines of ${props.service} from Elasticsearch`
+          : `Error and fatal log lines of ${props.service} from Elasticsearch (${logs.indexPattern})`
+      }
       part={logs}
       upstream="Elasticsearch"
       actions={
@@ -169,11 +173,12 @@ export function LogsSection(props: {
               Could not load the logs of this trace: {traceFilter.error.message}
             </Typography>
           )}
-          {traceFilter.logs?.status === 'unknown' && (
-            <Typography color="textSecondary">
-              Unknown: {traceFilter.logs.error}
-            </Typography>
-          )}
+          {traceFilter.logs?.status === 'unknown' &&
+            !traceFilter.logs.configError && (
+              <Typography color="textSecondary">
+                Unknown: {traceFilter.logs.error}
+              </Typography>
+            )}
           {traceFilter.logs?.status === 'ok' &&
             (traceFilter.logs.samples.length === 0 ? (
               <Typography color="textSecondary">

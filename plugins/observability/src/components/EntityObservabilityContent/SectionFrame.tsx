@@ -1,7 +1,11 @@
 import { Box, Button, makeStyles, Paper, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
-import { Alert } from '@material-ui/lab';
-import { DeepLink, SignalPart } from '@fleetobs/plugin-observability-common';
+import { Alert, AlertTitle } from '@material-ui/lab';
+import {
+  DeepLink,
+  SignalConfigError,
+  SignalPart,
+} from '@fleetobs/plugin-observability-common';
 import { ReactNode } from 'react';
 
 const useStyles = makeStyles(theme => ({
@@ -36,6 +40,38 @@ export function ToolLink(props: {
     >
       {props.label ?? props.link.title}
     </Button>
+  );
+}
+
+/**
+ * A part the back end did not ask its upstream for because of the entity's own
+ * configuration: which annotation, why, what is allowed and what to change.
+ */
+export function ConfigErrorAlert(props: {
+  title: string;
+  error: SignalConfigError;
+}) {
+  const { error } = props;
+  return (
+    <Alert severity="error" role="alert">
+      <AlertTitle>Configuration error: {props.title} not loaded</AlertTitle>
+      <Typography variant="body2" component="p" paragraph>
+        The entity&apos;s annotation <code>{error.annotation}</code> is{' '}
+        <code>{error.value}</code>, which {error.reason}. The portal only
+        searches the index patterns its operators allow (
+        <code>{error.allowedBy}</code>):{' '}
+        {error.allowed.map((pattern, i) => (
+          <span key={pattern}>
+            {i > 0 && ', '}
+            <code>{pattern}</code>
+          </span>
+        ))}{' '}
+        and narrower ones.
+      </Typography>
+      <Typography variant="body2" component="p">
+        <strong>What to change:</strong> {error.fix}
+      </Typography>
+    </Alert>
   );
 }
 
@@ -75,7 +111,15 @@ export function SectionFrame(props: {
           ))}
         </Box>
       </Box>
-      {props.part?.status === 'unknown' && (
+      {props.part?.configError && (
+        <Box mb={1.5}>
+          <ConfigErrorAlert
+            title={props.title}
+            error={props.part.configError}
+          />
+        </Box>
+      )}
+      {props.part?.status === 'unknown' && !props.part.configError && (
         <Box mb={1.5}>
           <Alert severity="warning" role="status">
             <strong>{props.title}: unknown.</strong> {props.upstream} could not

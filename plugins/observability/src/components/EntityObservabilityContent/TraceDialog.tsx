@@ -18,7 +18,7 @@ import {
 import ErrorIcon from '@material-ui/icons/Error';
 import { formatDurationMs, formatTime } from './format';
 import { LogLines } from './LogsSection';
-import { ToolLink } from './SectionFrame';
+import { ConfigErrorAlert, ToolLink } from './SectionFrame';
 import { TraceStatus } from './TracesSection';
 
 const useStyles = makeStyles(theme => ({
@@ -53,6 +53,9 @@ const useStyles = makeStyles(theme => ({
     marginRight: 4,
   },
 }));
+
+/** Spans drawn in the dialog; a bigger trace is for Jaeger's own view. */
+export const MAX_SPAN_ROWS = 1000;
 
 /** One trace in place: its spans as a small waterfall, its log lines, and the links. */
 export function TraceDialog(props: {
@@ -118,7 +121,7 @@ export function TraceDialog(props: {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {trace.spans?.map(span => (
+                {trace.spans?.slice(0, MAX_SPAN_ROWS).map(span => (
                   <TableRow key={span.spanId}>
                     <TableCell>{span.service}</TableCell>
                     <TableCell style={{ paddingLeft: 16 + span.depth * 16 }}>
@@ -166,15 +169,28 @@ export function TraceDialog(props: {
                 ))}
               </TableBody>
             </Table>
+            {(trace.spans?.length ?? 0) > MAX_SPAN_ROWS && (
+              <Typography variant="body2" color="textSecondary">
+                Showing the first {MAX_SPAN_ROWS} of {trace.spans!.length}{' '}
+                spans; open the trace in Jaeger to see all of them.
+              </Typography>
+            )}
             <Box mt={2}>
               <Typography variant="subtitle2" component="h3">
                 Log lines of this trace
               </Typography>
-              {props.value!.logs.status === 'unknown' && (
-                <Typography variant="body2" color="textSecondary">
-                  Unknown: {props.value!.logs.error}
-                </Typography>
+              {props.value!.logs.configError && (
+                <ConfigErrorAlert
+                  title="Log lines of this trace"
+                  error={props.value!.logs.configError}
+                />
               )}
+              {props.value!.logs.status === 'unknown' &&
+                !props.value!.logs.configError && (
+                  <Typography variant="body2" color="textSecondary">
+                    Unknown: {props.value!.logs.error}
+                  </Typography>
+                )}
               {props.value!.logs.status === 'ok' &&
                 (props.value!.logs.samples.length === 0 ? (
                   <Typography variant="body2" color="textSecondary">
