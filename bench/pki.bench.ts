@@ -131,7 +131,10 @@ describe('PKI benchmark', () => {
 
   const settings = () =>
     settingsFrom({
-      sealedSecrets: { certificate: controller.certificatePem },
+      sealedSecrets: {
+        certificate: controller.certificatePem,
+        fleetWide: true,
+      },
       pki: {
         ca: { certificate: ca.certificatePem, privateKey: ca.privateKeyPem },
         issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },

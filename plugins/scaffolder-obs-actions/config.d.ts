@@ -15,11 +15,26 @@ export interface Config {
        */
       demoRepoPath?: string;
     };
-    /** Sealed Secrets controller(s) that SealedSecrets are encrypted for. */
+    /**
+     * Sealed Secrets controller(s) that SealedSecrets are encrypted for. Sealing for a
+     * cluster uses `clusters.<cluster>.certificate`; a cluster without one is refused
+     * (naming the key to set), unless `certificate` is declared fleet-wide with `fleetWide: true`.
+     */
     sealedSecrets?: {
-      /** PEM of the controller's public certificate (`kubeseal --fetch-cert`), default for every cluster. */
+      /**
+       * PEM of a controller's public certificate (`kubeseal --fetch-cert`) shared by every
+       * cluster. Used for clusters without their own entry under `clusters` only when
+       * `fleetWide` is true; otherwise it is never used as a fallback.
+       */
       certificate?: string;
-      /** Per-cluster override of the controller certificate, keyed by cluster name. */
+      /**
+       * Declares `certificate` as the fleet-wide sealing certificate: every cluster's
+       * controller holds the same key pair (e.g. the demo, or a key distributed to all
+       * controllers). Default false: a cluster without `clusters.<cluster>.certificate`
+       * cannot be sealed for.
+       */
+      fleetWide?: boolean;
+      /** Controller certificate of each cluster, keyed by cluster name. */
       clusters?: {
         [cluster: string]: {
           /** PEM of this cluster's controller certificate. */

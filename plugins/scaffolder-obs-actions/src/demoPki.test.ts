@@ -23,7 +23,11 @@ describe('scripts/generate-demo-pki.sh', () => {
     const workspace = path.join(mockDir.path, 'workspace');
     const action = createPkiIssueAction({
       settings: settingsFrom({
-        sealedSecrets: { certificate: read('sealed-secrets.crt') },
+        // As app-config.demo.yaml: the stand-in controller key serves every cluster.
+        sealedSecrets: {
+          certificate: read('sealed-secrets.crt'),
+          fleetWide: true,
+        },
         pki: {
           ca: { certificate: read('ca.crt'), privateKey: read('ca.key') },
         },

@@ -9,6 +9,7 @@ export { createClusterValuesAction } from './actions/clusterValues';
 export { createGlobalQueryAddStoreAction } from './actions/globalQueryAddStore';
 export { createPkiIssueAction } from './actions/pkiIssue';
 export { createSecretSealAction } from './actions/secretSeal';
+export { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 export { createClusterPromoteAction } from './actions/clusterPromote';
 export { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
 export { createGitopsLocalPrAction } from './actions/gitopsLocalPr';

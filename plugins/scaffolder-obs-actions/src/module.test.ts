@@ -30,6 +30,7 @@ describe('scaffolderModuleObsActions', () => {
       'obs:globalquery:add-store',
       'obs:pki:issue',
       'obs:secret:seal',
+      'obs:catalog:write-cluster',
       'obs:cluster:promote',
       'obs:gitops:local-fetch',
       'obs:gitops:local-pr',

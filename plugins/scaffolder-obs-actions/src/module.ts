@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderTemplatingExtensionPoint } from '@backstage/plugin-scaffolder-node/alpha';
+import { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 import { createClusterPromoteAction } from './actions/clusterPromote';
 import { createClusterValuesAction } from './actions/clusterValues';
 import { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
@@ -39,18 +40,19 @@ export const scaffolderModuleObsActions = createBackendModule({
       },
       async init({ actions, templating, config, discovery, auth }) {
         const settings = readSettings(config);
-        const backend = createObservabilityBackend({ discovery, auth });
+        const backend = createObservabilityBackend({ discovery, auth, config });
         actions.addActions(
           createClusterValuesAction({ settings }),
           createGlobalQueryAddStoreAction({ settings }),
           createPkiIssueAction({ settings }),
           createSecretSealAction({ settings }),
+          createCatalogWriteClusterAction(),
           createClusterPromoteAction({ settings }),
           createGitopsLocalFetchAction({ settings }),
           createGitopsLocalPrAction({ settings }),
           createRetentionPlanAction({ backend }),
           createRetentionRequestAction({ backend }),
-          createRetentionApplyAction({ settings }),
+          createRetentionApplyAction({ settings, backend }),
         );
         templating.addTemplateFilters([createSealSecretFilter({ settings })]);
       },

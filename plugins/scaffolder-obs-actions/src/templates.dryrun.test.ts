@@ -40,11 +40,14 @@ describe('templates through the scaffolder dry-run API', () => {
   const repo = path.join(mockDir.path, 'gitops');
   let server: any;
   let controller: Awaited<ReturnType<typeof createTestController>>;
+  /** certificate-authority-data of a kubeconfig: base64 of a PEM certificate. */
+  let caData: string;
 
   beforeAll(async () => {
     seedGitopsRepo(repo);
     controller = await createTestController();
     const ca = await createTestCa();
+    caData = Buffer.from(ca.certificatePem).toString('base64');
     server = await startScaffolderWithObsActions({
       repo,
       sealingCertificate: controller.certificatePem,
@@ -62,7 +65,7 @@ describe('templates through the scaffolder dry-run API', () => {
             name: 'dev-07',
             environment: 'dev',
             server: 'https://dev-07-k8s.endpoint.kubernetes',
-            caData: 'LS0tLS1CRUdJTg==',
+            caData,
             authProvider: 'aws',
             owner: 'group:default/platform-team',
             monitoring: true,
@@ -123,7 +126,7 @@ describe('templates through the scaffolder dry-run API', () => {
         labels: { 'observability.fleetobs.io/environment': 'dev' },
         annotations: {
           'kubernetes.io/api-server': 'https://dev-07-k8s.endpoint.kubernetes',
-          'kubernetes.io/api-server-certificate-authority': 'LS0tLS1CRUdJTg==',
+          'kubernetes.io/api-server-certificate-authority': caData,
           'kubernetes.io/auth-provider': 'aws',
         },
       },
@@ -170,6 +173,7 @@ describe('templates through the scaffolder dry-run API', () => {
           name: 'dev-08',
           environment: 'dev',
           server: 'https://dev-08-k8s.endpoint.kubernetes',
+          owner: 'group:default/platform-team',
           monitoring: false,
           gatewayHostnames: ['thanos-query.dev-08.example.com'],
         }),
@@ -194,6 +198,7 @@ describe('templates through the scaffolder dry-run API', () => {
           name: 'stag-01',
           environment: 'stag',
           server: 'https://stag-09-k8s.endpoint.kubernetes',
+          owner: 'group:default/platform-team',
           gatewayHostnames: ['thanos-query.stag-01.example.com'],
         }),
       );

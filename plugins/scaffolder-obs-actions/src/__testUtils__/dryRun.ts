@@ -66,7 +66,8 @@ export const decode = (files: Array<{ path: string; base64Content: string }>) =>
 
 /**
  * The scaffolder with the obs actions over the demo GitOps repository at `repo`:
- * certificates signed by `ca`, secrets sealed for `sealingCertificate`. Returns its
+ * certificates signed by `ca`, secrets sealed for `sealingCertificate` (declared fleet-wide,
+ * as in the demo). Returns its
  * HTTP server (for the dry-run API).
  */
 export async function startScaffolderWithObsActions(options: {
@@ -87,7 +88,11 @@ export async function startScaffolderWithObsActions(options: {
               valuesPath: 'charts/app-of-apps',
               demoRepoPath: options.repo,
             },
-            sealedSecrets: { certificate: options.sealingCertificate },
+            // Like the demo: one stand-in controller key pair for every cluster.
+            sealedSecrets: {
+              certificate: options.sealingCertificate,
+              fleetWide: true,
+            },
             pki: {
               ca: {
                 certificate: options.ca.certificatePem,

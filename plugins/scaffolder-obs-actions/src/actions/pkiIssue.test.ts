@@ -46,7 +46,11 @@ describe('obs:pki:issue', () => {
   const action = (pki: JsonObject = {}, sealed: JsonObject = {}) =>
     createPkiIssueAction({
       settings: settingsFrom({
-        sealedSecrets: { certificate: controller.certificatePem, ...sealed },
+        sealedSecrets: {
+          certificate: controller.certificatePem,
+          fleetWide: true,
+          ...sealed,
+        },
         pki: {
           ca: { certificate: ca.certificatePem, privateKey: ca.privateKeyPem },
           issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' },
@@ -196,6 +200,40 @@ describe('obs:pki:issue', () => {
       'monitoring',
     ]);
     expect(bundle[0].data['ca.crt'].trim()).toBe(caCert.toString('pem').trim());
+  });
+
+  it("mode sealed seals for the cluster's own controller certificate", async () => {
+    const own = await createTestController();
+    const ctx = mockContext(mockDir.path, {
+      cluster: 'dev-02',
+      mode: 'sealed',
+      gatewayHostnames: ['thanos-query.dev-02.example.com'],
+    });
+    // No fleet-wide certificate: only dev-02's own.
+    await action(
+      {},
+      {
+        certificate: undefined,
+        fleetWide: false,
+        clusters: { 'dev-02': { certificate: own.certificatePem } },
+      },
+    ).handler(ctx as any);
+    const sealed = YAML.parse(
+      read('clusters/dev-02/pki/filebeat-client-tls.sealedsecret.yaml'),
+    );
+    const label = 'logging/filebeat-client-tls';
+    expect(
+      controllerDecrypt(own, sealed.spec.encryptedData['tls.key'], label)
+        .toString()
+        .startsWith('-----BEGIN PRIVATE KEY-----'),
+    ).toBe(true);
+    expect(() =>
+      controllerDecrypt(
+        controller,
+        sealed.spec.encryptedData['tls.key'],
+        label,
+      ),
+    ).toThrow();
   });
 
   it('openssl verifies the chain and the purposes', async () => {
@@ -439,6 +477,16 @@ describe('obs:pki:issue', () => {
         action({}, { certificate: expired.certificatePem }).handler(ctx as any),
       ).rejects.toThrow(
         /observability\.sealedSecrets\.certificate: the sealed-secrets certificate expired/,
+      );
+      expectNothingWritten();
+    });
+
+    it('mode sealed for a cluster without a controller certificate, none fleet-wide', async () => {
+      const ctx = mockContext(mockDir.path, sealedInput);
+      await expect(
+        action({}, { fleetWide: false }).handler(ctx as any),
+      ).rejects.toThrow(
+        /cluster: no sealed-secrets controller certificate is configured for cluster "dev-02"; set observability\.sealedSecrets\.clusters\.dev-02\.certificate/,
       );
       expectNothingWritten();
     });

@@ -2,7 +2,6 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import YAML from 'yaml';
 import { PlannedFile, workspaceFile, writeFilesAtomically } from '../lib/files';
 import {
   CLUSTER_NAME_PATTERN,
@@ -21,6 +20,7 @@ import {
 import { SEALING_SCOPES, buildSealedSecret } from '../lib/sealing';
 import { sealingKeyFor } from '../lib/sealingKeys';
 import { ObsSettings } from '../lib/settings';
+import { yamlText } from '../lib/yamlText';
 import { Zod, parseInput, zod } from '../lib/zod';
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'backstage-scaffolder' };
@@ -131,22 +131,19 @@ function caBundleManifest(
 ) {
   return namespaces
     .map(namespace =>
-      YAML.stringify(
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: {
-            name: 'observability-ca-bundle',
-            namespace,
-            labels: {
-              ...MANAGED_BY,
-              'observability.fleetobs.io/cluster': cluster,
-            },
+      yamlText({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'observability-ca-bundle',
+          namespace,
+          labels: {
+            ...MANAGED_BY,
+            'observability.fleetobs.io/cluster': cluster,
           },
-          data: { 'ca.crt': caPem },
         },
-        { lineWidth: 0 },
-      ),
+        data: { 'ca.crt': caPem },
+      }),
     )
     .join('---\n');
 }
@@ -274,7 +271,7 @@ export function createPkiIssueAction(options: {
           };
           files.push({
             path: out(`${p.id}.certificate.yaml`),
-            content: YAML.stringify(certificate, { lineWidth: 0 }),
+            content: yamlText(certificate),
           });
         }
         if (caPem) {
@@ -343,7 +340,7 @@ export function createPkiIssueAction(options: {
           { path: out(`${p.id}.crt`), content: leaf.certificatePem },
           {
             path: out(`${p.secretName}.sealedsecret.yaml`),
-            content: YAML.stringify(sealed, { lineWidth: 0 }),
+            content: yamlText(sealed),
           },
         );
         issued.push({

@@ -31,11 +31,13 @@ describe('obs:secret:seal', () => {
   });
   beforeEach(() => mockDir.clear());
 
+  // One controller key pair for the fleet (declared fleet-wide) and prod-01's own.
   const action = (extra: JsonObject = {}) =>
     createSecretSealAction({
       settings: settingsFrom({
         sealedSecrets: {
           certificate: controller.certificatePem,
+          fleetWide: true,
           clusters: {
             'prod-01': { certificate: prodController.certificatePem },
           },
@@ -341,6 +343,51 @@ describe('obs:secret:seal', () => {
           /observability\.sealedSecrets\.certificate: no sealed-secrets certificate/,
           { certificate: undefined },
         ],
+        [
+          'a cluster without a certificate, none fleet-wide',
+          { cluster: 'dev-07', name: 's', namespace: 'n', data: { k: 'v' } },
+          /cluster: no sealed-secrets controller certificate is configured for cluster "dev-07"; set observability\.sealedSecrets\.clusters\.dev-07\.certificate/,
+          { fleetWide: false },
+        ],
+        [
+          'no cluster, and the certificate is not declared fleet-wide',
+          { name: 's', namespace: 'n', data: { k: 'v' } },
+          /cluster: required to pick the sealed-secrets controller certificate/,
+          { fleetWide: false },
+        ],
+        [
+          'yamlData key also in data',
+          {
+            name: 's',
+            namespace: 'n',
+            data: { k: 'v' },
+            yamlData: { k: { a: 1 } },
+          },
+          /yamlData\.k: also given in data/,
+          {},
+        ],
+        [
+          'a label that is not a Kubernetes label',
+          {
+            name: 's',
+            namespace: 'n',
+            data: { k: 'v' },
+            labels: { team: 'a b' },
+          },
+          /labels\.team: is not a Kubernetes label value/,
+          {},
+        ],
+        [
+          'a Secret type with a newline',
+          {
+            name: 's',
+            namespace: 'n',
+            data: { k: 'v' },
+            type: 'Opaque\nimmutable: true',
+          },
+          /type: must be a Secret type/,
+          {},
+        ],
       ];
     it.each(cases)('%s', async (_title, input, message, extra) => {
       const ctx = mockContext(mockDir.path, {
@@ -371,10 +418,47 @@ describe('obs:secret:seal', () => {
     });
   });
 
+  it('uses the certificate configured fleet-wide for a cluster without its own', async () => {
+    const { outputs } = await run({
+      cluster: 'dev-07',
+      name: 's',
+      namespace: 'n',
+      data: { k: 'v' },
+    });
+    expect(
+      controllerDecrypt(controller, outputs.encryptedData.k, 'n/s').toString(),
+    ).toBe('v');
+  });
+
+  it('seals yamlData as YAML written by the yaml library', async () => {
+    const { outputs } = await run({
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+      yamlData: {
+        'objstore.yml': {
+          type: 'S3',
+          config: { bucket: 'thanos-dev', access_key: 'a\nb: c' },
+        },
+      },
+    });
+    const plain = controllerDecrypt(
+      controller,
+      outputs.encryptedData['objstore.yml'],
+      'monitoring/thanos-objstore',
+    ).toString();
+    expect(YAML.parse(plain)).toEqual({
+      type: 'S3',
+      config: { bucket: 'thanos-dev', access_key: 'a\nb: c' },
+    });
+  });
+
   it('is offered as the obsSealSecret template filter', async () => {
     const filter = createSealSecretFilter({
       settings: settingsFrom({
-        sealedSecrets: { certificate: controller.certificatePem },
+        sealedSecrets: {
+          certificate: controller.certificatePem,
+          fleetWide: true,
+        },
       }),
     });
     expect(filter.id).toBe('obsSealSecret');
@@ -397,5 +481,30 @@ describe('obs:secret:seal', () => {
     expect(() => filter.filter('v', 'monitoring', 'x', 'bogus')).toThrow(
       /scope/,
     );
+  });
+
+  it('the obsSealSecret filter refuses a cluster without a certificate when none is fleet-wide', () => {
+    const filter = createSealSecretFilter({
+      settings: settingsFrom({
+        sealedSecrets: {
+          certificate: controller.certificatePem,
+          clusters: {
+            'prod-01': { certificate: prodController.certificatePem },
+          },
+        },
+      }),
+    });
+    expect(() =>
+      filter.filter('v', 'monitoring', 'x', 'strict', 'dev-07'),
+    ).toThrow(
+      /cluster "dev-07"; set observability\.sealedSecrets\.clusters\.dev-07\.certificate/,
+    );
+    expect(() => filter.filter('v', 'monitoring', 'x')).toThrow(
+      /cluster: required/,
+    );
+    const sealed = filter.filter('v', 'monitoring', 'x', 'strict', 'prod-01');
+    expect(
+      controllerDecrypt(prodController, sealed, 'monitoring/x').toString(),
+    ).toBe('v');
   });
 });

@@ -1,15 +1,19 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import YAML from 'yaml';
 import { workspaceFile, writeFilesAtomically } from '../lib/files';
 import {
   CLUSTER_NAME_PATTERN,
   K8S_NAME_PATTERN,
   SECRET_KEY_PATTERN,
+  SECRET_TYPE_PATTERN,
+  labelValueProblem,
+  qualifiedNameProblem,
+  refine,
 } from '../lib/naming';
 import { SEALING_SCOPES, buildSealedSecret } from '../lib/sealing';
 import { sealingKeyFor } from '../lib/sealingKeys';
 import { ObsSettings } from '../lib/settings';
+import { yamlText } from '../lib/yamlText';
 import { Zod, parseInput, zod } from '../lib/zod';
 
 /** Placeholder sealed instead of secrets, which the scaffolder does not pass to dry runs. */
@@ -36,19 +40,40 @@ const inputSchema = (z: Zod) =>
       .describe('strict (name and namespace), namespace-wide or cluster-wide'),
     type: z
       .string()
+      .max(253)
+      .regex(
+        SECRET_TYPE_PATTERN,
+        'must be a Secret type, e.g. kubernetes.io/tls',
+      )
       .default('Opaque')
       .describe('Secret type, e.g. kubernetes.io/tls'),
     data: z
       .record(z.string().regex(SECRET_KEY_PATTERN), z.string().optional())
+      .default({})
       .describe(
         'Values to seal, by key; pass them from ${{ secrets.* }} so they are not stored with the task',
+      ),
+    yamlData: z
+      .record(z.string().regex(SECRET_KEY_PATTERN), z.unknown())
+      .optional()
+      .describe(
+        'Structured values to seal, by key: each is written as YAML by the yaml library, then sealed (for config files such as objstore.yml, so that no value is spliced into YAML text)',
       ),
     encoding: z
       .enum(['utf8', 'base64'])
       .default('utf8')
       .describe('Encoding of the values in data'),
-    labels: z.record(z.string()).optional(),
-    annotations: z.record(z.string()).optional(),
+    labels: z
+      .record(
+        z.string().superRefine(refine(qualifiedNameProblem)),
+        z.string().superRefine(refine(labelValueProblem)),
+      )
+      .optional()
+      .describe('Labels of the Secret'),
+    annotations: z
+      .record(z.string().superRefine(refine(qualifiedNameProblem)), z.string())
+      .optional()
+      .describe('Annotations of the Secret (values are any text)'),
     cluster: z
       .string()
       .regex(CLUSTER_NAME_PATTERN)
@@ -125,10 +150,20 @@ export function createSecretSealAction(options: { settings: ObsSettings }) {
           ? (workspaceFile(ctx.workspacePath, input.targetPath, 'targetPath'),
             input.targetPath)
           : undefined;
-      if (!Object.keys(input.data).length) {
+      const yamlData = input.yamlData ?? {};
+      if (!Object.keys(input.data).length && !Object.keys(yamlData).length) {
         throw new InputError('data: nothing to seal');
       }
       const data: Record<string, Buffer> = {};
+      for (const [key, value] of Object.entries(yamlData)) {
+        if (key in input.data) {
+          throw new InputError(`yamlData.${key}: also given in data`);
+        }
+        if (value === undefined) {
+          throw new InputError(`yamlData.${key}: empty value`);
+        }
+        data[key] = Buffer.from(yamlText(value), 'utf8');
+      }
       for (const [key, value] of Object.entries(input.data)) {
         if (value === undefined || value === '') {
           if (ctx.isDryRun) {
@@ -156,7 +191,7 @@ export function createSecretSealAction(options: { settings: ObsSettings }) {
         labels: input.labels,
         annotations: input.annotations,
       });
-      const manifest = YAML.stringify(sealed, { lineWidth: 0 });
+      const manifest = yamlText(sealed);
       if (target) {
         await writeFilesAtomically(ctx.workspacePath, [
           { path: target, content: manifest },

@@ -1,15 +1,22 @@
+import { readGitTimeoutMs } from './git';
 import { Config } from '@backstage/config';
 
 /** Settings of the module, read once from `observability.*` in app-config. */
 export interface ObsSettings {
   /** Folder of the values files in the GitOps repository. */
   valuesPath: string;
+  /** Longest run of one git command (`observability.scaffolder.gitTimeout`). */
+  gitTimeoutMs: number;
   /** DEMO ONLY: local git repository used by the `obs:gitops:local-*` actions. */
   demoRepoPath?: string;
   /** Names of the Prometheus external labels identifying a cluster and its environment. */
   labels: { cluster: string; environment: string };
   sealedSecrets: {
+    /** `observability.sealedSecrets.certificate`: used for every cluster only when `fleetWide`. */
     certificate?: string;
+    /** `observability.sealedSecrets.fleetWide`: one controller key pair for the whole fleet. */
+    fleetWide: boolean;
+    /** Controller certificate by cluster name. */
     clusters: Record<string, string>;
     controllerNamespace: string;
   };
@@ -34,6 +41,7 @@ export function readSettings(config: Config): ObsSettings {
     valuesPath:
       obs?.getOptionalString('gitops.valuesPath') ?? DEFAULT_VALUES_PATH,
     demoRepoPath: obs?.getOptionalString('gitops.demoRepoPath'),
+    gitTimeoutMs: readGitTimeoutMs(config),
     labels: {
       cluster: obs?.getOptionalString('labels.cluster') ?? 'cluster',
       environment:
@@ -41,6 +49,7 @@ export function readSettings(config: Config): ObsSettings {
     },
     sealedSecrets: {
       certificate: obs?.getOptionalString('sealedSecrets.certificate'),
+      fleetWide: obs?.getOptionalBoolean('sealedSecrets.fleetWide') ?? false,
       clusters,
       controllerNamespace:
         obs?.getOptionalString('sealedSecrets.controllerNamespace') ??

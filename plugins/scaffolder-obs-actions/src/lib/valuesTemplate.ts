@@ -1,4 +1,5 @@
-import YAML from 'yaml';
+import YAML, { Document, isMap, isScalar } from 'yaml';
+import { PATHS } from './valuesFiles';
 
 /** Values of a new cluster's file. */
 export interface NewClusterValues {
@@ -17,37 +18,23 @@ export interface NewClusterValues {
   spanIndexPrefix: string;
 }
 
-const s = (v: unknown) => YAML.stringify(v, { lineWidth: 0 }).trimEnd();
-
 /**
- * Text of a new `values.<cluster>.yaml`, laid out and commented like the files of the
- * GitOps repo seed (examples/gitops-repo), so that reviewers see the same shape everywhere.
+ * Layout and comments of a new values file, like the files of the GitOps repo seed
+ * (examples/gitops-repo). It holds no input: every `x` is a placeholder that
+ * `newValuesFileText` replaces through the `yaml` Document API, so that no value is ever
+ * spliced into YAML text (a value with a newline, a quote or `#` stays one scalar).
  */
-export function newValuesFileText(v: NewClusterValues): string {
-  const labelLines = [
-    `    ${s(v.labels.cluster)}: ${s(v.cluster)}`,
-    `    ${s(v.labels.environment)}: ${s(v.environment)}`,
-    ...Object.entries(v.extraLabels).map(
-      ([k, val]) => `    ${s(k)}: ${s(val)}`,
-    ),
-  ].join('\n');
-  return `# App-of-apps values of cluster ${v.cluster} (environment ${
-    v.environment
-  }).
-# charts/app-of-apps renders one Argo CD Application per enabled component below, named
-# "<cluster.name>-<component>" and deployed to cluster.server.
-# Created by the portal's "Onboard cluster" template; "Promote revision" edits source.targetRevision.
-# Hand edits are fine: the portal keeps comments, key order and keys it does not know.
+const SKELETON = `# (header, set from the values)
 cluster:
-  name: ${s(v.cluster)}
-  server: ${s(v.server)}
+  name: x
+  server: x
   # dev | stag | prod | ops
-  environment: ${s(v.environment)}
+  environment: x
 source:
   # Revision of the component charts. dev tracks HEAD; stag and prod are pinned (dev -> stag -> prod).
-  targetRevision: ${s(v.targetRevision)}
+  targetRevision: x
   helm:
-    valueFiles: values.${v.cluster}.yaml
+    valueFiles: x
 
 # --- platform prerequisites ---
 certManager:
@@ -62,29 +49,28 @@ externalDns:
 # --- observability components ---
 # HA Prometheus pair with Thanos sidecars, compactor, store gateway and local Thanos Query
 monitoring:
-  enable: ${v.components.monitoring}
+  enable: x
 # Filebeat DaemonSet shipping over mTLS to the Envoy Gateway in the ops cluster
 logging:
-  enable: ${v.components.logging}
+  enable: x
 jaeger:
-  enable: ${v.components.jaeger}
+  enable: x
   # Collectors in every cluster; Jaeger Query only in the ops cluster
   collector:
     enable: true
   query:
-    enable: ${v.jaegerQuery}
+    enable: x
 
 # --- values that must agree across every values.<cluster>.yaml (seed 10.1, 10.4, 10.12) ---
 # obs:cluster:values refuses changes that would break the global view.
 observability:
   # Prometheus external labels: the same label names in every cluster (Thanos adds "replica").
-  externalLabels:
-${labelLines}
+  externalLabels: x
   thanos:
     # One bucket per environment, one prefix per cluster: a compactor owns its prefix.
     objstore:
-      bucket: ${s(v.bucket)}
-      prefix: ${s(v.prefix)}
+      bucket: x
+      prefix: x
       # Credentials: SealedSecret monitoring/thanos-objstore (key objstore.yml)
       secretName: thanos-objstore
       # Bucket lifecycle rule: deletes blocks older than this; must outlive the compactor retention
@@ -102,10 +88,10 @@ ${labelLines}
         1h: 1y
   logging:
     # Daily indices <indexPrefix>-YYYY.MM.DD, inside the logs-* pattern and its ILM policy
-    indexPrefix: ${s(v.indexPrefix)}
+    indexPrefix: x
     shipping:
       # Envoy Gateway in the ops cluster, mTLS with the Filebeat client certificate
-      endpoint: ${s(v.shippingEndpoint)}
+      endpoint: x
       clientCertSecret: filebeat-client-tls
     # ILM policy of this cluster's logs-* indices: hot, then warm, then delete (seed 10.6)
     ilm:
@@ -114,11 +100,62 @@ ${labelLines}
       delete: { minAge: 30d }
   tracing:
     # Collectors write spans to <spanIndexPrefix>-span-* in the shared Elasticsearch
-    spanIndexPrefix: ${s(v.spanIndexPrefix)}
+    spanIndexPrefix: x
     # ILM policy of jaeger-span-* (seed 10.6)
     ilm:
       rollover: { maxAge: 1d, maxSize: 50gb }
       warm: { minAge: 3d }
       delete: { minAge: 14d }
 `;
+
+/**
+ * Text of a new `values.<cluster>.yaml`, laid out and commented like the files of the
+ * GitOps repo seed (examples/gitops-repo), so that reviewers see the same shape everywhere.
+ * Every value, label name and the header comment go through the `yaml` library.
+ */
+export function newValuesFileText(v: NewClusterValues): string {
+  const doc: Document = YAML.parseDocument(SKELETON);
+  const root = doc.contents;
+  const first = isMap(root) ? root.items[0]?.key : undefined;
+  if (!isScalar(first)) {
+    throw new Error('values file skeleton: unexpected shape');
+  }
+  // The yaml library prefixes every line of a comment with "#".
+  first.commentBefore = [
+    ` App-of-apps values of cluster ${v.cluster} (environment ${v.environment}).`,
+    ' charts/app-of-apps renders one Argo CD Application per enabled component below, named',
+    ' "<cluster.name>-<component>" and deployed to cluster.server.',
+    ` Created by the portal's "Onboard cluster" template; "Promote revision" edits source.targetRevision.`,
+    ' Hand edits are fine: the portal keeps comments, key order and keys it does not know.',
+  ].join('\n');
+
+  const set = (p: readonly string[], value: unknown) => {
+    if (doc.getIn(p) !== 'x') {
+      throw new Error(`values file skeleton: no placeholder at ${p.join('.')}`);
+    }
+    doc.setIn(p, value);
+  };
+  set(PATHS.name, v.cluster);
+  set(PATHS.server, v.server);
+  set(PATHS.environment, v.environment);
+  set(PATHS.targetRevision, v.targetRevision);
+  set(PATHS.valueFiles, `values.${v.cluster}.yaml`);
+  set(PATHS.monitoring, v.components.monitoring);
+  set(PATHS.logging, v.components.logging);
+  set(PATHS.jaeger, v.components.jaeger);
+  set(PATHS.jaegerQuery, v.jaegerQuery);
+  set(
+    PATHS.externalLabels,
+    doc.createNode({
+      [v.labels.cluster]: v.cluster,
+      [v.labels.environment]: v.environment,
+      ...v.extraLabels,
+    }),
+  );
+  set(PATHS.bucket, v.bucket);
+  set(PATHS.prefix, v.prefix);
+  set(PATHS.indexPrefix, v.indexPrefix);
+  set(PATHS.shippingEndpoint, v.shippingEndpoint);
+  set(PATHS.spanIndexPrefix, v.spanIndexPrefix);
+  return doc.toString();
 }
