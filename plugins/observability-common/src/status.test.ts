@@ -22,6 +22,7 @@ describe('worstStatus', () => {
 
 const check = (status: CheckResult['status']): CheckResult => ({
   id: 'prometheus-ha',
+  title: 'Prometheus HA pair',
   status,
   summary: status,
   evidence: { source: 'thanos', values: { replicas: 1 } },

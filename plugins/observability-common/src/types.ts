@@ -15,25 +15,13 @@ export const HEALTH_STATUSES: readonly HealthStatus[] = [
 ];
 
 /**
- * Ids of the fleet health checks; each maps to a row of the platform design's
- * validation (§6, 10.11) or failure-mode (§8) tables.
+ * Id of a fleet health check, e.g. `prometheus-ha`; each maps to a row of the platform
+ * design's validation (§6, 10.11) or failure-mode (§8) tables. The back end's check
+ * registry is the list of them; every result carries its check's title.
  *
  * @public
  */
-export type CheckId =
-  | 'prometheus-ha'
-  | 'sidecar-shipping'
-  | 'compactor'
-  | 'store-gateway'
-  | 'global-query-store'
-  | 'external-labels'
-  | 'alert-routing'
-  | 'es-cluster-health'
-  | 'log-freshness'
-  | 'ilm'
-  | 'jaeger-query'
-  | 'span-freshness'
-  | 'cert-expiry';
+export type CheckId = string;
 
 /** A link to the tool where the evidence can be seen. @public */
 export interface DeepLink {
@@ -60,6 +48,8 @@ export interface CheckEvidence {
 /** @public */
 export interface CheckResult {
   id: CheckId;
+  /** Short human title of the check, e.g. `Prometheus HA pair`. */
+  title: string;
   status: HealthStatus;
   summary: string;
   evidence: CheckEvidence;

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { AlertmanagerAlert } from '../upstream/AlertmanagerClient';
 import { unknownForAll } from './perCluster';
@@ -95,3 +96,32 @@ export function evaluateAlertRouting(
   }
   return out;
 }
+
+/** Alert routing (`alert-routing`). */
+export const alertRoutingCheck = defineCheck({
+  id: 'alert-routing',
+  title: 'Alert routing',
+  seed: '10.11 Alert routing; 10.2 environment-specific Alertmanager config',
+  failureMode:
+    'Alerts of the cluster do not reach Alertmanager, or reach it without the labels that route them to the expected receiver (prod vs non-prod).',
+  mitigation:
+    "Check the cluster's Alertmanager endpoints in Prometheus, the external labels, and the environment-specific routes; a test alert must hit the expected receiver.",
+  places: [{ signal: 'metrics' }],
+  source: 'alertmanager',
+  requests: {
+    alerts: upstreamRequest('alertmanager', 'watchdog', (alertmanager, env) =>
+      alertmanager.alerts({
+        filter: alertRoutingFilter(env.watchdogAlertName),
+        active: true,
+        silenced: true,
+        inhibited: true,
+      }),
+    ),
+  },
+  evaluate: ({ alerts }, { clusters, ctx, watchdogAlertName }) => [
+    {
+      signal: 'metrics',
+      results: evaluateAlertRouting(alerts, clusters, ctx, watchdogAlertName),
+    },
+  ],
+});

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { X509Certificate } from 'node:crypto';
 import {
   CheckResult,
@@ -202,3 +203,49 @@ export function evaluateConfiguredCertExpiry(
     },
   });
 }
+
+/** Which upstreams' configured certificates each platform part shows. */
+const CONFIGURED_CERT_GROUPS = [
+  ['thanos', ['thanos', 'alertmanager']],
+  ['elasticsearch', ['elasticsearch']],
+  ['jaeger', ['jaeger']],
+] as const;
+
+/** Certificate expiry (`cert-expiry`): cert-manager metrics per cluster, PEMs of config. */
+export const certExpiryCheck = defineCheck({
+  id: 'cert-expiry',
+  title: 'Certificate expiry',
+  seed: 'Ongoing operations: TLS cert rotation every 60–90 days; §6 Rotate certs',
+  failureMode:
+    'An mTLS client/server certificate or CA expires: handshakes fail and the signal stops flowing.',
+  mitigation:
+    'Automate via cert-manager + SealedSecret updates; update the Issuer / SealedSecrets and allow a rolling restart.',
+  places: [
+    { signal: 'metrics' },
+    ...CONFIGURED_CERT_GROUPS.map(([platform]) => ({
+      platform,
+      source: 'config',
+    })),
+  ],
+  source: 'thanos',
+  requests: {
+    certs: upstreamRequest('thanos', 'cert-expiry', (thanos, env) =>
+      thanos.query(certExpiryQuery(env.ctx.labels), { time: env.ctx.now }),
+    ),
+  },
+  evaluate: ({ certs }, { clusters, ctx, certificates }) => [
+    {
+      signal: 'metrics',
+      results: evaluateClusterCertExpiry(certs, clusters, ctx),
+    },
+    ...CONFIGURED_CERT_GROUPS.map(([platform, upstreams]) => ({
+      platform,
+      result: evaluateConfiguredCertExpiry(
+        certificates.filter(c =>
+          (upstreams as readonly string[]).includes(c.upstream),
+        ),
+        ctx,
+      ),
+    })),
+  ],
+});

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { PromQueryResult } from '../upstream/ThanosClient';
 import { perClusterFromPromQL } from './perCluster';
@@ -96,3 +97,29 @@ export function evaluateCompactor(
       ),
   );
 }
+
+/** Thanos compactor (`compactor`). */
+export const compactorCheck = defineCheck({
+  id: 'compactor',
+  title: 'Thanos compactor',
+  seed: '§8 Per-cluster Compactor outage',
+  failureMode:
+    'Per-cluster Compactor outage: delayed downsampling / higher bucket usage (that cluster only).',
+  mitigation:
+    'Alert on compaction lag; restart the compactor (a halted compactor needs its cause fixed, e.g. overlapping blocks, before restarting).',
+  places: [{ signal: 'metrics' }],
+  source: 'thanos',
+  requests: {
+    compaction: upstreamRequest('thanos', 'compactor', (thanos, env) =>
+      thanos.query(compactorQuery(env.ctx.labels, env.jobs.compactor), {
+        time: env.ctx.now,
+      }),
+    ),
+  },
+  evaluate: ({ compaction }, { clusters, ctx, jobs }) => [
+    {
+      signal: 'metrics',
+      results: evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
+    },
+  ],
+});

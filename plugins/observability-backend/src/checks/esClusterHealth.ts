@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import {
   CheckResult,
   HealthStatus,
@@ -140,3 +141,30 @@ export function evaluateEsClusterHealth(
     links,
   });
 }
+
+/** Elasticsearch cluster health (`es-cluster-health`). */
+export const esClusterHealthCheck = defineCheck({
+  id: 'es-cluster-health',
+  title: 'Elasticsearch cluster health',
+  seed: '§8 ES hot node failure',
+  failureMode:
+    'ES hot node failure or pressure: potential write throttling; yellow/red health means unassigned replicas/primaries.',
+  mitigation:
+    'Multi-AZ nodeSets + ILM; autoscale / shard relocation; review shards (monthly) to prevent oversharding.',
+  places: [{ platform: 'elasticsearch' }],
+  source: 'elasticsearch',
+  requests: {
+    health: upstreamRequest('elasticsearch', 'cluster-health', es =>
+      es.clusterHealth(),
+    ),
+    nodes: upstreamRequest('elasticsearch', 'nodes-stats', es =>
+      es.nodesStats(),
+    ),
+  },
+  evaluate: ({ health, nodes }, { ctx }) => [
+    {
+      platform: 'elasticsearch',
+      result: evaluateEsClusterHealth(health, nodes, ctx),
+    },
+  ],
+});

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { PromQueryResult } from '../upstream/ThanosClient';
 import { unknownForAll } from './perCluster';
@@ -117,3 +118,27 @@ export function evaluateExternalLabels(
   }
   return out;
 }
+
+/** External labels (`external-labels`). */
+export const externalLabelsCheck = defineCheck({
+  id: 'external-labels',
+  title: 'External labels',
+  seed: '10.11 External labels; 10.1 Consistent cluster & environment labeling',
+  failureMode:
+    'cluster & environment external labels missing or inconsistent: series cannot be attributed to the cluster and routing by environment breaks.',
+  mitigation:
+    "Set prometheus.externalLabels cluster and environment in the cluster's values file, aligned with the sibling values files (10.1).",
+  places: [{ signal: 'metrics' }],
+  source: 'thanos',
+  requests: {
+    external: upstreamRequest('thanos', 'external-labels', (thanos, env) =>
+      thanos.query(externalLabelsQuery(env.ctx.labels), { time: env.ctx.now }),
+    ),
+  },
+  evaluate: ({ external }, { clusters, ctx }) => [
+    {
+      signal: 'metrics',
+      results: evaluateExternalLabels(external, clusters, ctx),
+    },
+  ],
+});

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { ThanosStore, ThanosStores } from '../upstream/ThanosClient';
 import { unknownForAll } from './perCluster';
@@ -154,3 +155,29 @@ export function evaluateGlobalQueryPlatform(
     `${stores.length} store endpoints healthy; all ${clusters.length} clusters federated`,
   );
 }
+
+/** Global Thanos Query sees the cluster (`global-query-store`). */
+export const globalQueryStoreCheck = defineCheck({
+  id: 'global-query-store',
+  title: 'Global Thanos Query sees the cluster',
+  seed: '§1 / §4 global federation over mTLS; 10.1; §6 Global metrics',
+  failureMode:
+    "The Global Thanos Query does not reach the cluster's local Thanos Query (mTLS StoreAPI): the global view is partial and queries across the cluster label miss it.",
+  mitigation:
+    "Check the cluster's local Query endpoint, DNS and its mTLS client/server certificates; Thanos Query continues with the healthy clusters (outage isolation).",
+  places: [{ signal: 'metrics' }, { platform: 'thanos' }],
+  source: 'thanos',
+  requests: {
+    stores: upstreamRequest('thanos', 'stores', thanos => thanos.stores()),
+  },
+  evaluate: ({ stores }, { clusters, ctx }) => [
+    {
+      signal: 'metrics',
+      results: evaluateGlobalQueryStores(stores, clusters, ctx),
+    },
+    {
+      platform: 'thanos',
+      result: evaluateGlobalQueryPlatform(stores, clusters, ctx),
+    },
+  ],
+});

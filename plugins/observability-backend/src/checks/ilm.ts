@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import {
   CheckResult,
   HealthStatus,
@@ -243,3 +244,49 @@ export function evaluateIlm(
   }
   return { clusters: out, platform };
 }
+
+const ILM_SCOPES = [
+  { signal: 'logs', noun: 'logs', part: 'elasticsearch' },
+  { signal: 'traces', noun: 'spans', part: 'jaeger' },
+] as const;
+
+/** ILM policy and rollover (`ilm`): of the log and the span indices, from two answers. */
+export const ilmCheck = defineCheck({
+  id: 'ilm',
+  title: 'ILM policy and rollover',
+  seed: '§6 ILM rotation; 10.6 Rollover & ILM hygiene; 10.11 ILM policy',
+  failureMode:
+    'ILM policy not attached, no rollover alias, or an ILM step in ERROR: indices stop rolling over and hot → warm transitions stall.',
+  mitigation:
+    'Attach the policy and create the rollover alias (for spans, run the Jaeger ES rollover / ILM init job); fix the failed step, then POST <index>/_ilm/retry.',
+  places: [
+    { signal: 'logs' },
+    { platform: 'elasticsearch' },
+    { signal: 'traces' },
+    { platform: 'jaeger' },
+  ],
+  source: 'elasticsearch',
+  requests: {
+    explain: upstreamRequest('elasticsearch', 'ilm-explain', (es, { es: o }) =>
+      es.ilmExplain(`${o.logIndexPattern},${o.spanIndexPattern}`, {
+        filterPath: ILM_FILTER_PATH,
+      }),
+    ),
+    aliases: upstreamRequest('elasticsearch', 'alias', (es, { es: o }) =>
+      es.alias(`${o.logIndexPattern},${o.spanIndexPattern}`),
+    ),
+  },
+  evaluate: ({ explain, aliases }, { clusters, ctx, es }) =>
+    ILM_SCOPES.flatMap(scope => {
+      const pattern =
+        scope.signal === 'logs' ? es.logIndexPattern : es.spanIndexPattern;
+      const ilm = evaluateIlm(explain, aliases, clusters, ctx, {
+        ...scope,
+        pattern,
+      });
+      return [
+        { signal: scope.signal, results: ilm.clusters },
+        { platform: scope.part, result: ilm.platform },
+      ];
+    }),
+});

@@ -1,5 +1,7 @@
 export * from './types';
 export * from './catalogue';
+export * from './defineCheck';
+export * from './registry';
 export * from './links';
 export * from './promql';
 export * from './selectors';
@@ -12,6 +14,8 @@ export * from './externalLabels';
 export * from './alertRouting';
 export * from './esClusterHealth';
 export * from './freshness';
+export * from './logFreshness';
+export * from './spanFreshness';
 export * from './ilm';
 export * from './jaegerQuery';
 export * from './certExpiry';

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { checkResult, unknownResult } from './result';
 import { Answer, CheckContext } from './types';
@@ -38,3 +39,24 @@ export function evaluateJaegerQuery(
     links,
   });
 }
+
+/** Jaeger Query (`jaeger-query`). */
+export const jaegerQueryCheck = defineCheck({
+  id: 'jaeger-query',
+  title: 'Jaeger Query',
+  seed: '§5.6 Expose Jaeger Query; §6 Traces written',
+  failureMode:
+    'Jaeger Query unreachable or sees no services: traces cannot be searched.',
+  mitigation:
+    'Check the Jaeger Query deployment in ops-01, its Gateway route, DNS & certificate, and its Elasticsearch credentials.',
+  places: [{ platform: 'jaeger' }],
+  source: 'jaeger',
+  requests: {
+    services: upstreamRequest('jaeger', 'services', jaeger =>
+      jaeger.services(),
+    ),
+  },
+  evaluate: ({ services }, { ctx }) => [
+    { platform: 'jaeger', result: evaluateJaegerQuery(services, ctx) },
+  ],
+});

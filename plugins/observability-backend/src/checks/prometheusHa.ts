@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { PromQueryResult } from '../upstream/ThanosClient';
 import { perClusterFromPromQL } from './perCluster';
@@ -62,3 +63,30 @@ export function evaluatePrometheusHa(
       ),
   );
 }
+
+/** Prometheus HA pair (`prometheus-ha`). */
+export const prometheusHaCheck = defineCheck({
+  id: 'prometheus-ha',
+  title: 'Prometheus HA pair',
+  seed: '§6 Prometheus HA; §8 single Prometheus replica',
+  failureMode:
+    'Single Prometheus replica: pod loss causes a minor scrape gap (success criterion: 2 Ready pods per cluster + sidecars running).',
+  mitigation:
+    'Run 2 replicas + a sidecar per replica (prometheus.replicaCount=2, thanos.enabled=true); check the pods in the monitoring namespace.',
+  places: [{ signal: 'metrics' }],
+  source: 'thanos',
+  requests: {
+    replicas: upstreamRequest('thanos', 'prometheus-ha', (thanos, env) =>
+      thanos.query(prometheusHaQuery(env.ctx.labels), {
+        time: env.ctx.now,
+        dedup: false,
+      }),
+    ),
+  },
+  evaluate: ({ replicas }, { clusters, ctx }) => [
+    {
+      signal: 'metrics',
+      results: evaluatePrometheusHa(replicas, clusters, ctx),
+    },
+  ],
+});

@@ -5,11 +5,11 @@ import {
   DeepLink,
   HealthStatus,
 } from '@fleetobs/plugin-observability-common';
-import { CHECK_CATALOGUE } from './catalogue';
+import { describeCheck } from './catalogue';
 import { CheckContext } from './types';
 
 /**
- * A check result; one that is not `ok` carries the catalogue's failure mode and
+ * A check result with its title; one that is not `ok` carries its failure mode and
  * mitigation (an `ok` check has nothing to mitigate, and at 400 clusters the two texts
  * would be a quarter of the fleet answer).
  */
@@ -23,9 +23,10 @@ export function checkResult(
     links?: DeepLink[];
   },
 ): CheckResult {
-  const description = CHECK_CATALOGUE[id];
+  const description = describeCheck(id);
   return {
     id,
+    title: description.title,
     status: fields.status,
     summary: fields.summary,
     evidence: fields.evidence,
@@ -53,7 +54,9 @@ export function unknownResult(
 ): CheckResult {
   return checkResult(id, ctx, {
     status: 'unknown',
-    summary: `${CHECK_CATALOGUE[id].title}: ${fields.source} could not be asked (${fields.error})`,
+    summary: `${describeCheck(id).title}: ${
+      fields.source
+    } could not be asked (${fields.error})`,
     evidence: {
       source: fields.source,
       query: fields.query,

@@ -1,5 +1,4 @@
 import {
-  CheckId,
   CheckResult,
   PlatformComponent,
   SignalName,
@@ -7,32 +6,20 @@ import {
 import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { describeError } from '../upstream/UpstreamError';
 import { UpstreamTiming, withUpstreamTimings } from '../upstream/timings';
-import { alertRoutingFilter, evaluateAlertRouting } from './alertRouting';
 import {
-  certExpiryQuery,
-  evaluateClusterCertExpiry,
-  evaluateConfiguredCertExpiry,
-} from './certExpiry';
-import { compactorQuery, evaluateCompactor } from './compactor';
-import { evaluateEsClusterHealth } from './esClusterHealth';
-import { externalLabelsQuery, evaluateExternalLabels } from './externalLabels';
-import { evaluateFreshness, freshnessSearchBody } from './freshness';
-import {
-  evaluateGlobalQueryPlatform,
-  evaluateGlobalQueryStores,
-} from './globalQueryStore';
-import { evaluateIlm, ILM_FILTER_PATH } from './ilm';
-import { evaluateJaegerQuery } from './jaegerQuery';
-import { kqlString, createLinkBuilder } from './links';
-import { evaluatePrometheusHa, prometheusHaQuery } from './prometheusHa';
+  CheckDescriptor,
+  CheckEnv,
+  CheckPlace,
+  CheckPlacement,
+  EsCheckSettings,
+  NotConfiguredError,
+  UpstreamRequest,
+} from './defineCheck';
+import { createLinkBuilder } from './links';
 import { assertLabelName } from './promql';
+import { fleetChecks } from './registry';
 import { unknownResult } from './result';
 import { DEFAULT_JOBS, JobSelectors } from './selectors';
-import {
-  evaluateSidecarShipping,
-  sidecarShippingQuery,
-} from './sidecarShipping';
-import { evaluateStoreGateway, storeGatewayQuery } from './storeGateway';
 import {
   Answer,
   CheckContext,
@@ -83,7 +70,7 @@ export interface FleetCheckRun {
   slowestUpstream?: UpstreamTiming;
 }
 
-export const DEFAULT_ES_OPTIONS: Required<EsCheckOptions> = {
+export const DEFAULT_ES_OPTIONS: EsCheckSettings = {
   logIndexPattern: 'logs-*',
   spanIndexPattern: 'jaeger-span-*',
   clusterField: 'kubernetes.cluster.name',
@@ -92,44 +79,31 @@ export const DEFAULT_ES_OPTIONS: Required<EsCheckOptions> = {
   spanTimeField: 'startTimeMillis',
 };
 
-const notConfigured = (name: string) =>
-  `${name} is not configured (observability.${name}.url)`;
-
-/** Settles a promise into an Answer: the upstream's own error text when it fails. */
-async function settle<T>(
-  run: (() => Promise<T>) | undefined,
-  upstream: string,
-): Promise<Answer<T>> {
-  if (!run) return { ok: false, error: notConfigured(upstream) };
+/** Settles a request into an Answer: the upstream's own error text when it fails. */
+async function settle<T>(send: () => Promise<T>): Promise<Answer<T>> {
   try {
-    return { ok: true, value: await run() };
+    return { ok: true, value: await send() };
   } catch (error) {
-    return { ok: false, error: describeError(error) };
+    return {
+      ok: false,
+      error:
+        error instanceof NotConfiguredError
+          ? error.message
+          : describeError(error),
+    };
   }
 }
 
 /**
- * Runs every check for the whole fleet: a fixed set of upstream requests (one per
- * question, never one per cluster), all in parallel; a failing upstream makes only
- * its checks `unknown`.
- *
- * Check → signal mapping:
- * - metrics (per cluster): prometheus-ha, sidecar-shipping, compactor, store-gateway,
- *   global-query-store (the Global Query's store endpoint for the cluster),
- *   external-labels, alert-routing, cert-expiry (cert-manager metrics of the cluster)
- * - logs (per cluster): log-freshness, ilm (indices of `logs-*` named for the cluster,
- *   else the shared ones)
- * - traces (per cluster): span-freshness, ilm (indices of `jaeger-span-*`, same rule)
- * - platform.thanos: global-query-store (all store endpoints, clusters federated),
- *   cert-expiry (PEMs of observability.thanos / alertmanager tls)
- * - platform.elasticsearch: es-cluster-health, ilm (whole `logs-*`),
- *   cert-expiry (PEMs of observability.elasticsearch.tls)
- * - platform.jaeger: jaeger-query, ilm (whole `jaeger-span-*`),
- *   cert-expiry (PEMs of observability.jaeger.tls)
+ * Runs every check of the registry for the whole fleet: each distinct upstream request
+ * once (one per question, never one per cluster), all in parallel; each check is
+ * evaluated as soon as its own answers are in, so the slowest upstream is followed
+ * only by its own checks; a failing upstream makes only its checks `unknown`.
  */
 export async function runFleetChecks(
   clients: UpstreamClients,
   options: FleetCheckOptions,
+  checks: readonly CheckDescriptor[] = fleetChecks(),
 ): Promise<FleetCheckRun> {
   const labels = {
     cluster: assertLabelName(options.labels.cluster, 'cluster label'),
@@ -148,128 +122,17 @@ export async function runFleetChecks(
     thresholds: { ...DEFAULT_THRESHOLDS, ...options.thresholds },
     links: createLinkBuilder(options.ui ?? {}),
   };
-  const es = {
-    ...DEFAULT_ES_OPTIONS,
-    ...stripUndefined(options.elasticsearch),
+  const env: CheckEnv = {
+    clusters: options.clusters,
+    ctx,
+    es: { ...DEFAULT_ES_OPTIONS, ...stripUndefined(options.elasticsearch) },
+    jobs: { ...DEFAULT_JOBS, ...stripUndefined(options.jobs) },
+    watchdogAlertName: options.watchdogAlertName,
+    certificates: clients.certificates ?? [],
   };
-  const jobs = { ...DEFAULT_JOBS, ...stripUndefined(options.jobs) };
-  const clusters = options.clusters;
-  const watchdog = options.watchdogAlertName;
+  const { clusters } = env;
 
-  const { thanos, jaeger, alertmanager } = clients;
-  const elastic = clients.elasticsearch;
-  const ilmIndices = `${es.logIndexPattern},${es.spanIndexPattern}`;
-  const time = options.now;
-
-  // One request per question, all at once; each check is evaluated as soon as its
-  // answers are in, so the slowest upstream is followed only by its own checks.
   const evaluateAll = async (): Promise<FleetCheckRun> => {
-    const [
-      haAnswer,
-      shippingAnswer,
-      compactionAnswer,
-      gatewaysAnswer,
-      storesAnswer,
-      externalAnswer,
-      certsAnswer,
-      alertsAnswer,
-      healthAnswer,
-      nodesAnswer,
-      logsAnswer,
-      spansAnswer,
-      explainAnswer,
-      aliasesAnswer,
-      servicesAnswer,
-    ] = [
-      settle(
-        thanos &&
-          (() =>
-            thanos.query(prometheusHaQuery(labels), { time, dedup: false })),
-        'thanos',
-      ),
-      settle(
-        thanos &&
-          (() =>
-            thanos.query(sidecarShippingQuery(labels, jobs.sidecar), {
-              time,
-              dedup: false,
-            })),
-        'thanos',
-      ),
-      settle(
-        thanos &&
-          (() =>
-            thanos.query(compactorQuery(labels, jobs.compactor), { time })),
-        'thanos',
-      ),
-      settle(
-        thanos &&
-          (() =>
-            thanos.query(storeGatewayQuery(labels, jobs.storeGateway), {
-              time,
-            })),
-        'thanos',
-      ),
-      settle(thanos && (() => thanos.stores()), 'thanos'),
-      settle(
-        thanos && (() => thanos.query(externalLabelsQuery(labels), { time })),
-        'thanos',
-      ),
-      settle(
-        thanos && (() => thanos.query(certExpiryQuery(labels), { time })),
-        'thanos',
-      ),
-      settle(
-        alertmanager &&
-          (() =>
-            alertmanager.alerts({
-              filter: alertRoutingFilter(watchdog),
-              active: true,
-              silenced: true,
-              inhibited: true,
-            })),
-        'alertmanager',
-      ),
-      settle(elastic && (() => elastic.clusterHealth()), 'elasticsearch'),
-      settle(elastic && (() => elastic.nodesStats()), 'elasticsearch'),
-      settle(
-        elastic &&
-          (() =>
-            elastic.search(
-              es.logIndexPattern,
-              freshnessSearchBody({
-                clusters,
-                clusterField: es.clusterField,
-                timeField: es.logTimeField,
-                now: time,
-              }),
-            )),
-        'elasticsearch',
-      ),
-      settle(
-        elastic &&
-          (() =>
-            elastic.search(
-              es.spanIndexPattern,
-              freshnessSearchBody({
-                clusters,
-                clusterField: es.spanClusterField,
-                timeField: es.spanTimeField,
-                now: time,
-              }),
-            )),
-        'elasticsearch',
-      ),
-      settle(
-        elastic &&
-          (() =>
-            elastic.ilmExplain(ilmIndices, { filterPath: ILM_FILTER_PATH })),
-        'elasticsearch',
-      ),
-      settle(elastic && (() => elastic.alias(ilmIndices)), 'elasticsearch'),
-      settle(jaeger && (() => jaeger.services()), 'jaeger'),
-    ];
-
     const run: FleetCheckRun = {
       clusters: Object.fromEntries(
         clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
@@ -277,234 +140,49 @@ export async function runFleetChecks(
       platform: { thanos: [], elasticsearch: [], jaeger: [] },
       upstreamRequests: 0,
     };
-    const evaluations: Array<Promise<void>> = [];
-    const add = (signal: SignalName, results: Record<string, CheckResult>) => {
-      for (const cluster of clusters) {
-        const result = results[cluster.name];
-        if (result) run.clusters[cluster.name][signal].push(result);
+    const place = (placement: CheckPlacement) => {
+      if ('signal' in placement) {
+        for (const cluster of clusters) {
+          const result = placement.results[cluster.name];
+          if (result) run.clusters[cluster.name][placement.signal].push(result);
+        }
+      } else if (placement.result) {
+        run.platform[placement.platform].push(placement.result);
       }
     };
 
-    // Each evaluation guarded on its own: a bug or odd answer affects one check only.
-    const guard = (
-      id: CheckResult['id'],
-      source: string,
-      evaluate: () => void,
-      place: (result: CheckResult) => void,
-    ) => {
-      try {
-        evaluate();
-      } catch (error) {
-        place(
-          unknownResult(id, ctx, {
-            source,
-            error: `check failed: ${describeError(error)}`,
-          }),
+    const answers = new Map<string, Promise<Answer<unknown>>>();
+    const ask = (request: UpstreamRequest<unknown>) => {
+      let answer = answers.get(request.key);
+      if (!answer) {
+        answer = settle(() => request.send(clients, env));
+        answers.set(request.key, answer);
+      }
+      return answer;
+    };
+
+    await Promise.all(
+      checks.map(async check => {
+        const names = Object.keys(check.requests);
+        const values = await Promise.all(
+          names.map(name => ask(check.requests[name])),
         );
-      }
-    };
-    const perCluster = (signal: SignalName) => (r: CheckResult) =>
-      add(signal, Object.fromEntries(clusters.map(c => [c.name, r])));
-    const platform = (part: PlatformComponent) => (r: CheckResult) =>
-      run.platform[part].push(r);
-
-    // A check is evaluated as soon as the answers it needs are in.
-    const when = <T extends unknown[]>(
-      answers: { [K in keyof T]: Promise<T[K]> },
-      id: CheckResult['id'],
-      source: string,
-      evaluate: (...values: T) => void,
-      place: (result: CheckResult) => void,
-    ) =>
-      evaluations.push(
-        Promise.all(answers).then(values =>
-          guard(id, source, () => evaluate(...(values as T)), place),
-        ),
-      );
-    // The common shape: one answer, one result per cluster for one signal.
-    const perClusterCheck = <A>(
-      answer: Promise<A>,
-      id: CheckResult['id'],
-      source: string,
-      signal: SignalName,
-      evaluate: (value: A) => Record<string, CheckResult>,
-    ) =>
-      when(
-        [answer],
-        id,
-        source,
-        value => add(signal, evaluate(value)),
-        perCluster(signal),
-      );
-
-    perClusterCheck(haAnswer, 'prometheus-ha', 'thanos', 'metrics', ha =>
-      evaluatePrometheusHa(ha, clusters, ctx),
-    );
-    perClusterCheck(
-      shippingAnswer,
-      'sidecar-shipping',
-      'thanos',
-      'metrics',
-      shipping =>
-        evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
-    );
-    perClusterCheck(
-      compactionAnswer,
-      'compactor',
-      'thanos',
-      'metrics',
-      compaction =>
-        evaluateCompactor(compaction, clusters, ctx, jobs.compactor),
-    );
-    perClusterCheck(
-      gatewaysAnswer,
-      'store-gateway',
-      'thanos',
-      'metrics',
-      gateways =>
-        evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
-    );
-    perClusterCheck(
-      storesAnswer,
-      'global-query-store',
-      'thanos',
-      'metrics',
-      stores => evaluateGlobalQueryStores(stores, clusters, ctx),
-    );
-    perClusterCheck(
-      externalAnswer,
-      'external-labels',
-      'thanos',
-      'metrics',
-      external => evaluateExternalLabels(external, clusters, ctx),
-    );
-    perClusterCheck(
-      alertsAnswer,
-      'alert-routing',
-      'alertmanager',
-      'metrics',
-      alerts => evaluateAlertRouting(alerts, clusters, ctx, watchdog),
-    );
-    perClusterCheck(certsAnswer, 'cert-expiry', 'thanos', 'metrics', certs =>
-      evaluateClusterCertExpiry(certs, clusters, ctx),
-    );
-    perClusterCheck(
-      logsAnswer,
-      'log-freshness',
-      'elasticsearch',
-      'logs',
-      logs =>
-        evaluateFreshness(logs, clusters, ctx, {
-          id: 'log-freshness',
-          index: es.logIndexPattern,
-          clusterField: es.clusterField,
-          timeField: es.logTimeField,
-          noun: 'logs',
-          links: cluster =>
-            ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
-              kuery: `${es.clusterField}:${kqlString(cluster.name)}`,
-            }),
-        }),
-    );
-    perClusterCheck(
-      spansAnswer,
-      'span-freshness',
-      'elasticsearch',
-      'traces',
-      spans =>
-        evaluateFreshness(spans, clusters, ctx, {
-          id: 'span-freshness',
-          index: es.spanIndexPattern,
-          clusterField: es.spanClusterField,
-          timeField: es.spanTimeField,
-          noun: 'spans',
-          links: cluster =>
-            ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
-              tags: { [labels.cluster]: cluster.name },
-            }),
-        }),
-    );
-    // ILM of the log indices (per cluster and for Elasticsearch) and of the span
-    // indices (per cluster and for Jaeger), from the same two answers.
-    const ilmScopes = [
-      {
-        signal: 'logs',
-        pattern: es.logIndexPattern,
-        noun: 'logs',
-        part: 'elasticsearch',
-      },
-      {
-        signal: 'traces',
-        pattern: es.spanIndexPattern,
-        noun: 'spans',
-        part: 'jaeger',
-      },
-    ] as const;
-    for (const scope of ilmScopes) {
-      when(
-        [explainAnswer, aliasesAnswer],
-        'ilm',
-        'elasticsearch',
-        (explain, aliases) => {
-          const ilm = evaluateIlm(explain, aliases, clusters, ctx, scope);
-          add(scope.signal, ilm.clusters);
-          run.platform[scope.part].push(ilm.platform);
-        },
-        perCluster(scope.signal),
-      );
-    }
-
-    when(
-      [storesAnswer],
-      'global-query-store',
-      'thanos',
-      stores =>
-        run.platform.thanos.push(
-          evaluateGlobalQueryPlatform(stores, clusters, ctx),
-        ),
-      platform('thanos'),
-    );
-    when(
-      [healthAnswer, nodesAnswer],
-      'es-cluster-health',
-      'elasticsearch',
-      (health, nodes) =>
-        run.platform.elasticsearch.push(
-          evaluateEsClusterHealth(health, nodes, ctx),
-        ),
-      platform('elasticsearch'),
-    );
-    when(
-      [servicesAnswer],
-      'jaeger-query',
-      'jaeger',
-      services => run.platform.jaeger.push(evaluateJaegerQuery(services, ctx)),
-      platform('jaeger'),
-    );
-
-    const certificates = clients.certificates ?? [];
-    const certGroups: Array<[PlatformComponent, string[]]> = [
-      ['thanos', ['thanos', 'alertmanager']],
-      ['elasticsearch', ['elasticsearch']],
-      ['jaeger', ['jaeger']],
-    ];
-    for (const [part, upstreams] of certGroups) {
-      guard(
-        'cert-expiry',
-        'config',
-        () => {
-          const result = evaluateConfiguredCertExpiry(
-            certificates.filter(c => upstreams.includes(c.upstream)),
-            ctx,
+        let placements: CheckPlacement[];
+        // Each evaluation guarded on its own: a bug or odd answer affects one check only.
+        try {
+          placements = check.evaluate(
+            Object.fromEntries(names.map((name, i) => [name, values[i]])),
+            env,
           );
-          if (result) run.platform[part].push(result);
-        },
-        platform(part),
-      );
-    }
-
-    await Promise.all(evaluations);
-    return sortChecks(run);
+        } catch (error) {
+          placements = check.places.map(where =>
+            failedPlacement(check, where, env, describeError(error)),
+          );
+        }
+        placements.forEach(place);
+      }),
+    );
+    return sortChecks(run, checks);
   };
 
   const { result, timings } = await withUpstreamTimings(evaluateAll);
@@ -516,30 +194,37 @@ export async function runFleetChecks(
   return result;
 }
 
-// The order checks are listed in, whatever order their upstreams answered in.
-const CHECK_ORDER: CheckId[] = [
-  'prometheus-ha',
-  'sidecar-shipping',
-  'compactor',
-  'store-gateway',
-  'global-query-store',
-  'external-labels',
-  'alert-routing',
-  'es-cluster-health',
-  'jaeger-query',
-  'log-freshness',
-  'span-freshness',
-  'ilm',
-  'cert-expiry',
-];
-const byCheckOrder = (a: CheckResult, b: CheckResult) =>
-  CHECK_ORDER.indexOf(a.id) - CHECK_ORDER.indexOf(b.id);
+/** An `unknown` result in one place of a check whose evaluation threw. */
+function failedPlacement(
+  check: CheckDescriptor,
+  where: CheckPlace,
+  env: CheckEnv,
+  error: string,
+): CheckPlacement {
+  const result = unknownResult(check.id, env.ctx, {
+    source: where.source ?? check.source,
+    error: `check failed: ${error}`,
+  });
+  return 'signal' in where
+    ? {
+        signal: where.signal,
+        results: Object.fromEntries(env.clusters.map(c => [c.name, result])),
+      }
+    : { platform: where.platform, result };
+}
 
-function sortChecks(run: FleetCheckRun): FleetCheckRun {
+/** Checks in registry order, whatever order their upstreams answered in. */
+function sortChecks(
+  run: FleetCheckRun,
+  checks: readonly CheckDescriptor[],
+): FleetCheckRun {
+  const order = new Map(checks.map((check, i) => [check.id, i]));
+  const byOrder = (a: CheckResult, b: CheckResult) =>
+    (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0);
   for (const signals of Object.values(run.clusters)) {
-    for (const checks of Object.values(signals)) checks.sort(byCheckOrder);
+    for (const results of Object.values(signals)) results.sort(byOrder);
   }
-  for (const checks of Object.values(run.platform)) checks.sort(byCheckOrder);
+  for (const results of Object.values(run.platform)) results.sort(byOrder);
   return run;
 }
 

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { PromQueryResult } from '../upstream/ThanosClient';
 import { perClusterFromPromQL } from './perCluster';
@@ -128,3 +129,30 @@ export function evaluateSidecarShipping(
       ),
   );
 }
+
+/** Thanos sidecar shipping (`sidecar-shipping`). */
+export const sidecarShippingCheck = defineCheck({
+  id: 'sidecar-shipping',
+  title: 'Thanos sidecar shipping',
+  seed: '§6 Thanos shipping; §8 Thanos Sidecar outage; 10.11 Thanos sidecar',
+  failureMode:
+    "Thanos Sidecar outage: fresh data from that replica missing + partial global view; blocks stop appearing in the cluster's bucket prefix.",
+  mitigation:
+    'Alerts on ship lag; restart the sidecar. thanos_shipper_uploads_total should increase steadily with no persistent failures.',
+  places: [{ signal: 'metrics' }],
+  source: 'thanos',
+  requests: {
+    shipping: upstreamRequest('thanos', 'sidecar-shipping', (thanos, env) =>
+      thanos.query(sidecarShippingQuery(env.ctx.labels, env.jobs.sidecar), {
+        time: env.ctx.now,
+        dedup: false,
+      }),
+    ),
+  },
+  evaluate: ({ shipping }, { clusters, ctx, jobs }) => [
+    {
+      signal: 'metrics',
+      results: evaluateSidecarShipping(shipping, clusters, ctx, jobs.sidecar),
+    },
+  ],
+});

@@ -1,3 +1,4 @@
+import { defineCheck, upstreamRequest } from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { PromQueryResult } from '../upstream/ThanosClient';
 import { perClusterFromPromQL } from './perCluster';
@@ -89,3 +90,28 @@ export function evaluateStoreGateway(
       ),
   );
 }
+
+/** Thanos store gateway (`store-gateway`). */
+export const storeGatewayCheck = defineCheck({
+  id: 'store-gateway',
+  title: 'Thanos store gateway',
+  seed: '§8 Per-cluster Store Gateway outage',
+  failureMode:
+    'Per-cluster Store Gateway outage: loss of historical blocks (> local retention) for that cluster only.',
+  mitigation: 'Query still hits sidecars; alert & restart the store gateway.',
+  places: [{ signal: 'metrics' }],
+  source: 'thanos',
+  requests: {
+    gateways: upstreamRequest('thanos', 'store-gateway', (thanos, env) =>
+      thanos.query(storeGatewayQuery(env.ctx.labels, env.jobs.storeGateway), {
+        time: env.ctx.now,
+      }),
+    ),
+  },
+  evaluate: ({ gateways }, { clusters, ctx, jobs }) => [
+    {
+      signal: 'metrics',
+      results: evaluateStoreGateway(gateways, clusters, ctx, jobs.storeGateway),
+    },
+  ],
+});

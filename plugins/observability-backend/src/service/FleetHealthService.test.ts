@@ -2,16 +2,26 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
+import { FleetCheckRun } from '../checks/runFleetChecks';
 import { FleetChecker, FleetHealthService } from './FleetHealthService';
 
 const check = (status: CheckResult['status']): CheckResult => ({
   id: 'prometheus-ha',
+  title: 'Prometheus HA pair',
   status,
   summary: `replicas ${status}`,
   evidence: { source: 'thanos' },
   links: [],
   observedAt: '2026-11-25T10:00:00.000Z',
 });
+
+/** A run with only some signals and parts: the service shows the rest as unknown. */
+const partialRun = (run: {
+  clusters: Record<string, Partial<FleetCheckRun['clusters'][string]>>;
+  platform: Partial<FleetCheckRun['platform']>;
+  upstreamRequests?: number;
+  slowestUpstream?: FleetCheckRun['slowestUpstream'];
+}) => run as FleetCheckRun;
 
 function setup(
   checker: FleetChecker,
@@ -36,19 +46,25 @@ function setup(
 
 describe('FleetHealthService', () => {
   it('rolls checks up per signal and cluster, unchecked signals stay unknown', async () => {
-    const { service } = setup(async () => ({
-      clusters: {
-        'dev-01': {
-          metrics: [check('ok'), check('warn')],
-          logs: [check('ok')],
-          traces: [check('ok')],
+    const { service } = setup(async () =>
+      partialRun({
+        clusters: {
+          'dev-01': {
+            metrics: [check('ok'), check('warn')],
+            logs: [check('ok')],
+            traces: [check('ok')],
+          },
+          'prod-01': { metrics: [check('critical')] },
         },
-        'prod-01': { metrics: [check('critical')] },
-      },
-      platform: { thanos: [check('ok')] },
-      upstreamRequests: 15,
-      slowestUpstream: { upstream: 'thanos', path: '/api/v1/query', ms: 210.4 },
-    }));
+        platform: { thanos: [check('ok')] },
+        upstreamRequests: 15,
+        slowestUpstream: {
+          upstream: 'thanos',
+          path: '/api/v1/query',
+          ms: 210.4,
+        },
+      }),
+    );
     const fleet = await service.getFleet();
     expect(fleet.round).toEqual({
       upstreamRequests: 15,
@@ -73,7 +89,7 @@ describe('FleetHealthService', () => {
     });
     const { service, calls } = setup(async () => {
       await gate;
-      return { clusters: {}, platform: {} };
+      return partialRun({ clusters: {}, platform: {} });
     });
     const pending = Array.from({ length: 200 }, () => service.getFleet());
     release();
@@ -91,7 +107,7 @@ describe('FleetHealthService', () => {
     let fail = true;
     const { service, calls } = setup(async () => {
       if (fail) throw new Error('registry down');
-      return { clusters: {}, platform: {} };
+      return partialRun({ clusters: {}, platform: {} });
     });
     await expect(service.getFleet()).rejects.toThrow('registry down');
     fail = false;
@@ -102,9 +118,12 @@ describe('FleetHealthService', () => {
   it('reads the shared stamp once for 200 concurrent warm requests', async () => {
     const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
     const get = jest.spyOn(cache, 'get');
-    const { service } = setup(async () => ({ clusters: {}, platform: {} }), {
-      cache,
-    });
+    const { service } = setup(
+      async () => partialRun({ clusters: {}, platform: {} }),
+      {
+        cache,
+      },
+    );
     await service.getFleet();
     await service.flush();
     get.mockClear();
@@ -124,10 +143,11 @@ describe('FleetHealthService', () => {
     const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
     const logger = mockServices.logger.mock();
     const { service } = setup(
-      async () => ({
-        clusters: { 'dev-01': { metrics: [check('ok')] } },
-        platform: {},
-      }),
+      async () =>
+        partialRun({
+          clusters: { 'dev-01': { metrics: [check('ok')] } },
+          platform: {},
+        }),
       {
         cache,
         logger,
@@ -167,7 +187,7 @@ describe('FleetHealthService', () => {
     const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin('t');
     const logger = mockServices.logger.mock();
     const { service, calls } = setup(
-      async () => ({ clusters: {}, platform: {} }),
+      async () => partialRun({ clusters: {}, platform: {} }),
       { cache, logger },
     );
     jest.spyOn(cache, 'set').mockRejectedValue(new Error('redis gone'));
@@ -184,18 +204,21 @@ describe('FleetHealthService', () => {
 
   it('logs a failed history write and still answers', async () => {
     const logger = mockServices.logger.mock();
-    const { service } = setup(async () => ({ clusters: {}, platform: {} }), {
-      logger,
-      history: {
-        readState: async () => new Map(),
-        plan: () => ({
-          since: new Map(),
-          commit: async () => {
-            throw new Error('disk full');
-          },
-        }),
+    const { service } = setup(
+      async () => partialRun({ clusters: {}, platform: {} }),
+      {
+        logger,
+        history: {
+          readState: async () => new Map(),
+          plan: () => ({
+            since: new Map(),
+            commit: async () => {
+              throw new Error('disk full');
+            },
+          }),
+        },
       },
-    });
+    );
     await expect(service.getFleet()).resolves.toHaveProperty('clusters');
     await service.flush();
     expect(logger.error).toHaveBeenCalledWith(
@@ -217,7 +240,7 @@ describe('FleetHealthService', () => {
     const { service, calls } = setup(
       async () => {
         await sleep(30);
-        return { clusters: {}, platform: {} };
+        return partialRun({ clusters: {}, platform: {} });
       },
       { cache },
     );
@@ -231,10 +254,11 @@ describe('FleetHealthService', () => {
   it('answers without since when the history cannot be read, and logs why', async () => {
     const logger = mockServices.logger.mock();
     const { service } = setup(
-      async () => ({
-        clusters: { 'dev-01': { metrics: [check('ok')] } },
-        platform: {},
-      }),
+      async () =>
+        partialRun({
+          clusters: { 'dev-01': { metrics: [check('ok')] } },
+          platform: {},
+        }),
       {
         logger,
         history: {

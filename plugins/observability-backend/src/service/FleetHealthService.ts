@@ -1,6 +1,5 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
-  CheckResult,
   ClusterHealth,
   FleetHealth,
   PlatformComponent,
@@ -14,15 +13,7 @@ import { gzip } from 'node:zlib';
 import { ClusterRegistry } from './ClusterRegistry';
 import { FleetCluster } from './clusters';
 import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
-import { UpstreamTiming } from '../upstream/timings';
-
-/** What one round of checks found, per cluster and signal and per platform part. */
-export interface FleetCheckRun {
-  clusters: Record<string, Partial<Record<SignalName, CheckResult[]>>>;
-  platform: Partial<Record<PlatformComponent, CheckResult[]>>;
-  upstreamRequests?: number;
-  slowestUpstream?: UpstreamTiming;
-}
+import { FleetCheckRun } from '../checks/runFleetChecks';
 
 /** Runs every check for the whole fleet in one round of upstream requests. */
 export type FleetChecker = (clusters: FleetCluster[]) => Promise<FleetCheckRun>;

@@ -22,6 +22,7 @@ export const fleetFixture: FleetHealth = {
           checks: [
             {
               id: 'sidecar-shipping',
+              title: 'Thanos sidecar shipping',
               status: 'warn',
               summary: 'Last upload 3h ago',
               evidence: {
@@ -37,6 +38,7 @@ export const fleetFixture: FleetHealth = {
             },
             {
               id: 'prometheus-ha',
+              title: 'Prometheus HA pair',
               status: 'ok',
               summary: '2 of 2 replicas up',
               evidence: {

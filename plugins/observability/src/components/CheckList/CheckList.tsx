@@ -8,10 +8,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
-import {
-  CHECK_TITLES,
-  CheckResult,
-} from '@fleetobs/plugin-observability-common';
+import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { HealthStatusLabel } from '../HealthStatusLabel';
 
 const useStyles = makeStyles(theme => ({
@@ -50,9 +47,7 @@ export function CheckItem(props: { check: CheckResult }) {
   return (
     <ListItem className={classes.item} data-testid={`check-${check.id}`}>
       <Box display="flex" alignItems="center" justifyContent="space-between">
-        <Typography variant="subtitle2">
-          {CHECK_TITLES[check.id] ?? check.id}
-        </Typography>
+        <Typography variant="subtitle2">{check.title ?? check.id}</Typography>
         <HealthStatusLabel status={check.status} />
       </Box>
       <Typography variant="body2">{check.summary}</Typography>
