@@ -44,13 +44,36 @@ export interface Config {
       url: string;
       tls?: UpstreamTls;
       auth?: UpstreamAuth;
+      /**
+       * Largest answer read from this upstream, in bytes. Bytes are counted as the
+       * answer streams in; past the cap the connection is closed and the request fails
+       * (`parse` error naming this key). Default 33554432 (32 MiB).
+       */
+      maxResponseBytes?: number;
     };
     elasticsearch?: {
       url: string;
       tls?: UpstreamTls;
       auth?: UpstreamAuth;
+      /**
+       * Largest answer read from this upstream, in bytes. Bytes are counted as the
+       * answer streams in; past the cap the connection is closed and the request fails
+       * (`parse` error naming this key). Default 33554432 (32 MiB).
+       */
+      maxResponseBytes?: number;
       /** Default `logs-*`. */
       logIndexPattern?: string;
+      /**
+       * Index patterns an entity's `observability.fleetobs.io/kibana-index-pattern`
+       * may choose (searched with the portal's own credentials): one of these, or a
+       * narrower pattern (every index it matches, one of these matches: with `logs-*`,
+       * `logs-checkout-*` is allowed, `logs*` and `*` are not). Each entry is a single
+       * pattern (no comma list, `-` exclusion, `<date math>`, `remote:` prefix or
+       * whitespace). Annotations may in any case not start with `.`, `_`, `+` or `-`, or
+       * be only `*`. A refused annotation is reported as a configuration error of the
+       * logs part and not searched. Default: the parts of `logIndexPattern`.
+       */
+      allowedIndexPatterns?: string[];
       /** Default `jaeger-span-*`. */
       spanIndexPattern?: string;
       /** Field of a log document that holds the cluster name. Default `kubernetes.cluster.name`. */
@@ -63,12 +86,44 @@ export interface Config {
       url: string;
       tls?: UpstreamTls;
       auth?: UpstreamAuth;
+      /**
+       * Largest answer read from this upstream, in bytes. Bytes are counted as the
+       * answer streams in; past the cap the connection is closed and the request fails
+       * (`parse` error naming this key). Default 33554432 (32 MiB).
+       */
+      maxResponseBytes?: number;
     };
     alertmanager?: {
       /** Alertmanager base URL (v2 API). */
       url: string;
       tls?: UpstreamTls;
       auth?: UpstreamAuth;
+      /**
+       * Largest answer read from this upstream, in bytes. Bytes are counted as the
+       * answer streams in; past the cap the connection is closed and the request fails
+       * (`parse` error naming this key). Default 33554432 (32 MiB).
+       */
+      maxResponseBytes?: number;
+    };
+    /**
+     * The call to the Kubernetes plugin's back end that finds where a service runs
+     * (`POST /api/kubernetes/resources/workloads/query`, on behalf of the caller).
+     */
+    kubernetes?: {
+      /** Timeout of the call, answer included. Default `refresh.timeout` (10 seconds). */
+      timeout?: HumanDuration;
+      /** Largest answer read, in bytes. Default 33554432 (32 MiB). */
+      maxResponseBytes?: number;
+    };
+    /**
+     * Timeouts of the outbound calls of the scaffolder module
+     * (`@fleetobs/plugin-scaffolder-backend-module-obs`).
+     */
+    scaffolder?: {
+      /** One call to this back end (retention plan, request, apply spec). Default 30 seconds. */
+      backendTimeout?: HumanDuration;
+      /** One git command of the demo `obs:gitops:local-*` actions. Default 2 minutes. */
+      gitTimeout?: HumanDuration;
     };
     /** Base URLs of the UIs that deep links point to. */
     ui?: {
@@ -138,6 +193,8 @@ export interface Config {
       repoUrl?: string;
       /** Branch whose values are effective (demo repository). Default `main`. */
       baseBranch?: string;
+      /** Longest wait for one values file read (UrlReader or git). Default 30 seconds. */
+      readTimeout?: HumanDuration;
     };
     /** Self-service retention change requests. */
     retention?: {
@@ -148,6 +205,10 @@ export interface Config {
       approvers?: string[];
       /** Template run after approval to open the pull request. Default `template:default/apply-retention-change`. */
       applyTemplate?: string;
+      /** How often approved requests are checked: unstarted ones started, ended tasks recorded. Default 10 seconds. */
+      applyPollInterval?: HumanDuration;
+      /** Age after which another replica takes over an unfinished apply-task start. Default 60 seconds. */
+      applyClaimTimeout?: HumanDuration;
       /** Prices of the cost estimate per GB-month, and bytes per TSDB sample. */
       pricing?: {
         /** Default `USD`. */
