@@ -1,3 +1,10 @@
+import {
+  CheckDescriptor,
+  CheckEnv,
+  CheckPlacement,
+  EsCheckSettings,
+  upstreamRequest,
+} from './defineCheck';
 import { CheckResult, DeepLink } from '@fleetobs/plugin-observability-common';
 import { z } from 'zod';
 import { EsSearchResponse } from '../upstream/ElasticsearchClient';
@@ -176,4 +183,61 @@ export function evaluateFreshness(
     });
   }
   return out;
+}
+
+/**
+ * The descriptor parts shared by `log-freshness` and `span-freshness`: one aggregation
+ * on the signal's index pattern for the whole fleet, evaluated per cluster.
+ */
+export function freshnessCheckParts(signal: {
+  id: 'log-freshness' | 'span-freshness';
+  signal: 'logs' | 'traces';
+  noun: string;
+  /** Index pattern, cluster field and time field of the signal. */
+  select: (es: EsCheckSettings) => {
+    index: string;
+    clusterField: string;
+    timeField: string;
+  };
+  links: (
+    cluster: FleetClusterRef,
+    env: CheckEnv,
+    fields: { clusterField: string },
+  ) => DeepLink[];
+}) {
+  return {
+    places: [{ signal: signal.signal }],
+    source: 'elasticsearch',
+    requests: {
+      newest: upstreamRequest('elasticsearch', signal.id, (es, env) => {
+        const { index, clusterField, timeField } = signal.select(env.es);
+        return es.search(
+          index,
+          freshnessSearchBody({
+            clusters: env.clusters,
+            clusterField,
+            timeField,
+            now: env.ctx.now,
+          }),
+        );
+      }),
+    },
+    evaluate: (
+      { newest }: { newest: Answer<EsSearchResponse> },
+      env: CheckEnv,
+    ): CheckPlacement[] => {
+      const fields = signal.select(env.es);
+      return [
+        {
+          signal: signal.signal,
+          results: evaluateFreshness(newest, env.clusters, env.ctx, {
+            id: signal.id,
+            ...fields,
+            noun: signal.noun,
+            links: cluster => signal.links(cluster, env, fields),
+          }),
+        },
+      ];
+    },
+  } satisfies Partial<CheckDescriptor>;
 }

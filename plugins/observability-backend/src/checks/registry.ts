@@ -19,7 +19,8 @@ let checks: readonly CheckDescriptor[] | undefined;
  * Every fleet health check, in the order they are shown. A new check is a file
  * exporting a descriptor (`defineCheck`), added here. (A function, not a constant:
  * the check files make results through `describeCheck`, which reads this list, so it
- * is built on first use, once every check module has loaded.)
+ * is built on first use, once every check module has loaded. For the same reason a
+ * check module imports `./defineCheck` before `./result`.)
  */
 export function fleetChecks(): readonly CheckDescriptor[] {
   checks ??= [

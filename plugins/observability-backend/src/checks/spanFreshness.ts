@@ -1,5 +1,5 @@
-import { defineCheck, upstreamRequest } from './defineCheck';
-import { evaluateFreshness, freshnessSearchBody } from './freshness';
+import { defineCheck } from './defineCheck';
+import { freshnessCheckParts } from './freshness';
 
 /** Span freshness (`span-freshness`): the newest span of each cluster, one aggregation. */
 export const spanFreshnessCheck = defineCheck({
@@ -10,35 +10,18 @@ export const spanFreshnessCheck = defineCheck({
     'Jaeger Collector down: span loss if app side buffering is low; the newest span of the cluster gets old.',
   mitigation:
     'Horizontal collectors + backpressure tuning; check the collectors of the cluster and their mTLS / credentials to Elasticsearch.',
-  places: [{ signal: 'traces' }],
-  source: 'elasticsearch',
-  requests: {
-    spans: upstreamRequest('elasticsearch', 'span-freshness', (es, env) =>
-      es.search(
-        env.es.spanIndexPattern,
-        freshnessSearchBody({
-          clusters: env.clusters,
-          clusterField: env.es.spanClusterField,
-          timeField: env.es.spanTimeField,
-          now: env.ctx.now,
-        }),
-      ),
-    ),
-  },
-  evaluate: ({ spans }, { clusters, ctx, es }) => [
-    {
-      signal: 'traces',
-      results: evaluateFreshness(spans, clusters, ctx, {
-        id: 'span-freshness',
-        index: es.spanIndexPattern,
-        clusterField: es.spanClusterField,
-        timeField: es.spanTimeField,
-        noun: 'spans',
-        links: cluster =>
-          ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
-            tags: { [ctx.labels.cluster]: cluster.name },
-          }),
+  ...freshnessCheckParts({
+    id: 'span-freshness',
+    signal: 'traces',
+    noun: 'spans',
+    select: es => ({
+      index: es.spanIndexPattern,
+      clusterField: es.spanClusterField,
+      timeField: es.spanTimeField,
+    }),
+    links: (cluster, { ctx }) =>
+      ctx.links.jaegerSearch('Traces of the cluster in Jaeger', {
+        tags: { [ctx.labels.cluster]: cluster.name },
       }),
-    },
-  ],
+  }),
 });

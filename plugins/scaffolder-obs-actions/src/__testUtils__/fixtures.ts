@@ -235,3 +235,39 @@ export function emitted(ctx: ReturnType<typeof mockContext>): string {
 export const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find(p =>
   fs.existsSync(p),
 );
+
+/**
+ * Runs an action's handler in a workspace, the way the action tests do: `run` gives the
+ * context and the outputs by name; `expectRefused` expects the step to fail with
+ * `message` and the workspace to be left exactly as it was.
+ */
+export function actionRunner(
+  action: { handler(ctx: any): Promise<void> },
+  workspacePath: () => string,
+) {
+  async function run(
+    input: Record<string, unknown>,
+    options: { isDryRun?: boolean } = {},
+  ) {
+    const ctx = mockContext(workspacePath(), input, options);
+    await action.handler(ctx);
+    return {
+      ctx,
+      outputs: Object.fromEntries(
+        (ctx.output as jest.Mock).mock.calls,
+      ) as Record<string, any>,
+    };
+  }
+  async function expectRefused(
+    input: Record<string, unknown>,
+    message: RegExp,
+    options: { isDryRun?: boolean } = {},
+  ) {
+    const before = snapshot(workspacePath());
+    await expect(
+      action.handler(mockContext(workspacePath(), input, options)),
+    ).rejects.toThrow(message);
+    expect(snapshot(workspacePath())).toEqual(before);
+  }
+  return { run, expectRefused };
+}

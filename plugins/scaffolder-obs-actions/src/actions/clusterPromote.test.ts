@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
-  VALUES_DIR,
-  mockContext,
+  actionRunner,
   seedValues,
   settingsFrom,
-  snapshot,
+  VALUES_DIR,
 } from '../__testUtils__/fixtures';
 import { createClusterPromoteAction } from './clusterPromote';
 
@@ -23,25 +22,7 @@ describe('obs:cluster:promote', () => {
   const read = (c: string) => fs.readFileSync(file(c), 'utf8');
   const revision = (c: string) => YAML.parse(read(c)).source.targetRevision;
 
-  async function run(input: Record<string, unknown>) {
-    const ctx = mockContext(mockDir.path, input);
-    await action.handler(ctx as any);
-    return {
-      ctx,
-      outputs: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
-    };
-  }
-  async function expectRefused(
-    input: Record<string, unknown>,
-    message: RegExp,
-  ) {
-    const before = snapshot(mockDir.path);
-    await expect(
-      action.handler(mockContext(mockDir.path, input) as any),
-    ).rejects.toThrow(message);
-    expect(snapshot(mockDir.path)).toEqual(before);
-  }
-
+  const { run, expectRefused } = actionRunner(action, () => mockDir.path);
   it('promotes to the next environment (dev tracks HEAD, so stag is next)', async () => {
     const stagBefore = read('stag-01');
     const prodBefore = read('prod-01');

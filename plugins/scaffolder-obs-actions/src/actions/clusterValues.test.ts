@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
+  actionRunner,
   GITOPS_SEED,
-  VALUES_DIR,
-  mockContext,
   seedValues,
   settingsFrom,
-  snapshot,
+  VALUES_DIR,
 } from '../__testUtils__/fixtures';
 import { checkAlignment, factsOf, parseValuesFile } from '../lib/valuesFiles';
 import { createClusterValuesAction } from './clusterValues';
@@ -29,24 +28,7 @@ describe('obs:cluster:values', () => {
   const write = (cluster: string, text: string) =>
     fs.writeFileSync(file(cluster), text);
 
-  async function run(input: Record<string, unknown>) {
-    const ctx = mockContext(mockDir.path, input);
-    await action.handler(ctx as any);
-    return {
-      ctx,
-      outputs: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
-    };
-  }
-
-  async function expectRefused(
-    input: Record<string, unknown>,
-    message: RegExp,
-  ) {
-    const before = snapshot(mockDir.path);
-    const ctx = mockContext(mockDir.path, input);
-    await expect(action.handler(ctx as any)).rejects.toThrow(message);
-    expect(snapshot(mockDir.path)).toEqual(before);
-  }
+  const { run, expectRefused } = actionRunner(action, () => mockDir.path);
 
   describe('the seed values files', () => {
     const dir = path.join(GITOPS_SEED, VALUES_DIR);

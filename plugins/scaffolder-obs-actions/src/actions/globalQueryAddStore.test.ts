@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import {
-  VALUES_DIR,
-  mockContext,
+  actionRunner,
   seedValues,
   settingsFrom,
   snapshot,
+  VALUES_DIR,
 } from '../__testUtils__/fixtures';
 import {
   createGlobalQueryAddStoreAction,
@@ -37,27 +37,7 @@ describe('obs:globalquery:add-store', () => {
   const write = (cluster: string, text: string) =>
     fs.writeFileSync(file(cluster), text);
 
-  async function run(
-    input: Record<string, unknown>,
-    options: { isDryRun?: boolean } = {},
-  ) {
-    const ctx = mockContext(mockDir.path, input, options);
-    await action.handler(ctx as any);
-    return {
-      ctx,
-      outputs: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
-    };
-  }
-
-  async function expectRefused(
-    input: Record<string, unknown>,
-    message: RegExp,
-  ) {
-    const before = snapshot(mockDir.path);
-    const ctx = mockContext(mockDir.path, input);
-    await expect(action.handler(ctx as any)).rejects.toThrow(message);
-    expect(snapshot(mockDir.path)).toEqual(before);
-  }
+  const { run, expectRefused } = actionRunner(action, () => mockDir.path);
 
   const dev02 = {
     cluster: 'dev-02',

@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { mockContext, snapshot } from '../__testUtils__/fixtures';
+import { actionRunner, snapshot } from '../__testUtils__/fixtures';
 import { createObservabilityBackend } from '../lib/observabilityBackend';
 import { createRetentionPlanAction } from './retentionPlan';
 
@@ -56,17 +56,7 @@ describe('obs:retention:plan', () => {
     return seen;
   }
 
-  async function run(
-    input: Record<string, unknown>,
-    options: { isDryRun?: boolean } = {},
-  ) {
-    const ctx = mockContext(mockDir.path, input, options);
-    await action.handler(ctx as any);
-    return {
-      ctx,
-      outputs: Object.fromEntries((ctx.output as jest.Mock).mock.calls),
-    };
-  }
+  const { run } = actionRunner(action, () => mockDir.path);
 
   it('asks the back end on behalf of the user and outputs current, diff and cost', async () => {
     const seen = backend(body => ({

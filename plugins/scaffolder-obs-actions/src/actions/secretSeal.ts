@@ -134,7 +134,8 @@ export function createSecretSealAction(options: { settings: ObsSettings }) {
       name: es-credentials
       namespace: tracing
       scope: namespace-wide
-      data: { password: \${{ secrets.esPassword }} }`,
+      data:
+        password: \${{ secrets.esPassword }}`,
       },
     ],
     schema: { input: inputSchema, output: outputSchema },
