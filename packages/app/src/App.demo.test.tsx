@@ -19,6 +19,7 @@ describe('App in the local demo', () => {
           data: {
             app: { title: 'Fleet Observability', demoUsers: ['alice', 'bob'] },
             backend: { baseUrl: 'http://localhost:7007' },
+            auth: { environment: 'development' },
           },
           context: 'test',
         },

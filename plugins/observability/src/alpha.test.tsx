@@ -6,6 +6,8 @@ import {
 import { screen } from '@testing-library/react';
 import plugin from './alpha';
 import { observabilityApiRef } from './api';
+import { observabilityPlugin } from './plugin';
+import { retentionRouteRef, rootRouteRef } from './routes';
 import { fleetSummaryFixture } from './__fixtures__/fleet';
 
 describe('observability plugin (new frontend system)', () => {
@@ -15,6 +17,22 @@ describe('observability plugin (new frontend system)', () => {
     expect(createExtensionTester(page).get(coreExtensionData.routePath)).toBe(
       '/observability',
     );
+  });
+
+  it('shares its route refs with the legacy plugin', () => {
+    expect(plugin.routes).toEqual({
+      root: rootRouteRef,
+      retention: retentionRouteRef,
+    });
+    expect(observabilityPlugin.routes).toEqual(plugin.routes);
+    expect(createExtensionTester(page).get(coreExtensionData.routeRef)).toBe(
+      rootRouteRef,
+    );
+    expect(
+      createExtensionTester(
+        plugin.getExtension('page:observability/retention'),
+      ).get(coreExtensionData.routeRef),
+    ).toBe(retentionRouteRef);
   });
 
   it('renders the fleet summary from the API', async () => {

@@ -2,7 +2,6 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -10,27 +9,21 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import DashboardIcon from '@material-ui/icons/Dashboard';
 import HistoryIcon from '@material-ui/icons/History';
-import { retentionChangeFormField } from './components/RetentionField/extensions';
-import {
-  RetentionClient,
-  retentionApiRef,
-} from './components/RetentionPage/retentionApi';
 import { ObservabilityClient, observabilityApiRef } from './api';
+import { retentionRouteRef, rootRouteRef } from './routes';
 
-const rootRouteRef = createRouteRef();
-
-const retentionRouteRef = createRouteRef();
-
-const retentionApi = ApiBlueprint.make({
-  name: 'retention',
-  params: defineParams =>
-    defineParams({
-      api: retentionApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: deps => new RetentionClient(deps),
-    }),
+// The scaffolder field RetentionChangeField (`scaffolder-form-field`), loaded lazily.
+const retentionChangeFormField = FormFieldBlueprint.make({
+  name: 'retention-change',
+  params: {
+    field: () =>
+      import('./components/RetentionField').then(
+        m => m.retentionChangeFormField,
+      ),
+  },
 });
 
 const retentionPage = PageBlueprint.make({
@@ -113,10 +106,9 @@ export default createFrontendPlugin({
   pluginId: 'observability',
   title: 'Fleet health',
   icon: <DashboardIcon />,
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, retention: retentionRouteRef },
   extensions: [
     observabilityApi,
-    retentionApi,
     retentionPage,
     retentionChangeFormField,
     fleetHealthPage,

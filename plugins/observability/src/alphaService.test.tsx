@@ -8,20 +8,12 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { screen } from '@testing-library/react';
 import plugin from './alpha';
 import { ObservabilityApi, observabilityApiRef } from './api';
-import {
-  checkoutEntity,
-  signalsFixture,
-} from './components/EntityObservabilityContent/testFixtures';
+import { checkoutEntity, signalsFixture } from './__fixtures__/signals';
+import { polyfillResizeObserver } from './__testUtils__/resizeObserver';
 
 // The service tab and card as new-frontend-system extensions.
 
-beforeAll(() => {
-  (globalThis as any).ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
+beforeAll(polyfillResizeObserver);
 
 const api: Partial<ObservabilityApi> = {
   getEntitySignals: async () => signalsFixture(),

@@ -1,5 +1,6 @@
 /**
- * Fleet Observability frontend plugin: fleet health page and service tabs.
+ * Fleet Observability frontend plugin: fleet health page, service and cluster tabs,
+ * retention page and the RetentionChangeField scaffolder field.
  *
  * @packageDocumentation
  */
@@ -10,18 +11,22 @@ export {
   EntityObservabilityContent,
   EntityObservabilityCard,
   ObservabilityRetentionPage,
+  RetentionChangeFieldExtension,
 } from './plugin';
-export * from './api';
 export {
-  RetentionClient,
-  retentionApiRef,
-} from './components/RetentionPage/retentionApi';
+  ObservabilityApiError,
+  ObservabilityClient,
+  observabilityApiRef,
+} from './api';
 export type {
-  RetentionApi,
   ClusterRetention,
+  EntityRefParts,
+  EntitySignalsOptions,
+  ObservabilityApi,
+  RetentionDecision,
+  RetentionPlanInput,
   SignalRetention,
-} from './components/RetentionPage/retentionApi';
-export { RetentionChangeFieldExtension } from './components/RetentionField/extensions';
+} from './api';
 export type {
   RetentionChangeSummary,
   RetentionChangeFieldOptions,

@@ -6,12 +6,14 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { ObservabilityClient, observabilityApiRef } from './api';
-import { retentionRouteRef, rootRouteRef } from './routes';
 import {
-  RetentionClient,
-  retentionApiRef,
-} from './components/RetentionPage/retentionApi';
+  RETENTION_CHANGE_FIELD_NAME,
+  RetentionChangeField,
+  retentionChangeValidation,
+} from './components/RetentionField';
+import { retentionRouteRef, rootRouteRef } from './routes';
 
 /**
  * The observability plugin for apps on the legacy frontend system.
@@ -21,11 +23,6 @@ import {
 export const observabilityPlugin = createPlugin({
   id: 'observability',
   apis: [
-    createApiFactory({
-      api: retentionApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: deps => new RetentionClient(deps),
-    }),
     createApiFactory({
       api: observabilityApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
@@ -112,5 +109,20 @@ export const ObservabilityRetentionPage = observabilityPlugin.provide(
     component: () =>
       import('./components/RetentionPage').then(m => m.RetentionPage),
     mountPoint: retentionRouteRef,
+  }),
+);
+
+/**
+ * Scaffolder field extension `RetentionChangeField`: today's retention vs the requested
+ * one, its problems and its estimated cost, for the cluster and signal chosen in the
+ * form. Put it inside `<ScaffolderFieldExtensions>`.
+ *
+ * @public
+ */
+export const RetentionChangeFieldExtension = observabilityPlugin.provide(
+  createScaffolderFieldExtension({
+    name: RETENTION_CHANGE_FIELD_NAME,
+    component: RetentionChangeField,
+    validation: retentionChangeValidation,
   }),
 );

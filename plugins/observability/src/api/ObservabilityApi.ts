@@ -1,11 +1,22 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ClusterDetail,
+  ClusterRetention,
   EntitySignals,
   EntityTrace,
   FleetHealth,
   FleetHealthSummary,
   HealthTransition,
+  RetentionPlan,
+  RetentionRequest,
+  RetentionRequestState,
+  RetentionSettings,
+  RetentionSignal,
+} from '@fleetobs/plugin-observability-common';
+
+export type {
+  ClusterRetention,
+  SignalRetention,
 } from '@fleetobs/plugin-observability-common';
 
 /**
@@ -32,7 +43,26 @@ export interface EntitySignalsOptions {
 }
 
 /**
- * Client of the observability backend (`/api/observability`).
+ * A retention change as the plan and request routes take it.
+ *
+ * @public
+ */
+export interface RetentionPlanInput {
+  cluster: string;
+  signal: RetentionSignal;
+  requested: RetentionSettings;
+}
+
+/**
+ * A decision on a retention change request.
+ *
+ * @public
+ */
+export type RetentionDecision = 'approve' | 'reject' | 'cancel';
+
+/**
+ * Client of the observability back end (`/api/observability`): every route the front
+ * end uses. A failed call rejects with an {@link ObservabilityApiError}.
  *
  * @public
  */
@@ -45,8 +75,9 @@ export interface ObservabilityApi {
    * {@link ObservabilityApi.getCluster} has them in full.
    */
   getFleetSummary(): Promise<FleetHealthSummary>;
-  /** One cluster with every check in full and its onboarding checklist. */
+  /** One cluster with every check in full and its onboarding checklist (`GET /v1/clusters/:name`). */
   getCluster(name: string): Promise<ClusterDetail>;
+  /** Status changes of one cluster (`GET /v1/clusters/:name/history`). */
   getClusterHistory(
     name: string,
     options?: { limit?: number },
@@ -58,9 +89,38 @@ export interface ObservabilityApi {
   ): Promise<EntitySignals>;
   /** One trace of an entity's service, with its spans and its log lines. */
   getEntityTrace(entity: EntityRefParts, traceId: string): Promise<EntityTrace>;
+  /** The retention of every cluster and signal today (`GET /v1/retention`). */
+  getEffectiveRetention(): Promise<{ clusters: ClusterRetention[] }>;
+  /**
+   * Validation, diff against today and cost of a change, with no side effects
+   * (`POST /v1/retention/plan`).
+   */
+  planRetention(
+    input: RetentionPlanInput,
+    options?: { signal?: AbortSignal },
+  ): Promise<RetentionPlan>;
+  /** Retention change requests with their audit trail (`GET /v1/retention-requests`). */
+  listRequests(filter?: {
+    state?: RetentionRequestState;
+    cluster?: string;
+  }): Promise<{ items: RetentionRequest[] }>;
+  /** Files a retention change request (`POST /v1/retention-requests`). */
+  createRequest(
+    input: RetentionPlanInput & { justification: string },
+  ): Promise<RetentionRequest>;
+  /** Approves, rejects or cancels a request (`POST /v1/retention-requests/:id/:decision`). */
+  decide(
+    id: string,
+    decision: RetentionDecision,
+    comment?: string,
+  ): Promise<RetentionRequest>;
 }
 
-/** @public */
+/**
+ * The observability back end's client.
+ *
+ * @public
+ */
 export const observabilityApiRef = createApiRef<ObservabilityApi>({
   id: 'plugin.observability.service',
 });

@@ -1,47 +1,74 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ClusterDetail,
+  ClusterRetention,
   EntitySignals,
   EntityTrace,
   FleetHealth,
   FleetHealthSummary,
+  HealthTransition,
+  RetentionPlan,
+  RetentionRequest,
+  RetentionRequestState,
 } from '@fleetobs/plugin-observability-common';
 import {
   EntityRefParts,
   EntitySignalsOptions,
   ObservabilityApi,
+  RetentionDecision,
+  RetentionPlanInput,
 } from './ObservabilityApi';
+import { ObservabilityApiError } from './ObservabilityApiError';
 
 const entityPath = (entity: EntityRefParts) =>
   `/v1/entity/${[entity.kind, entity.namespace, entity.name]
     .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
     .join('/')}`;
 
-/** @public */
+const withQuery = (path: string, query: URLSearchParams) => {
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+};
+
+/**
+ * {@link ObservabilityApi} over HTTP: the back end found through the discovery API,
+ * called through the fetch API (which adds the user's token).
+ *
+ * @public
+ */
 export class ObservabilityClient implements ObservabilityApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
 
   getFleet(): Promise<FleetHealth> {
-    return this.get('/v1/fleet');
+    return this.request('GET', '/v1/fleet');
   }
 
   getFleetSummary(): Promise<FleetHealthSummary> {
-    return this.get('/v1/fleet?view=summary');
+    return this.request('GET', '/v1/fleet?view=summary');
   }
 
   getCluster(name: string): Promise<ClusterDetail> {
-    return this.get(`/v1/clusters/${encodeURIComponent(name)}`);
+    return this.request('GET', `/v1/clusters/${encodeURIComponent(name)}`);
   }
 
-  getClusterHistory(name: string, options?: { limit?: number }) {
-    const query = options?.limit ? `?limit=${options.limit}` : '';
-    return this.get(`/v1/clusters/${encodeURIComponent(name)}/history${query}`);
+  getClusterHistory(
+    name: string,
+    options?: { limit?: number },
+  ): Promise<{ cluster: string; transitions: HealthTransition[] }> {
+    const query = new URLSearchParams();
+    if (options?.limit) {
+      query.set('limit', String(options.limit));
+    }
+    return this.request(
+      'GET',
+      withQuery(`/v1/clusters/${encodeURIComponent(name)}/history`, query),
+    );
   }
 
   getEntitySignals(
@@ -55,23 +82,81 @@ export class ObservabilityClient implements ObservabilityApi {
     if (options.clusters && options.clusters.length > 0) {
       query.set('clusters', options.clusters.join(','));
     }
-    return this.get(`${entityPath(entity)}/signals?${query}`);
+    return this.request(
+      'GET',
+      withQuery(`${entityPath(entity)}/signals`, query),
+    );
   }
 
   getEntityTrace(
     entity: EntityRefParts,
     traceId: string,
   ): Promise<EntityTrace> {
-    return this.get(
+    return this.request(
+      'GET',
       `${entityPath(entity)}/traces/${encodeURIComponent(traceId)}`,
     );
   }
 
-  private async get(path: string) {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('observability');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+  getEffectiveRetention(): Promise<{ clusters: ClusterRetention[] }> {
+    return this.request('GET', '/v1/retention');
+  }
+
+  planRetention(
+    input: RetentionPlanInput,
+    options?: { signal?: AbortSignal },
+  ): Promise<RetentionPlan> {
+    return this.request('POST', '/v1/retention/plan', {
+      body: input,
+      signal: options?.signal,
+    });
+  }
+
+  listRequests(
+    filter: { state?: RetentionRequestState; cluster?: string } = {},
+  ): Promise<{ items: RetentionRequest[] }> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) {
+      if (value) {
+        query.set(key, value);
+      }
+    }
+    return this.request('GET', withQuery('/v1/retention-requests', query));
+  }
+
+  createRequest(
+    input: RetentionPlanInput & { justification: string },
+  ): Promise<RetentionRequest> {
+    return this.request('POST', '/v1/retention-requests', { body: input });
+  }
+
+  decide(
+    id: string,
+    decision: RetentionDecision,
+    comment?: string,
+  ): Promise<RetentionRequest> {
+    return this.request(
+      'POST',
+      `/v1/retention-requests/${encodeURIComponent(id)}/${decision}`,
+      { body: comment ? { comment } : {} },
+    );
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: object; signal?: AbortSignal } = {},
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('observability');
+    const { body, signal } = options;
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : undefined,
+      body: body ? JSON.stringify(body) : undefined,
+      signal,
+    });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await ObservabilityApiError.fromResponse(response);
     }
     return response.json();
   }

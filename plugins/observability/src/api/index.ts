@@ -1,2 +1,3 @@
 export * from './ObservabilityApi';
 export * from './ObservabilityClient';
+export * from './ObservabilityApiError';

@@ -89,15 +89,18 @@ function DemoUsersChoice(props: {
 }
 
 // Guest sign-in for the local demo, plus the demo users of `app.demoUsers`
-// (app-config.demo.yaml) through the back end's `demo` proxy provider; GitHub where
-// the back end runs with `auth.environment: production` (app-config.production.yaml).
+// (app-config.demo.yaml) through the back end's `demo` proxy provider, which exists
+// only where `auth.environment` is `development` (the same allow-list as the back
+// end's); GitHub where the back end runs with `auth.environment: production`
+// (app-config.production.yaml).
 function FleetSignInPage(props: SignInPageProps) {
   const configApi = useApi(configApiRef);
-  const production =
-    configApi.getOptionalString('auth.environment') === 'production';
-  const demoUsers = production
-    ? []
-    : configApi.getOptionalStringArray('app.demoUsers') ?? [];
+  const environment = configApi.getOptionalString('auth.environment');
+  const production = environment === 'production';
+  const demoUsers =
+    environment === 'development'
+      ? configApi.getOptionalStringArray('app.demoUsers') ?? []
+      : [];
   const [demoUser, setDemoUser] = useState(() => storedDemoUser(demoUsers));
 
   if (demoUser) {

@@ -22,7 +22,7 @@ import {
   SIGNAL_NAMES,
 } from '@fleetobs/plugin-observability-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { observabilityApiRef } from '../../api';
+import { errorText, observabilityApiRef } from '../../api';
 import { CheckList } from '../CheckList';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
@@ -150,7 +150,7 @@ function ClusterDrawerDetails(props: { name: string }) {
           severity="error"
           defaultExpanded
           title={`Could not load the checks of ${name}`}
-          message={error?.message ?? 'The back end sent no answer.'}
+          message={error ? errorText(error) : 'The back end sent no answer.'}
         >
           <Button variant="outlined" size="small" onClick={retry}>
             Try again

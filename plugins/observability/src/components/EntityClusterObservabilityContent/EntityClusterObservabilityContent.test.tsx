@@ -1,8 +1,11 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ResponseError } from '@backstage/errors';
 import { screen, within } from '@testing-library/react';
-import { ObservabilityApi, observabilityApiRef } from '../../api';
+import {
+  ObservabilityApi,
+  ObservabilityApiError,
+  observabilityApiRef,
+} from '../../api';
 import { clusterDetailFixture } from '../../__fixtures__/fleet';
 import { EntityClusterObservabilityContent } from './EntityClusterObservabilityContent';
 
@@ -43,20 +46,11 @@ describe('EntityClusterObservabilityContent', () => {
   it('says so when the cluster is not in the fleet', async () => {
     await renderFor('new-01', {
       getCluster: async () => {
-        const body = JSON.stringify({
-          error: {
-            name: 'NotFoundError',
-            message: 'No cluster named "new-01"',
-          },
-          response: { statusCode: 404 },
-        });
-        throw await ResponseError.fromResponse({
-          status: 404,
-          statusText: 'Not Found',
-          url: 'http://localhost/api/observability/v1/clusters/new-01',
-          headers: new Headers({ 'content-type': 'application/json' }),
-          text: async () => body,
-        } as Response);
+        throw new ObservabilityApiError(
+          404,
+          'NotFoundError',
+          'No cluster named "new-01"',
+        );
       },
     });
     expect(

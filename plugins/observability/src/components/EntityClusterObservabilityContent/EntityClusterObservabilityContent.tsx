@@ -3,17 +3,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
-import { observabilityApiRef } from '../../api';
+import { errorText, isNotFound, observabilityApiRef } from '../../api';
 import { ClusterDetails } from '../ClusterDrawer';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
-
-// The client throws ResponseError (its body names the back end's NotFoundError).
-function isNotFound(error: Error): boolean {
-  return (
-    error.name === 'NotFoundError' ||
-    (error as { response?: { status?: number } }).response?.status === 404
-  );
-}
 
 /** The Observability tab of a cluster Resource: its checks and onboarding checklist. */
 export function EntityClusterObservabilityContent() {
@@ -37,7 +29,7 @@ export function EntityClusterObservabilityContent() {
             ? `${name} is not in the fleet yet`
             : `Could not load the health of ${name}`
         }
-        message={error.message}
+        message={errorText(error)}
       />
     );
   }

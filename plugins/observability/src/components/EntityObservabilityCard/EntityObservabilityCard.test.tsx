@@ -16,7 +16,7 @@ import {
   checkoutEntity,
   SIGNALS_URL,
   signalsFixture,
-} from '../EntityObservabilityContent/testFixtures';
+} from '../../__fixtures__/signals';
 import { EntityObservabilityCard } from './EntityObservabilityCard';
 
 const server = setupServer();

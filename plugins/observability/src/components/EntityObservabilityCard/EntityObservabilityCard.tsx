@@ -1,11 +1,5 @@
 import { InfoCard, Link } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
 import { useLocation } from 'react-router-dom';
-import {
-  entityRouteParams,
-  entityRouteRef,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
 import {
   DeepLink,
   EntitySignals,
@@ -21,13 +15,15 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Skeleton } from '@material-ui/lab';
-import { HealthStatusLabel } from '../HealthStatusLabel';
-import { hasNoData } from '../EntityObservabilityContent/hasNoData';
+import { errorText } from '../../api';
 import {
   formatDurationMs,
   formatMetric,
-} from '../EntityObservabilityContent/format';
-import { useEntitySignals } from '../EntityObservabilityContent/useEntitySignals';
+  hasNoData,
+  useEntitySignals,
+  useEntityTabLink,
+} from '../EntityObservabilityContent';
+import { HealthStatusLabel } from '../HealthStatusLabel';
 
 const useStyles = makeStyles(theme => ({
   item: { alignItems: 'flex-start', paddingLeft: 0, paddingRight: 0 },
@@ -170,36 +166,25 @@ export function signalLines(signals: EntitySignals): SignalLine[] {
  * The entity's Observability tab: below its entity page when the app binds the
  * catalog's entity route, else below the page the card is on (the overview).
  */
-function useObservabilityTabLink(
-  entity: ReturnType<typeof useEntity>['entity'],
-): string {
+function useObservabilityTabLink(): string {
   const location = useLocation();
-  let entityRoute: ReturnType<typeof useRouteRef<any>> | undefined;
-  try {
-    // Throws when the app has no path for the catalog's entity route.
-    // eslint-disable-next-line react-hooks/rules-of-hooks
-    entityRoute = useRouteRef(entityRouteRef);
-  } catch {
-    entityRoute = undefined;
-  }
-  const base = entityRoute
-    ? entityRoute(entityRouteParams(entity))
-    : location.pathname;
-  return `${base.replace(/\/+$/, '')}/observability`;
+  return (
+    useEntityTabLink('observability') ??
+    `${location.pathname.replace(/\/+$/, '')}/observability`
+  );
 }
 
 /** The overview card: one line per signal with its status and links. */
 export function EntityObservabilityCard() {
   const classes = useStyles();
-  const { entity } = useEntity();
-  const tabLink = useObservabilityTabLink(entity);
+  const tabLink = useObservabilityTabLink();
   const { value, loading, error } = useEntitySignals('1h');
 
   let content;
   if (error) {
     content = (
       <Typography color="error" role="alert">
-        Could not load the signals: {error.message}
+        Could not load the signals: {errorText(error)}
       </Typography>
     );
   } else if (loading && !value) {

@@ -1,4 +1,7 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   registerMswTestHooks,
   renderInTestApp,
@@ -9,7 +12,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ObservabilityClient, observabilityApiRef } from '../../api';
-import { EntityObservabilityContent } from './EntityObservabilityContent';
+import { polyfillResizeObserver } from '../../__testUtils__/resizeObserver';
 import {
   BASE_URL,
   checkoutEntity,
@@ -18,16 +21,10 @@ import {
   TRACE_ID,
   TRACE_URL,
   traceFixture,
-} from './testFixtures';
+} from '../../__fixtures__/signals';
+import { EntityObservabilityContent } from './EntityObservabilityContent';
 
-// recharts' ResponsiveContainer measures its box; jsdom has no ResizeObserver.
-beforeAll(() => {
-  (globalThis as any).ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  };
-});
+beforeAll(polyfillResizeObserver);
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -37,7 +34,12 @@ const client = new ObservabilityClient({
   fetchApi: { fetch: (...args) => fetch(...args) },
 });
 
-function render(options: { routeEntries?: string[] } = {}) {
+function render(
+  options: {
+    routeEntries?: string[];
+    mountedRoutes?: { [path: string]: any };
+  } = {},
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, client]]}>
       <EntityProvider entity={checkoutEntity}>
@@ -342,5 +344,24 @@ describe('EntityObservabilityContent', () => {
     await userEvent.click(screen.getByText('Show all clusters'));
     await waitFor(() => expect(requests).toHaveLength(2));
     expect(requests[1].searchParams.get('clusters')).toBeNull();
+  });
+
+  it('links to the Kubernetes tab below the entity page, wherever the app mounts it', async () => {
+    serve(signalsFixture());
+    await render({
+      mountedRoutes: { '/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(
+      await screen.findByRole('link', { name: 'Pods in the Kubernetes tab' }),
+    ).toHaveAttribute('href', '/default/component/checkout/kubernetes');
+  });
+
+  it('offers no Kubernetes link when the app has no entity page', async () => {
+    serve(signalsFixture());
+    await render();
+    await screen.findByRole('heading', { name: 'Metrics' });
+    expect(
+      screen.queryByRole('link', { name: 'Pods in the Kubernetes tab' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -14,7 +14,7 @@ import { Skeleton, ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import { useCallback, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
-import { observabilityApiRef } from '../../api';
+import { errorText, observabilityApiRef } from '../../api';
 import { formatTime } from './format';
 import { hasNoData } from './hasNoData';
 import { LogsSection, TraceLogsFilter } from './LogsSection';
@@ -24,6 +24,7 @@ import { rangeOf, TIME_RANGES, TimeRangeId } from './ranges';
 import { TraceDialog } from './TraceDialog';
 import { TracesSection } from './TracesSection';
 import { useEntitySignals } from './useEntitySignals';
+import { useEntityTabLink } from './useEntityTabLink';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -40,21 +41,12 @@ const useStyles = makeStyles(theme => ({
   progress: { height: 4, marginBottom: theme.spacing(1) },
 }));
 
-/** The error's message, with the back end's reason when the client got one. */
 // How the tab says where the clusters came from.
 const CLUSTER_SOURCES: Record<string, string> = {
   kubernetes: 'where the Kubernetes plugin finds its pods',
   annotation: 'from the observability.fleetobs.io/clusters annotation',
   all: 'every cluster with data',
 };
-
-export function errorText(error: Error): string {
-  const cause = (error as { cause?: { message?: string } }).cause?.message;
-  // The client's generic "Request failed with status ..." adds nothing to the status.
-  return cause && cause !== error.message && !/^Request failed/.test(cause)
-    ? `${error.message}: ${cause}`
-    : error.message;
-}
 
 function SectionSkeleton(props: { height: number; label: string }) {
   return (
@@ -100,6 +92,7 @@ export function EntityObservabilityContent() {
     range,
     onlyCluster ? [onlyCluster] : undefined,
   );
+  const kubernetesTab = useEntityTabLink('kubernetes');
   const rangeLabel = rangeOf(range).label;
   const withDate = rangeOf(range).ms > 24 * 3600_000;
 
@@ -161,18 +154,10 @@ export function EntityObservabilityContent() {
               </Link>
             </>
           )}
-          {value?.target.clustersSource === 'kubernetes' && (
+          {value?.target.clustersSource === 'kubernetes' && kubernetesTab && (
             <>
               {' · '}
-              <Link
-                to={`/catalog/${
-                  entityRef.namespace
-                }/${entityRef.kind.toLocaleLowerCase('en-US')}/${
-                  entityRef.name
-                }/kubernetes`}
-              >
-                Pods in the Kubernetes tab
-              </Link>
+              <Link to={kubernetesTab}>Pods in the Kubernetes tab</Link>
             </>
           )}
         </Typography>

@@ -16,6 +16,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import { errorText } from '../../api';
 import { formatTime, shortTraceId } from './format';
 import { SectionFrame, ToolLink } from './SectionFrame';
 
@@ -170,7 +171,8 @@ export function LogsSection(props: {
           {traceFilter.loading && <Progress />}
           {traceFilter.error && (
             <Typography color="error">
-              Could not load the logs of this trace: {traceFilter.error.message}
+              Could not load the logs of this trace:{' '}
+              {errorText(traceFilter.error)}
             </Typography>
           )}
           {traceFilter.logs?.status === 'unknown' &&

@@ -16,6 +16,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import ErrorIcon from '@material-ui/icons/Error';
+import { errorText } from '../../api';
 import { formatDurationMs, formatTime } from './format';
 import { LogLines } from './LogsSection';
 import { ConfigErrorAlert, ToolLink } from './SectionFrame';
@@ -86,7 +87,7 @@ export function TraceDialog(props: {
         {props.loading && <Progress />}
         {props.error && (
           <Typography color="error" role="alert">
-            Could not load this trace: {props.error.message}
+            Could not load this trace: {errorText(props.error)}
           </Typography>
         )}
         {trace && (

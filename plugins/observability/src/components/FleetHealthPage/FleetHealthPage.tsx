@@ -16,7 +16,7 @@ import {
 import { useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
-import { observabilityApiRef } from '../../api';
+import { errorText, observabilityApiRef } from '../../api';
 import { ClusterDrawer } from '../ClusterDrawer';
 import { HealthStatusLabel, STATUS_LABELS } from '../HealthStatusLabel';
 
@@ -63,7 +63,7 @@ export function FleetHealthContent() {
         <WarningPanel
           severity="error"
           title="Could not load the fleet health"
-          message={error.message}
+          message={errorText(error)}
         />
       );
     }
@@ -98,7 +98,7 @@ export function FleetHealthContent() {
       {error && (
         <WarningPanel
           title="The last refresh failed; showing the previous answer"
-          message={error.message}
+          message={errorText(error)}
         />
       )}
       <Box display="flex" alignItems="center" mb={2} flexWrap="wrap">

@@ -1,4 +1,3 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import {
@@ -10,10 +9,9 @@ import {
 import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  RetentionChangeFieldExtension,
-  retentionChangeFormField,
-} from './extensions';
+import { ObservabilityClient, observabilityApiRef } from '../../api';
+import plugin from '../../alpha';
+import { RetentionChangeFieldExtension } from '../../plugin';
 import { RetentionChangeField } from './RetentionChangeField';
 import { retentionChangeValidation } from './validation';
 
@@ -24,10 +22,12 @@ const server = setupServer();
 registerMswTestHooks(server);
 
 const apis = [
-  [discoveryApiRef, { getBaseUrl: async () => BASE_URL }],
   [
-    fetchApiRef,
-    { fetch: (...args: Parameters<typeof fetch>) => fetch(...args) },
+    observabilityApiRef,
+    new ObservabilityClient({
+      discoveryApi: { getBaseUrl: async () => BASE_URL },
+      fetchApi: { fetch: (...args) => fetch(...args) },
+    }),
   ],
 ] as const;
 
@@ -308,9 +308,11 @@ describe('RetentionChangeField extensions', () => {
   });
 
   it('exports a new-frontend-system form field named RetentionChangeField', async () => {
-    const loader = createExtensionTester(retentionChangeFormField).get(
-      FormFieldBlueprint.dataRefs.formFieldLoader,
-    );
+    const loader = createExtensionTester(
+      plugin.getExtension(
+        'scaffolder-form-field:observability/retention-change',
+      ),
+    ).get(FormFieldBlueprint.dataRefs.formFieldLoader);
     const field = (await loader()) as any;
     expect(field.$$type).toBe('@backstage/scaffolder/FormField');
   });

@@ -1,8 +1,4 @@
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import Box from '@material-ui/core/Box';
 import FormControl from '@material-ui/core/FormControl';
@@ -11,16 +7,15 @@ import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
+import { errorText, observabilityApiRef } from '../../api';
 import {
   RetentionChangeSummary,
   RetentionFieldOptions,
   RetentionPlan,
   SETTING_LABELS,
-  errorText,
-  planRetention,
   readPlanInput,
   summarize,
-} from './planRetention';
+} from './retentionChange';
 import { CostEstimateView, RetentionDiffTable } from './RetentionChangeView';
 
 /** ui:options of the field. */
@@ -97,8 +92,7 @@ export function RetentionChangeField(
     props;
   const options = (uiSchema?.['ui:options'] ??
     {}) as RetentionChangeFieldOptions;
-  const discoveryApi = useApi(discoveryApiRef);
-  const fetchApi = useApi(fetchApiRef);
+  const api = useApi(observabilityApiRef);
   const { input, missing } = readPlanInput(
     (formContext as { formData?: Record<string, unknown> } | undefined)
       ?.formData,
@@ -118,11 +112,8 @@ export function RetentionChangeField(
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      planRetention(
-        { discoveryApi, fetchApi },
-        JSON.parse(key),
-        controller.signal,
-      )
+      api
+        .planRetention(JSON.parse(key), { signal: controller.signal })
         .then(plan => setState({ key, plan }))
         .catch(error => {
           if (!controller.signal.aborted) {
@@ -134,7 +125,7 @@ export function RetentionChangeField(
       clearTimeout(timer);
       controller.abort();
     };
-  }, [key, debounceMs, discoveryApi, fetchApi]);
+  }, [key, debounceMs, api]);
 
   const plan = state.key === key ? state.plan : undefined;
   useEffect(() => {

@@ -12,7 +12,7 @@ import {
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
-import { SETTING_LABELS, settingFields } from './planRetention';
+import { SETTING_LABELS, settingFields } from './retentionChange';
 
 // What a retention change does, as the form field shows it before the request is
 // filed and the retention page shows it to the approver.

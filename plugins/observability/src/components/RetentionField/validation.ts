@@ -1,14 +1,11 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import type { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
+import { errorText, isClientError, observabilityApiRef } from '../../api';
 import {
-  PlanError,
   RetentionChangeSummary,
   RetentionFieldOptions,
   SETTING_LABELS,
-  errorText,
-  planRetention,
   readPlanInput,
-} from './planRetention';
+} from './retentionChange';
 
 /**
  * Validation of `RetentionChangeField` when the user leaves the step: plans the change
@@ -25,21 +22,19 @@ export const retentionChangeValidation: CustomFieldValidator<
     context.formData,
     (context.uiSchema?.['ui:options'] ?? {}) as RetentionFieldOptions,
   );
-  const discoveryApi = context.apiHolder.get(discoveryApiRef);
-  const fetchApi = context.apiHolder.get(fetchApiRef);
-  if (!input || !discoveryApi || !fetchApi) {
+  const api = context.apiHolder.get(observabilityApiRef);
+  if (!input || !api) {
     return;
   }
   try {
-    const plan = await planRetention({ discoveryApi, fetchApi }, input);
+    const plan = await api.planRetention(input);
     for (const problem of plan.problems) {
       validation.addError(
         `${SETTING_LABELS[problem.field] ?? problem.field}: ${problem.message}`,
       );
     }
   } catch (error) {
-    const status = error instanceof PlanError ? error.status : undefined;
-    if (status !== undefined && status >= 400 && status < 500) {
+    if (isClientError(error)) {
       validation.addError(errorText(error));
     }
   }

@@ -1,7 +1,9 @@
 import { Table, TableColumn } from '@backstage/core-components';
 import { Typography } from '@material-ui/core';
-import { RetentionSignal } from '@fleetobs/plugin-observability-common';
-import { ClusterRetention } from './retentionApi';
+import {
+  ClusterRetention,
+  RetentionSignal,
+} from '@fleetobs/plugin-observability-common';
 import { RETENTION_FIELDS, SIGNAL_LABELS } from './fields';
 
 function SignalCell(props: { row: ClusterRetention; signal: RetentionSignal }) {

@@ -18,12 +18,9 @@ import {
   retentionRequestApprovePermission,
 } from '@fleetobs/plugin-observability-common';
 import { useState } from 'react';
-import { retentionApiRef } from './retentionApi';
+import { errorText, observabilityApiRef } from '../../api';
+import { CostEstimateView, RetentionDiffTable } from '../RetentionField';
 import { SIGNAL_LABELS } from './fields';
-import {
-  CostEstimateView,
-  RetentionDiffTable,
-} from '../RetentionField/RetentionChangeView';
 
 export function RequestDialog(props: {
   request?: RetentionRequest;
@@ -32,7 +29,7 @@ export function RequestDialog(props: {
   onChanged: () => void;
 }) {
   const { request, onClose, onChanged } = props;
-  const api = useApi(retentionApiRef);
+  const api = useApi(observabilityApiRef);
   const alertApi = useApi(alertApiRef);
   const { allowed: canApprove } = usePermission({
     permission: retentionRequestApprovePermission,
@@ -55,7 +52,7 @@ export function RequestDialog(props: {
       setComment('');
       onChanged();
     } catch (e) {
-      alertApi.post({ message: (e as Error).message, severity: 'error' });
+      alertApi.post({ message: errorText(e), severity: 'error' });
     } finally {
       setBusy(false);
     }

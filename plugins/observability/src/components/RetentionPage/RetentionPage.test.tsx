@@ -10,7 +10,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RetentionRequest } from '@fleetobs/plugin-observability-common';
 import { SWRConfig } from 'swr';
-import { RetentionApi, retentionApiRef } from './retentionApi';
+import { ObservabilityApi, observabilityApiRef } from '../../api';
 import { RetentionPage } from './RetentionPage';
 
 const pending: RetentionRequest = {
@@ -56,12 +56,12 @@ const pending: RetentionRequest = {
 function renderAs(
   user: string,
   allowApprove: boolean,
-  api: Partial<RetentionApi>,
+  api: Partial<ObservabilityApi>,
 ) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
-        [retentionApiRef, api],
+        [observabilityApiRef, api],
         [configApiRef, new MockConfigApi({ permission: { enabled: true } })],
         [
           permissionApiRef,

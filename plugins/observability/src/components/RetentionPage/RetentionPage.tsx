@@ -24,7 +24,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useAsync from 'react-use/esm/useAsync';
 import { EffectiveRetentionTable } from './EffectiveRetentionTable';
 import { RequestDialog } from './RequestDialog';
-import { retentionApiRef } from './retentionApi';
+import { errorText, observabilityApiRef } from '../../api';
 import { SIGNAL_LABELS } from './fields';
 
 const STATES: RetentionRequestState[] = [
@@ -47,7 +47,7 @@ const columns: TableColumn<RetentionRequest>[] = [
 
 /** Retention today, and the change requests with their approval. */
 export function RetentionContent() {
-  const api = useApi(retentionApiRef);
+  const api = useApi(observabilityApiRef);
   const identityApi = useApi(identityApiRef);
   const [state, setState] = useState<RetentionRequestState | ''>('');
   const [selected, setSelected] = useState<string>();
@@ -69,7 +69,7 @@ export function RetentionContent() {
         <WarningPanel
           severity="error"
           title="Could not read the retention today"
-          message={effective.error.message}
+          message={errorText(effective.error)}
         />
       )}
       {effective.value && (
@@ -80,7 +80,7 @@ export function RetentionContent() {
           <WarningPanel
             severity="error"
             title="Could not list the requests"
-            message={requests.error.message}
+            message={errorText(requests.error)}
           />
         )}
         <FormControl size="small" style={{ minWidth: 200, marginBottom: 8 }}>

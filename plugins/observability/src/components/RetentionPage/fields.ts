@@ -2,7 +2,7 @@ import {
   RETENTION_SIGNALS,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
-import { SETTING_LABELS, settingFields } from '../RetentionField/planRetention';
+import { SETTING_LABELS, settingFields } from '../RetentionField';
 
 /** The settings of each signal with their labels, in the order of the values file. */
 export const RETENTION_FIELDS = Object.fromEntries(

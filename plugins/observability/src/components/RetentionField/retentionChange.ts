@@ -1,4 +1,3 @@
-import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
   RETENTION_SIGNALS,
   RETENTION_VALUE_PATHS,
@@ -6,6 +5,7 @@ import {
   RetentionSettings,
   RetentionSignal,
 } from '@fleetobs/plugin-observability-common';
+import { RetentionPlanInput } from '../../api';
 
 /** The name templates use: `ui:field: RetentionChangeField`. */
 export const RETENTION_CHANGE_FIELD_NAME = 'RetentionChangeField';
@@ -21,13 +21,6 @@ export interface RetentionFieldOptions {
 }
 
 export type { RetentionPlan };
-
-/** A change as the plan API takes it. */
-export interface RetentionPlanInput {
-  cluster: string;
-  signal: RetentionSignal;
-  requested: RetentionSettings;
-}
 
 /** Labels of the settings, in the order of RETENTION_VALUE_PATHS. */
 export const SETTING_LABELS: Record<string, string> = {
@@ -95,52 +88,6 @@ export function readPlanInput(
     missing,
   };
 }
-
-/** A refused or failed plan, with the back end's own message. */
-export class PlanError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = 'PlanError';
-  }
-}
-
-/** The message of a Backstage JSON error body, or the start of the text. */
-async function errorMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const message = JSON.parse(text)?.error?.message;
-    if (typeof message === 'string') {
-      return message;
-    }
-  } catch {
-    // not JSON
-  }
-  return `${response.status} ${
-    text.trim().slice(0, 200) || response.statusText
-  }`;
-}
-
-/** Asks the observability back end to validate and cost a change (no side effects). */
-export async function planRetention(
-  apis: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
-  input: RetentionPlanInput,
-  signal?: AbortSignal,
-): Promise<RetentionPlan> {
-  const baseUrl = await apis.discoveryApi.getBaseUrl('observability');
-  const response = await apis.fetchApi.fetch(`${baseUrl}/v1/retention/plan`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-    signal,
-  });
-  if (!response.ok) {
-    throw new PlanError(response.status, await errorMessage(response));
-  }
-  return response.json();
-}
-
-/** The message to show for an error of planRetention. */
-export const errorText = (error: unknown) => (error as Error).message;
 
 /** What the field stores as its value: enough for the review page and validation. */
 export interface RetentionChangeSummary {
