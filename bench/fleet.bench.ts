@@ -25,7 +25,7 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { FleetRound } from '@fleetobs/plugin-observability-common';
 import { runFleetChecks } from '../plugins/observability-backend/src/checks';
-import { createUpstreamClients } from '../plugins/observability-backend/src/upstream';
+import { upstreamClientsFromConfig as createUpstreamClients } from '../plugins/observability-backend/src/__testUtils__/upstreamClients';
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 200);
 const SIZES = (process.env.BENCH_SIZES ?? '4,40,400').split(',').map(Number);

@@ -3,7 +3,7 @@
  * Run with `yarn bench` from the repository root, or only this file with
  * `bash bench/run.sh --testPathPattern pki`.
  *
- * With the real code of plugins/scaffolder-obs-actions it prints:
+ * With the real code of plugins/scaffolder-backend-module-obs it prints:
  * - (a) one cluster's certificate set (gateway server + Filebeat client + Thanos Query
  *   client, signed by an ECDSA P-256 CA) issued and each key pair sealed into a
  *   SealedSecret, by the `obs:pki:issue` action in mode `sealed`, for ECDSA P-256 and
@@ -38,21 +38,21 @@ import {
   listFiles,
   mockContext,
   settingsFrom,
-} from '../plugins/scaffolder-obs-actions/src/__testUtils__/fixtures';
-import { createPkiIssueAction } from '../plugins/scaffolder-obs-actions/src/actions/pkiIssue';
+} from '../plugins/scaffolder-backend-module-obs/src/__testUtils__/fixtures';
+import { createPkiIssueAction } from '../plugins/scaffolder-backend-module-obs/src/actions/pkiIssue';
 import {
   dryRunBody,
   seedGitopsRepo,
   startScaffolderWithObsActions,
-} from '../plugins/scaffolder-obs-actions/src/__testUtils__/dryRun';
+} from '../plugins/scaffolder-backend-module-obs/src/__testUtils__/dryRun';
 import {
   loadCa,
   issueLeaf,
-} from '../plugins/scaffolder-obs-actions/src/lib/pki';
+} from '../plugins/scaffolder-backend-module-obs/src/lib/pki';
 import {
   buildSealedSecret,
   loadSealingKey,
-} from '../plugins/scaffolder-obs-actions/src/lib/sealing';
+} from '../plugins/scaffolder-backend-module-obs/src/lib/sealing';
 
 const RUNS = Number(process.env.BENCH_PKI_RUNS ?? 15);
 const DRYRUN_RUNS = Number(process.env.BENCH_DRYRUN_RUNS ?? 5);

@@ -3,9 +3,11 @@
 # the config schema of every package of the repo, the way the image loads it: the two
 # files alone in a folder, as in /app (so a `$file` include of something the image does
 # not have fails here too), dummy values for the environment variables and dummy PEM
-# files for the mounted certificates. `--strict`: without it config:check only warns
-# about schema errors. Run from anywhere: `bash deploy/check-config.sh` (test-all.sh
-# runs it).
+# files for the mounted certificates. Then the demo profile (app-config.yaml +
+# app-config.demo.yaml, what `npm start` runs), with dummy files for the demo key
+# material that the start script generates into .demo/pki. `--strict`: without it
+# config:check only warns about schema errors, and undeclared keys pass. Run from
+# anywhere: `bash deploy/check-config.sh` (test-all.sh runs it).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -39,3 +41,15 @@ export FLEETOBS_SECRETS_DIR="$secrets" \
 
 yarn backstage-cli config:check --lax --strict \
   --config "$app/app-config.yaml" --config "$app/app-config.production.yaml"
+
+# The demo profile: its `$file` includes are relative to the config files.
+demo="$work/demo"
+mkdir -p "$demo/.demo/pki"
+cp app-config.yaml app-config.demo.yaml "$demo/"
+for file in ca.crt sealed-secrets.crt; do
+  printf -- '-----BEGIN CERTIFICATE-----\nZHVtbXk=\n-----END CERTIFICATE-----\n' >"$demo/.demo/pki/$file"
+done
+printf -- '-----BEGIN PRIVATE KEY-----\nZHVtbXk=\n-----END PRIVATE KEY-----\n' >"$demo/.demo/pki/ca.key"
+
+yarn backstage-cli config:check --lax --strict \
+  --config "$demo/app-config.yaml" --config "$demo/app-config.demo.yaml"

@@ -20,7 +20,7 @@ if [ ! -d "$DEMO/gitops/.git" ] && [ -d examples/gitops-repo ]; then
 fi
 
 # Demo key material (CA, Sealed Secrets controller stand-in) for the onboarding template.
-bash plugins/scaffolder-obs-actions/scripts/generate-demo-pki.sh "$DEMO/pki" >/dev/null
+bash plugins/scaffolder-backend-module-obs/scripts/generate-demo-pki.sh "$DEMO/pki" >/dev/null
 
 pids=()
 cleanup() {

@@ -17,6 +17,8 @@ source "$ROOT/scripts/redis-env.sh"
 
 step "type check (yarn tsc)"
 yarn tsc
+step "API reports of the published packages are current (backstage-repo-tools api-reports --ci)"
+yarn test:api-reports
 step "production config against the config schema (backstage-cli config:check)"
 bash "$ROOT/deploy/check-config.sh"
 step "lint (all packages)"

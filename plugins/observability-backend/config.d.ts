@@ -17,14 +17,19 @@ export interface Config {
     };
     /** How long health transitions are kept. Default 30 days. */
     historyRetention?: HumanDuration;
-    /** Names of the Prometheus external labels that identify a cluster and its environment. */
+    /**
+     * Names of the Prometheus external labels that identify a cluster, its environment
+     * and the HA replica of a Prometheus. Each must be a Prometheus label name.
+     */
     labels?: {
       /** Default `cluster`. */
       cluster?: string;
       /** Default `environment`. */
       environment?: string;
+      /** Label that tells the HA replicas of a cluster's Prometheus apart (`prometheus-ha`). Default `replica`. */
+      replica?: string;
     };
-    /** Thresholds of the checks; defaults are in the plugin README. */
+    /** Thresholds of the checks (defaults below, and `DEFAULT_THRESHOLDS` of src/config.ts). */
     thresholds?: {
       /** Seconds since the last sidecar upload before `sidecar-shipping` warns (default 7200) / goes critical (default 14400). */
       shippingWarnSeconds?: number;
@@ -37,6 +42,12 @@ export interface Config {
       certCriticalDays?: number;
       /** JVM heap percent of a hot node when `es-cluster-health` warns (default 85). */
       hotNodeHeapPercent?: number;
+      /** Disk use percent of a hot node when `es-cluster-health` warns (default 85, the ES low watermark). */
+      hotNodeDiskWarnPercent?: number;
+      /** Disk use percent of a hot node when `es-cluster-health` goes critical (default 95, the ES flood stage). */
+      hotNodeDiskCriticalPercent?: number;
+      /** Prometheus replicas `prometheus-ha` expects per cluster (default 2). */
+      prometheusReplicas?: number;
     };
     /** mTLS material and auth shared by the upstream blocks below. */
     thanos?: {
@@ -80,6 +91,10 @@ export interface Config {
       clusterField?: string;
       /** Field of a span document that holds the cluster name. Default `process.tag.cluster`. */
       spanClusterField?: string;
+      /** Time field of a log document (`log-freshness`). Default `@timestamp`. */
+      logTimeField?: string;
+      /** Time field of a span document (`span-freshness`). Default `startTimeMillis` (Jaeger's mapping). */
+      spanTimeField?: string;
     };
     jaeger?: {
       /** Jaeger Query base URL. */
@@ -104,6 +119,8 @@ export interface Config {
        * (`parse` error naming this key). Default 33554432 (32 MiB).
        */
       maxResponseBytes?: number;
+      /** The always-firing heartbeat alert that `alert-routing` looks for. Default `Watchdog`. */
+      watchdogAlertName?: string;
     };
     /**
      * The call to the Kubernetes plugin's back end that finds where a service runs
@@ -119,12 +136,6 @@ export interface Config {
      * Timeouts of the outbound calls of the scaffolder module
      * (`@fleetobs/plugin-scaffolder-backend-module-obs`).
      */
-    scaffolder?: {
-      /** One call to this back end (retention plan, request, apply spec). Default 30 seconds. */
-      backendTimeout?: HumanDuration;
-      /** One git command of the demo `obs:gitops:local-*` actions. Default 2 minutes. */
-      gitTimeout?: HumanDuration;
-    };
     /** Base URLs of the UIs that deep links point to. */
     ui?: {
       /** @visibility frontend */
@@ -191,6 +202,13 @@ export interface Config {
        * (integrations config), e.g. `https://github.com/acme/gitops/blob/main`.
        */
       repoUrl?: string;
+      /** Folder of `values.<cluster>.yaml` in the repository. Default `charts/app-of-apps`. */
+      valuesPath?: string;
+      /**
+       * DEMO ONLY: a local git repository read (at `baseBranch`) when `repoUrl` is not
+       * set. Absolute, or relative to the back end's working directory.
+       */
+      demoRepoPath?: string;
       /** Branch whose values are effective (demo repository). Default `main`. */
       baseBranch?: string;
       /** Longest wait for one values file read (UrlReader or git). Default 30 seconds. */

@@ -192,46 +192,60 @@ function iso(ms: number): string {
     .replace('.000', '');
 }
 
-function buildClusterObjects(
-  model: FleetModel,
+/** What every object of one service in one cluster is made from. */
+interface Workload {
+  cluster: SimCluster;
+  service: string;
+  /** `<cluster>/<service>`: the seed of the objects' uids and varying values. */
+  key: string;
+  env: string;
+  replicas: number;
+  deployedAt: number;
+  /** Of the ReplicaSet and the pods (the first pod's id is what its logs name). */
+  templateHash: string;
+  firstPodId: string;
+  labels: Record<string, string>;
+  selector: Record<string, string>;
+  created: string;
+  image: string;
+  container: Obj;
+  /** The next `metadata.resourceVersion` of the cluster (objects take them in order). */
+  resourceVersion: () => string;
+}
+
+function workloadOf(
   cluster: SimCluster,
-): ClusterObjects {
-  const lists = new Map<string, Obj[]>();
-  const add = (key: string, obj: Obj) => {
-    const list = lists.get(key) ?? [];
-    list.push(obj);
-    lists.set(key, list);
-  };
-  const runsHere = model.serviceClusters().some(c => c.name === cluster.name);
-  const pods: Obj[] = [];
-  if (!runsHere) return { lists, pods };
-
+  service: string,
+  deployedAt: number,
+  resourceVersion: () => string,
+): Workload {
   const env = cluster.environment;
-  const replicas = REPLICAS[env] ?? 1;
   const version = VERSIONS[env] ?? '1.8.2';
-  // Deployed some hours before the simulator started (stable across restarts within a day).
-  const deployedAt =
-    Math.floor(model.startedAt / (24 * HOUR_MS)) * 24 * HOUR_MS -
-    (cluster.index + 1) * 5 * HOUR_MS;
-  let rv = 100_000 + cluster.index * 10_000;
-  const resourceVersion = () => String((rv += 7));
-
-  for (const service of SERVICES) {
-    const key = `${cluster.name}/${service}`;
-    const [templateHash, firstPodId] = podSuffix(service, cluster.name).split(
-      '-',
-    );
-    const labels = {
+  const key = `${cluster.name}/${service}`;
+  const [templateHash, firstPodId] = podSuffix(service, cluster.name).split(
+    '-',
+  );
+  const image = `registry.example.com/shop/${service}:${version}`;
+  const port = service === 'web-frontend' ? 3000 : 8080;
+  return {
+    cluster,
+    service,
+    key,
+    env,
+    replicas: REPLICAS[env] ?? 1,
+    deployedAt,
+    templateHash,
+    firstPodId,
+    labels: {
       'app.kubernetes.io/name': service,
       'app.kubernetes.io/part-of': 'web-shop',
       'app.kubernetes.io/version': version,
       [KUBERNETES_ID_LABEL]: service,
-    };
-    const selector = { 'app.kubernetes.io/name': service };
-    const created = iso(deployedAt + unit(`${key}/created`) * HOUR_MS);
-    const image = `registry.example.com/shop/${service}:${version}`;
-    const port = service === 'web-frontend' ? 3000 : 8080;
-    const container = {
+    },
+    selector: { 'app.kubernetes.io/name': service },
+    created: iso(deployedAt + unit(`${key}/created`) * HOUR_MS),
+    image,
+    container: {
       name: service,
       image,
       ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
@@ -261,362 +275,393 @@ function buildClusterObjects(
       terminationMessagePath: '/dev/termination-log',
       terminationMessagePolicy: 'File',
       imagePullPolicy: 'IfNotPresent',
-    };
+    },
+    resourceVersion,
+  };
+}
 
-    const deploymentUid = uid(`${key}/deployment`);
-    add('apps/v1/deployments', {
-      metadata: {
-        name: service,
-        namespace: SERVICE_NAMESPACE,
-        uid: deploymentUid,
-        resourceVersion: resourceVersion(),
-        generation: 3,
-        creationTimestamp: created,
-        labels,
-        annotations: { 'deployment.kubernetes.io/revision': '3' },
+function deploymentOf(w: Workload): Obj {
+  const { service, replicas, created, labels } = w;
+  return {
+    metadata: {
+      name: service,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${w.key}/deployment`),
+      resourceVersion: w.resourceVersion(),
+      generation: 3,
+      creationTimestamp: created,
+      labels,
+      annotations: { 'deployment.kubernetes.io/revision': '3' },
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: w.selector },
+      template: {
+        metadata: { labels },
+        spec: { containers: [w.container], restartPolicy: 'Always' },
       },
-      spec: {
-        replicas,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: { containers: [container], restartPolicy: 'Always' },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+      },
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+    },
+    status: {
+      observedGeneration: 3,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      conditions: [
+        {
+          type: 'Available',
+          status: 'True',
+          lastUpdateTime: created,
+          lastTransitionTime: created,
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
         },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: created,
+          lastTransitionTime: created,
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${service}-${w.templateHash}" has successfully progressed.`,
         },
-        revisionHistoryLimit: 10,
-        progressDeadlineSeconds: 600,
-      },
-      status: {
-        observedGeneration: 3,
-        replicas,
-        updatedReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
-        conditions: [
-          {
-            type: 'Available',
-            status: 'True',
-            lastUpdateTime: created,
-            lastTransitionTime: created,
-            reason: 'MinimumReplicasAvailable',
-            message: 'Deployment has minimum availability.',
-          },
-          {
-            type: 'Progressing',
-            status: 'True',
-            lastUpdateTime: created,
-            lastTransitionTime: created,
-            reason: 'NewReplicaSetAvailable',
-            message: `ReplicaSet "${service}-${templateHash}" has successfully progressed.`,
-          },
-        ],
-      },
-    });
+      ],
+    },
+  };
+}
 
-    const rsName = `${service}-${templateHash}`;
-    const rsUid = uid(`${key}/replicaset`);
-    const podLabels = { ...labels, 'pod-template-hash': templateHash };
-    add('apps/v1/replicasets', {
-      metadata: {
-        name: rsName,
-        namespace: SERVICE_NAMESPACE,
-        uid: rsUid,
-        resourceVersion: resourceVersion(),
-        generation: 1,
-        creationTimestamp: created,
-        labels: podLabels,
-        annotations: {
-          'deployment.kubernetes.io/desired-replicas': String(replicas),
-          'deployment.kubernetes.io/max-replicas': String(replicas + 1),
-          'deployment.kubernetes.io/revision': '3',
+/** The Deployment's ReplicaSet; its pods carry `podLabels`. */
+function replicaSetOf(
+  w: Workload,
+  deployment: Obj,
+  podLabels: Record<string, string>,
+): Obj {
+  const { service, replicas, templateHash } = w;
+  return {
+    metadata: {
+      name: `${service}-${templateHash}`,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${w.key}/replicaset`),
+      resourceVersion: w.resourceVersion(),
+      generation: 1,
+      creationTimestamp: w.created,
+      labels: podLabels,
+      annotations: {
+        'deployment.kubernetes.io/desired-replicas': String(replicas),
+        'deployment.kubernetes.io/max-replicas': String(replicas + 1),
+        'deployment.kubernetes.io/revision': '3',
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: service,
+          uid: deployment.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
         },
+      ],
+    },
+    spec: {
+      replicas,
+      selector: {
+        matchLabels: { ...w.selector, 'pod-template-hash': templateHash },
+      },
+      template: {
+        metadata: { labels: podLabels },
+        spec: { containers: [w.container], restartPolicy: 'Always' },
+      },
+    },
+    status: {
+      replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      observedGeneration: 1,
+    },
+  };
+}
+
+/** The ReplicaSet's running pods; the first one is named as its log documents say. */
+function podsOf(w: Workload, replicaSet: Obj): Obj[] {
+  const { cluster, service, key, container, image } = w;
+  const rsName = replicaSet.metadata.name as string;
+  const pods: Obj[] = [];
+  for (let i = 0; i < w.replicas; i++) {
+    const podId =
+      i === 0
+        ? w.firstPodId
+        : (hash(`${key}/pod/${i}`) % 0xfffff).toString(36).slice(0, 5);
+    const name = `${rsName}-${podId}`;
+    const started = iso(
+      w.deployedAt + HOUR_MS + unit(`${key}/pod/${i}`) * HOUR_MS,
+    );
+    const node = `${cluster.name}-worker-${(hash(name) % 3) + 1}`;
+    const podIP = `10.${40 + cluster.index}.${(hash(name) >> 8) & 0xff}.${
+      hash(name) & 0xff || 1
+    }`;
+    pods.push({
+      metadata: {
+        name,
+        generateName: `${rsName}-`,
+        namespace: SERVICE_NAMESPACE,
+        uid: uid(`${key}/pod/${i}`),
+        resourceVersion: w.resourceVersion(),
+        creationTimestamp: started,
+        labels: replicaSet.metadata.labels,
         ownerReferences: [
           {
             apiVersion: 'apps/v1',
-            kind: 'Deployment',
-            name: service,
-            uid: deploymentUid,
+            kind: 'ReplicaSet',
+            name: rsName,
+            uid: replicaSet.metadata.uid,
             controller: true,
             blockOwnerDeletion: true,
           },
         ],
       },
       spec: {
-        replicas,
-        selector: {
-          matchLabels: { ...selector, 'pod-template-hash': templateHash },
-        },
-        template: {
-          metadata: { labels: podLabels },
-          spec: { containers: [container], restartPolicy: 'Always' },
-        },
+        containers: [container],
+        restartPolicy: 'Always',
+        terminationGracePeriodSeconds: 30,
+        dnsPolicy: 'ClusterFirst',
+        serviceAccountName: service,
+        serviceAccount: service,
+        nodeName: node,
+        schedulerName: 'default-scheduler',
+        priority: 0,
+        enableServiceLinks: true,
+        preemptionPolicy: 'PreemptLowerPriority',
       },
       status: {
-        replicas,
-        fullyLabeledReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
-        observedGeneration: 1,
-      },
-    });
-
-    for (let i = 0; i < replicas; i++) {
-      const podId =
-        i === 0
-          ? firstPodId
-          : (hash(`${key}/pod/${i}`) % 0xfffff).toString(36).slice(0, 5);
-      const name = `${rsName}-${podId}`;
-      const started = iso(
-        deployedAt + HOUR_MS + unit(`${key}/pod/${i}`) * HOUR_MS,
-      );
-      const node = `${cluster.name}-worker-${(hash(name) % 3) + 1}`;
-      const podIP = `10.${40 + cluster.index}.${(hash(name) >> 8) & 0xff}.${
-        hash(name) & 0xff || 1
-      }`;
-      const pod = {
-        metadata: {
-          name,
-          generateName: `${rsName}-`,
-          namespace: SERVICE_NAMESPACE,
-          uid: uid(`${key}/pod/${i}`),
-          resourceVersion: resourceVersion(),
-          creationTimestamp: started,
-          labels: podLabels,
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'ReplicaSet',
-              name: rsName,
-              uid: rsUid,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: {
-          containers: [container],
-          restartPolicy: 'Always',
-          terminationGracePeriodSeconds: 30,
-          dnsPolicy: 'ClusterFirst',
-          serviceAccountName: service,
-          serviceAccount: service,
-          nodeName: node,
-          schedulerName: 'default-scheduler',
-          priority: 0,
-          enableServiceLinks: true,
-          preemptionPolicy: 'PreemptLowerPriority',
-        },
-        status: {
-          phase: 'Running',
-          conditions: [
-            'PodReadyToStartContainers',
-            'Initialized',
-            'Ready',
-            'ContainersReady',
-            'PodScheduled',
-          ].map(type => ({
-            type,
-            status: 'True',
-            lastProbeTime: null,
-            lastTransitionTime: started,
-          })),
-          hostIP: `172.20.${cluster.index}.${(hash(node) % 200) + 10}`,
-          podIP,
-          podIPs: [{ ip: podIP }],
-          startTime: started,
-          containerStatuses: [
-            {
-              name: service,
-              state: { running: { startedAt: started } },
-              lastState: {},
-              ready: true,
-              restartCount: 0,
-              image,
-              imageID: `${image.split(':')[0]}@sha256:${hex(
-                hash(image),
-                8,
-              ).repeat(8)}`,
-              containerID: `containerd://${hex(hash(name), 8).repeat(8)}`,
-              started: true,
-            },
-          ],
-          qosClass: 'Burstable',
-        },
-      };
-      add('v1/pods', pod);
-      pods.push(pod);
-    }
-
-    add('v1/services', {
-      metadata: {
-        name: service,
-        namespace: SERVICE_NAMESPACE,
-        uid: uid(`${key}/service`),
-        resourceVersion: resourceVersion(),
-        creationTimestamp: created,
-        labels,
-      },
-      spec: {
-        ports: [
-          { name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' },
-        ],
-        selector,
-        clusterIP: `10.96.${cluster.index}.${(hash(key) % 250) + 2}`,
-        clusterIPs: [`10.96.${cluster.index}.${(hash(key) % 250) + 2}`],
-        type: 'ClusterIP',
-        sessionAffinity: 'None',
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
-        internalTrafficPolicy: 'Cluster',
-      },
-      status: { loadBalancer: {} },
-    });
-
-    add('v1/configmaps', {
-      metadata: {
-        name: `${service}-config`,
-        namespace: SERVICE_NAMESPACE,
-        uid: uid(`${key}/configmap`),
-        resourceVersion: resourceVersion(),
-        creationTimestamp: created,
-        labels,
-      },
-      data: {
-        CLUSTER: cluster.name,
-        ENVIRONMENT: env,
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger-collector.tracing:4317',
-        LOG_FORMAT: 'json',
-      },
-    });
-
-    if (replicas > 1) {
-      const current = Math.round(30 + 25 * unit(`${key}/hpa`));
-      const hpa = {
-        metadata: {
-          name: service,
-          namespace: SERVICE_NAMESPACE,
-          uid: uid(`${key}/hpa`),
-          resourceVersion: resourceVersion(),
-          creationTimestamp: created,
-          labels,
-        },
-        spec: {
-          scaleTargetRef: {
-            apiVersion: 'apps/v1',
-            kind: 'Deployment',
+        phase: 'Running',
+        conditions: [
+          'PodReadyToStartContainers',
+          'Initialized',
+          'Ready',
+          'ContainersReady',
+          'PodScheduled',
+        ].map(type => ({
+          type,
+          status: 'True',
+          lastProbeTime: null,
+          lastTransitionTime: started,
+        })),
+        hostIP: `172.20.${cluster.index}.${(hash(node) % 200) + 10}`,
+        podIP,
+        podIPs: [{ ip: podIP }],
+        startTime: started,
+        containerStatuses: [
+          {
             name: service,
+            state: { running: { startedAt: started } },
+            lastState: {},
+            ready: true,
+            restartCount: 0,
+            image,
+            imageID: `${image.split(':')[0]}@sha256:${hex(
+              hash(image),
+              8,
+            ).repeat(8)}`,
+            containerID: `containerd://${hex(hash(name), 8).repeat(8)}`,
+            started: true,
           },
-          minReplicas: replicas,
-          maxReplicas: replicas * 4,
-          metrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                target: { type: 'Utilization', averageUtilization: 70 },
-              },
-            },
-          ],
+        ],
+        qosClass: 'Burstable',
+      },
+    });
+  }
+  return pods;
+}
+
+function serviceOf(w: Workload): Obj {
+  const { cluster, key } = w;
+  return {
+    metadata: {
+      name: w.service,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${key}/service`),
+      resourceVersion: w.resourceVersion(),
+      creationTimestamp: w.created,
+      labels: w.labels,
+    },
+    spec: {
+      ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 'http' }],
+      selector: w.selector,
+      clusterIP: `10.96.${cluster.index}.${(hash(key) % 250) + 2}`,
+      clusterIPs: [`10.96.${cluster.index}.${(hash(key) % 250) + 2}`],
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      internalTrafficPolicy: 'Cluster',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+function configMapOf(w: Workload): Obj {
+  return {
+    metadata: {
+      name: `${w.service}-config`,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${w.key}/configmap`),
+      resourceVersion: w.resourceVersion(),
+      creationTimestamp: w.created,
+      labels: w.labels,
+    },
+    data: {
+      CLUSTER: w.cluster.name,
+      ENVIRONMENT: w.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger-collector.tracing:4317',
+      LOG_FORMAT: 'json',
+    },
+  };
+}
+
+/**
+ * The HorizontalPodAutoscaler of a service with more than one replica, as
+ * `autoscaling/v2` and `autoscaling/v1` serve it; none otherwise.
+ */
+function autoscalersOf(w: Workload): { v2: Obj; v1: Obj } | undefined {
+  const { service, replicas, created, key } = w;
+  if (replicas <= 1) return undefined;
+  const current = Math.round(30 + 25 * unit(`${key}/hpa`));
+  const v2 = {
+    metadata: {
+      name: service,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${key}/hpa`),
+      resourceVersion: w.resourceVersion(),
+      creationTimestamp: created,
+      labels: w.labels,
+    },
+    spec: {
+      scaleTargetRef: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: service,
+      },
+      minReplicas: replicas,
+      maxReplicas: replicas * 4,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: 70 },
+          },
         },
-        status: {
-          lastScaleTime: created,
-          currentReplicas: replicas,
-          desiredReplicas: replicas,
-          currentMetrics: [
-            {
-              type: 'Resource',
-              resource: {
-                name: 'cpu',
-                current: {
-                  averageValue: `${Math.round(current * 2.5)}m`,
-                  averageUtilization: current,
+      ],
+    },
+    status: {
+      lastScaleTime: created,
+      currentReplicas: replicas,
+      desiredReplicas: replicas,
+      currentMetrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            current: {
+              averageValue: `${Math.round(current * 2.5)}m`,
+              averageUtilization: current,
+            },
+          },
+        },
+      ],
+      conditions: [
+        {
+          type: 'AbleToScale',
+          status: 'True',
+          lastTransitionTime: created,
+          reason: 'ReadyForNewScale',
+          message: 'recommended size matches current size',
+        },
+        {
+          type: 'ScalingActive',
+          status: 'True',
+          lastTransitionTime: created,
+          reason: 'ValidMetricFound',
+          message:
+            'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+        },
+      ],
+    },
+  };
+  const v1 = {
+    metadata: v2.metadata,
+    spec: {
+      scaleTargetRef: v2.spec.scaleTargetRef,
+      minReplicas: v2.spec.minReplicas,
+      maxReplicas: v2.spec.maxReplicas,
+      targetCPUUtilizationPercentage: 70,
+    },
+    status: {
+      lastScaleTime: created,
+      currentReplicas: replicas,
+      desiredReplicas: replicas,
+      currentCPUUtilizationPercentage: current,
+    },
+  };
+  return { v2, v1 };
+}
+
+/** The Ingress of the web front end; other services have none. */
+function ingressOf(w: Workload): Obj | undefined {
+  const { service, env, cluster } = w;
+  if (service !== 'web-frontend') return undefined;
+  const host = env === 'prod' ? 'shop.example.com' : `shop.${env}.example.com`;
+  return {
+    metadata: {
+      name: service,
+      namespace: SERVICE_NAMESPACE,
+      uid: uid(`${w.key}/ingress`),
+      resourceVersion: w.resourceVersion(),
+      generation: 1,
+      creationTimestamp: w.created,
+      labels: w.labels,
+      annotations: { 'cert-manager.io/cluster-issuer': 'platform-ca' },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: [host], secretName: `${service}-tls` }],
+      rules: [
+        {
+          host,
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: {
+                  service: { name: service, port: { name: 'http' } },
                 },
               },
-            },
-          ],
-          conditions: [
-            {
-              type: 'AbleToScale',
-              status: 'True',
-              lastTransitionTime: created,
-              reason: 'ReadyForNewScale',
-              message: 'recommended size matches current size',
-            },
-            {
-              type: 'ScalingActive',
-              status: 'True',
-              lastTransitionTime: created,
-              reason: 'ValidMetricFound',
-              message:
-                'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
-            },
-          ],
-        },
-      };
-      add('autoscaling/v2/horizontalpodautoscalers', hpa);
-      add('autoscaling/v1/horizontalpodautoscalers', {
-        metadata: hpa.metadata,
-        spec: {
-          scaleTargetRef: hpa.spec.scaleTargetRef,
-          minReplicas: hpa.spec.minReplicas,
-          maxReplicas: hpa.spec.maxReplicas,
-          targetCPUUtilizationPercentage: 70,
-        },
-        status: {
-          lastScaleTime: created,
-          currentReplicas: replicas,
-          desiredReplicas: replicas,
-          currentCPUUtilizationPercentage: current,
-        },
-      });
-    }
-
-    if (service === 'web-frontend') {
-      const host =
-        env === 'prod' ? 'shop.example.com' : `shop.${env}.example.com`;
-      add('networking.k8s.io/v1/ingresses', {
-        metadata: {
-          name: service,
-          namespace: SERVICE_NAMESPACE,
-          uid: uid(`${key}/ingress`),
-          resourceVersion: resourceVersion(),
-          generation: 1,
-          creationTimestamp: created,
-          labels,
-          annotations: { 'cert-manager.io/cluster-issuer': 'platform-ca' },
-        },
-        spec: {
-          ingressClassName: 'nginx',
-          tls: [{ hosts: [host], secretName: `${service}-tls` }],
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: {
-                      service: { name: service, port: { name: 'http' } },
-                    },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-        status: {
-          loadBalancer: {
-            ingress: [{ ip: `203.0.113.${10 + cluster.index}` }],
+            ],
           },
         },
-      });
-    }
-  }
-  add('v1/namespaces', {
+      ],
+    },
+    status: {
+      loadBalancer: {
+        ingress: [{ ip: `203.0.113.${10 + cluster.index}` }],
+      },
+    },
+  };
+}
+
+function namespaceOf(
+  cluster: SimCluster,
+  deployedAt: number,
+  resourceVersion: () => string,
+): Obj {
+  return {
     metadata: {
       name: SERVICE_NAMESPACE,
       uid: uid(`${cluster.name}/namespace/${SERVICE_NAMESPACE}`),
@@ -626,7 +671,58 @@ function buildClusterObjects(
     },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
-  });
+  };
+}
+
+/**
+ * The objects of one cluster: for each demo service that runs there a Deployment, its
+ * ReplicaSet and pods, a Service, a ConfigMap, an HPA (more than one replica) and an
+ * Ingress (the web front end); and their namespace. Nothing in a cluster where the
+ * services do not run.
+ */
+function buildClusterObjects(
+  model: FleetModel,
+  cluster: SimCluster,
+): ClusterObjects {
+  const lists = new Map<string, Obj[]>();
+  const add = (key: string, obj: Obj) => {
+    const list = lists.get(key) ?? [];
+    list.push(obj);
+    lists.set(key, list);
+  };
+  const runsHere = model.serviceClusters().some(c => c.name === cluster.name);
+  const pods: Obj[] = [];
+  if (!runsHere) return { lists, pods };
+
+  // Deployed some hours before the simulator started (stable across restarts within a day).
+  const deployedAt =
+    Math.floor(model.startedAt / (24 * HOUR_MS)) * 24 * HOUR_MS -
+    (cluster.index + 1) * 5 * HOUR_MS;
+  let rv = 100_000 + cluster.index * 10_000;
+  const resourceVersion = () => String((rv += 7));
+
+  for (const service of SERVICES) {
+    const w = workloadOf(cluster, service, deployedAt, resourceVersion);
+    const deployment = deploymentOf(w);
+    add('apps/v1/deployments', deployment);
+    const podLabels = { ...w.labels, 'pod-template-hash': w.templateHash };
+    const replicaSet = replicaSetOf(w, deployment, podLabels);
+    add('apps/v1/replicasets', replicaSet);
+    for (const pod of podsOf(w, replicaSet)) {
+      add('v1/pods', pod);
+      pods.push(pod);
+    }
+    add('v1/services', serviceOf(w));
+    add('v1/configmaps', configMapOf(w));
+    const autoscalers = autoscalersOf(w);
+    if (autoscalers) {
+      add('autoscaling/v2/horizontalpodautoscalers', autoscalers.v2);
+      add('autoscaling/v1/horizontalpodautoscalers', autoscalers.v1);
+    }
+    const ingress = ingressOf(w);
+    if (ingress) add('networking.k8s.io/v1/ingresses', ingress);
+  }
+  add('v1/namespaces', namespaceOf(cluster, deployedAt, resourceVersion));
   return { lists, pods };
 }
 

@@ -133,6 +133,27 @@ function faultBody(upstream: UpstreamName, status: number) {
   }
 }
 
+/** The error answer of a failed request, in the wire format of the API it came from. */
+function sendError(res: ServerResponse, error: unknown) {
+  if (error instanceof PromError)
+    return send(res, error.status, {
+      status: 'error',
+      errorType: error.errorType,
+      error: error.message,
+    });
+  if (error instanceof EsError) return send(res, error.status, error.body());
+  if (error instanceof JaegerError)
+    return send(res, error.status, error.body());
+  if (error instanceof HttpError) return send(res, error.status, error.body);
+  if (error instanceof KubernetesError)
+    return send(res, error.status, error.body());
+  if (error instanceof BadRequest)
+    return send(res, 400, { error: error.message });
+  return send(res, 500, {
+    error: `simulator bug: ${(error as Error).message}`,
+  });
+}
+
 /** Starts the simulator; see the package README for the URL layout. */
 export async function startFleetSimulator(
   options: FleetSimulatorOptions = {},
@@ -293,142 +314,180 @@ export async function startFleetSimulator(
     throw new HttpError(404, { error: `no admin endpoint ${path}` });
   }
 
-  const server = createServer(async (req, res) => {
+  /** `GET /` and `/healthz`: what the simulator serves, and where. */
+  function describeSelf() {
+    return {
+      name: '@fleetobs/fleet-simulator',
+      clusters: model.clusters.map(c => c.name),
+      upstreams: {
+        thanos: '/thanos',
+        elasticsearch: '/es',
+        jaeger: '/jaeger',
+        alertmanager: '/alertmanager',
+        kubernetes: '/k8s/<cluster>',
+      },
+      exporters: model.clusters
+        .slice(0, 10)
+        .map(c => `/exporters/${c.name}/metrics`),
+      admin: [
+        '/__admin/faults',
+        '/__admin/requests',
+        '/__admin/timings',
+        '/__admin/clusters',
+      ],
+    };
+  }
+
+  /** `/exporters/<cluster>/metrics`: one cluster's Prometheus exposition. */
+  function handleExporter(clusterName: string, res: ServerResponse) {
+    counts.exporters += 1;
+    const cluster = model.cluster(decodeURIComponent(clusterName));
+    if (!cluster)
+      throw new HttpError(404, { error: `unknown cluster ${clusterName}` });
+    return send(
+      res,
+      200,
+      exposition(model, cluster),
+      'text/plain; version=0.0.4; charset=utf-8',
+    );
+  }
+
+  /** `/k8s/<cluster>/...`: one Kubernetes API server per cluster (what the Kubernetes plugin reads). */
+  async function handleKubernetes(
+    clusterName: string,
+    path: string,
+    method: string,
+    params: URLSearchParams,
+    res: ServerResponse,
+  ) {
+    counts.kubernetes += 1;
+    if (latencyMs > 0) await sleep(latencyMs);
+    const answer = kubernetesApi(
+      model,
+      decodeURIComponent(clusterName),
+      path,
+      method,
+      params,
+    );
+    return typeof answer === 'string'
+      ? send(res, 200, answer, 'text/plain; charset=utf-8')
+      : send(res, 200, answer);
+  }
+
+  /** The answer of one upstream API to a request (`path` below its prefix). */
+  async function answerUpstream(
+    upstream: UpstreamName,
+    path: string,
+    method: string,
+    params: URLSearchParams,
+    body: string,
+  ): Promise<unknown> {
+    if (upstream === 'thanos') return handleThanos(path, method, params);
+    if (upstream === 'jaeger') return handleJaeger(path, params);
+    if (upstream === 'alertmanager') return handleAlertmanager(path, params);
+    const answer = await handleEs(path, method, params, body);
+    const fp = params.get('filter_path');
+    if (fp && typeof answer === 'object') {
+      return filterPath(
+        answer,
+        fp.split(',').map(part => part.trim().split('.')),
+      );
+    }
+    return answer;
+  }
+
+  /**
+   * `/thanos`, `/es`, `/jaeger`, `/alertmanager`: the upstream's answer, after the
+   * configured latency and the injected faults (slow, 5xx, broken JSON).
+   */
+  async function handleUpstream(
+    upstream: UpstreamName,
+    path: string,
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    res: ServerResponse,
+  ) {
+    counts[upstream] += 1;
+    // How long the upstream took to answer in full, as its server saw it: what a
+    // benchmark divides the back end's latency by.
+    const arrived = performance.now();
+    res.on('finish', () => {
+      const ms = performance.now() - arrived;
+      if (ms > (slowestMs.get(upstream) ?? 0)) slowestMs.set(upstream, ms);
+    });
+    const fault = model.upstreamFaults[upstream] ?? {};
+    const delay = latencyMs + (fault.slowMs ?? 0);
+    if (delay > 0) await sleep(delay);
+    if (fault.status)
+      return send(res, fault.status, faultBody(upstream, fault.status));
+    const params = new URLSearchParams(url.search);
+    const isForm = (req.headers['content-type'] ?? '').includes(
+      'application/x-www-form-urlencoded',
+    );
+    if (isForm)
+      new URLSearchParams(body).forEach((v, k) => params.append(k, v));
+    const answer = await answerUpstream(
+      upstream,
+      path,
+      req.method ?? 'GET',
+      params,
+      body,
+    );
+    if (fault.badJson) {
+      const text = JSON.stringify(answer);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+    }
+    if (typeof answer === 'string')
+      return send(res, 200, answer, 'text/plain; charset=utf-8');
+    return send(res, 200, answer);
+  }
+
+  /** Routes one request to its group: self-description, admin, exporters, Kubernetes, upstreams. */
+  async function route(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    if (url.pathname === '/' || url.pathname === '/healthz') {
+      return send(res, 200, describeSelf());
+    }
+    if (url.pathname.startsWith('/__admin/')) {
+      counts.admin += 1;
+      return await handleAdmin(
+        url.pathname.slice('/__admin'.length),
+        method,
+        body,
+        res,
+      );
+    }
+    const exporter = /^\/exporters\/([^/]+)\/metrics$/.exec(url.pathname);
+    if (exporter) return handleExporter(exporter[1], res);
+    const k8s = /^\/k8s\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (k8s) {
+      return await handleKubernetes(
+        k8s[1],
+        k8s[2] ?? '/',
+        method,
+        url.searchParams,
+        res,
+      );
+    }
+    const prefix = prefixes.find(
+      ([p]) => url.pathname === p || url.pathname.startsWith(`${p}/`),
+    );
+    if (!prefix)
+      throw new HttpError(404, { error: `nothing at ${url.pathname}` });
+    const [p, upstream] = prefix;
+    const path = url.pathname.slice(p.length) || '/';
+    return await handleUpstream(upstream, path, req, url, body, res);
+  }
+
+  const server = createServer(async (req, res) => {
     try {
-      const body = await readBody(req);
-      if (url.pathname === '/' || url.pathname === '/healthz') {
-        return send(res, 200, {
-          name: '@fleetobs/fleet-simulator',
-          clusters: model.clusters.map(c => c.name),
-          upstreams: {
-            thanos: '/thanos',
-            elasticsearch: '/es',
-            jaeger: '/jaeger',
-            alertmanager: '/alertmanager',
-            kubernetes: '/k8s/<cluster>',
-          },
-          exporters: model.clusters
-            .slice(0, 10)
-            .map(c => `/exporters/${c.name}/metrics`),
-          admin: [
-            '/__admin/faults',
-            '/__admin/requests',
-            '/__admin/timings',
-            '/__admin/clusters',
-          ],
-        });
-      }
-      if (url.pathname.startsWith('/__admin/')) {
-        counts.admin += 1;
-        return await handleAdmin(
-          url.pathname.slice('/__admin'.length),
-          method,
-          body,
-          res,
-        );
-      }
-      const exporter = /^\/exporters\/([^/]+)\/metrics$/.exec(url.pathname);
-      if (exporter) {
-        counts.exporters += 1;
-        const cluster = model.cluster(decodeURIComponent(exporter[1]));
-        if (!cluster)
-          throw new HttpError(404, { error: `unknown cluster ${exporter[1]}` });
-        return send(
-          res,
-          200,
-          exposition(model, cluster),
-          'text/plain; version=0.0.4; charset=utf-8',
-        );
-      }
-      // One Kubernetes API server per cluster (what the Kubernetes plugin reads).
-      const k8s = /^\/k8s\/([^/]+)(\/.*)?$/.exec(url.pathname);
-      if (k8s) {
-        counts.kubernetes += 1;
-        if (latencyMs > 0) await sleep(latencyMs);
-        const answer = kubernetesApi(
-          model,
-          decodeURIComponent(k8s[1]),
-          k8s[2] ?? '/',
-          method,
-          url.searchParams,
-        );
-        return typeof answer === 'string'
-          ? send(res, 200, answer, 'text/plain; charset=utf-8')
-          : send(res, 200, answer);
-      }
-      const prefix = prefixes.find(
-        ([p]) => url.pathname === p || url.pathname.startsWith(`${p}/`),
-      );
-      if (!prefix)
-        throw new HttpError(404, { error: `nothing at ${url.pathname}` });
-      const [p, upstream] = prefix;
-      counts[upstream] += 1;
-      // How long the upstream took to answer in full, as its server saw it: what a
-      // benchmark divides the back end's latency by.
-      const arrived = performance.now();
-      res.on('finish', () => {
-        const ms = performance.now() - arrived;
-        if (ms > (slowestMs.get(upstream) ?? 0)) slowestMs.set(upstream, ms);
-      });
-      const path = url.pathname.slice(p.length) || '/';
-      const fault = model.upstreamFaults[upstream] ?? {};
-      const delay = latencyMs + (fault.slowMs ?? 0);
-      if (delay > 0) await sleep(delay);
-      if (fault.status)
-        return send(res, fault.status, faultBody(upstream, fault.status));
-      const params = new URLSearchParams(url.search);
-      const isForm = (req.headers['content-type'] ?? '').includes(
-        'application/x-www-form-urlencoded',
-      );
-      if (isForm)
-        new URLSearchParams(body).forEach((v, k) => params.append(k, v));
-      let answer: unknown;
-      if (upstream === 'thanos') {
-        answer = await handleThanos(path, method, params);
-      } else if (upstream === 'elasticsearch') {
-        answer = await handleEs(path, method, params, body);
-        const fp = params.get('filter_path');
-        if (fp && typeof answer === 'object') {
-          answer = filterPath(
-            answer,
-            fp.split(',').map(part => part.trim().split('.')),
-          );
-        }
-      } else if (upstream === 'jaeger') {
-        answer = await handleJaeger(path, params);
-      } else {
-        answer = await handleAlertmanager(path, params);
-      }
-      if (fault.badJson) {
-        const text = JSON.stringify(answer);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-      }
-      if (typeof answer === 'string')
-        return send(res, 200, answer, 'text/plain; charset=utf-8');
-      return send(res, 200, answer);
+      await route(req, res);
     } catch (error) {
-      if (error instanceof PromError)
-        return send(res, error.status, {
-          status: 'error',
-          errorType: error.errorType,
-          error: error.message,
-        });
-      if (error instanceof EsError)
-        return send(res, error.status, error.body());
-      if (error instanceof JaegerError)
-        return send(res, error.status, error.body());
-      if (error instanceof HttpError)
-        return send(res, error.status, error.body);
-      if (error instanceof KubernetesError)
-        return send(res, error.status, error.body());
-      if (error instanceof BadRequest)
-        return send(res, 400, { error: error.message });
-      return send(res, 500, {
-        error: `simulator bug: ${(error as Error).message}`,
-      });
+      sendError(res, error);
     }
   });
   server.keepAliveTimeout = 5000;

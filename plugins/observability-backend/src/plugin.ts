@@ -2,38 +2,30 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { createClusterRegistry } from './service/ClusterRegistry';
-import { FleetHealthService } from './service/FleetHealthService';
-import { HealthHistoryStore } from './service/HealthHistoryStore';
-import { migratedDatabase } from './service/migrations';
-import { createFleetChecker, readCheckOptions } from './service/fleetChecker';
-import { RetentionPlanner } from './retention/planner';
-import { readPricing } from './retention/costEstimate';
-import { createRouter } from './service/router';
-import { createEntitySignalsRouter } from './signals';
-import { KubernetesClusterSource } from './kubernetes';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
-import { createRetentionRouter, readRetentionBounds } from './retention/router';
+import { readObservabilityConfig } from './config';
+import { createFleetChecker } from './fleet/fleetChecker';
+import { FleetHealthService } from './fleet/FleetHealthService';
+import { HealthHistoryStore } from './fleet/HealthHistoryStore';
+import { createRouter } from './fleet/router';
+import { KubernetesClusterSource } from './kubernetes';
+import { createClusterRegistry } from './lib/ClusterRegistry';
+import { migratedDatabase } from './lib/migrations';
+import { RetentionApplyLauncher } from './retention/ApplyLauncher';
+import { retentionBoundsLookup } from './retention/bounds';
+import { createGitopsValuesSource } from './retention/GitopsValuesSource';
+import { RetentionPlanner } from './retention/planner';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
+import { createRetentionRouter } from './retention/router';
 import {
   RetentionTaskPoller,
   ScaffolderApplier,
 } from './retention/ScaffolderApplier';
-import { createGitopsValuesSource } from './retention/GitopsValuesSource';
-import { RetentionApplyLauncher } from './retention/ApplyLauncher';
+import { createEntitySignalsRouter } from './signals';
+import { createUpstreamClients } from './upstream';
 
 const REFRESH_TASK_ID = 'observability-fleet-refresh';
-
-function readDuration(
-  config: Config,
-  key: string,
-  fallback: HumanDuration,
-): HumanDuration {
-  return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
-}
 
 /**
  * Fleet health of Thanos, Elasticsearch and Jaeger per cluster.
@@ -62,64 +54,48 @@ export const observabilityPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
       },
       async init(deps) {
-        const { config, logger, cache, scheduler, httpAuth } = deps;
-        const frequency = readDuration(
-          config,
-          'observability.refresh.frequency',
-          { seconds: 30 },
-        );
-        const historyRetention = readDuration(
-          config,
-          'observability.historyRetention',
-          { days: 30 },
-        );
+        const { logger, cache, scheduler, httpAuth, auth, discovery } = deps;
+        const { refresh, retention, checks, ...options } =
+          readObservabilityConfig(deps.config);
 
-        const timeout = readDuration(config, 'observability.refresh.timeout', {
-          seconds: 10,
-        });
-        const { checker, clients } = createFleetChecker(config, {
-          timeoutMs: durationToMilliseconds(timeout),
+        const clients = createUpstreamClients(options.upstreams, {
+          timeoutMs: refresh.timeoutMs,
         });
         const db = await migratedDatabase(deps.database);
-        const history = new HealthHistoryStore(db);
-        const registry = createClusterRegistry(deps);
+        const history = new HealthHistoryStore(db, {
+          retentionMs: refresh.historyRetentionMs,
+          logger,
+        });
+        const registry = createClusterRegistry({
+          configured: options.clusters,
+          catalog: deps.catalog,
+          auth,
+          logger,
+        });
         const fleet = new FleetHealthService({
           registry,
-          checker,
+          checker: createFleetChecker(clients, checks),
           cache,
           logger,
           // Outlives one missed refresh, so replicas keep answering from the cache.
-          ttlMs: durationToMilliseconds(frequency) * 2,
+          ttlMs: refresh.frequencyMs * 2,
           history,
         });
 
         // The scheduler runs each task once per interval across all replicas that
         // share the database: one round of upstream requests per interval.
-        let refreshing = false;
         await scheduler.scheduleTask({
           id: REFRESH_TASK_ID,
-          frequency,
+          frequency: refresh.frequency,
           // A replica that dies mid-round holds the task until this expires: keep it short.
-          timeout: { milliseconds: durationToMilliseconds(timeout) * 3 },
-          initialDelay: readDuration(
-            config,
-            'observability.refresh.initialDelay',
-            { seconds: 5 },
-          ),
-          fn: async () => {
-            refreshing = true;
-            try {
-              await fleet.refresh();
-              await fleet.flush();
-            } finally {
-              refreshing = false;
-            }
-          },
+          timeout: { milliseconds: refresh.timeoutMs * 3 },
+          initialDelay: refresh.initialDelay,
+          fn: () => fleet.runScheduledRound(),
         });
         // Plugin shutdown runs before the database closes: hand an unfinished round back
         // so that another replica runs the next interval.
         deps.lifecycle.addShutdownHook(async () => {
-          if (refreshing) {
+          if (fleet.scheduledRoundRunning) {
             await scheduler
               .cancelTask(REFRESH_TASK_ID)
               .catch(error =>
@@ -132,83 +108,68 @@ export const observabilityPlugin = createBackendPlugin({
           frequency: { hours: 1 },
           timeout: { minutes: 5 },
           fn: async () => {
-            const cutoff = new Date(
-              Date.now() - durationToMilliseconds(historyRetention),
-            );
-            const pruned = await history.prune(cutoff);
-            logger.info(
-              `Pruned ${pruned} health transitions before ${cutoff.toISOString()}`,
-            );
+            await history.pruneExpired();
           },
         });
-
         deps.lifecycle.addShutdownHook(async () => {
           await clients.close?.();
         });
+
         // Approved retention changes are applied by a scaffolder task (the pull
         // request), started once per request by the launcher's claim: right after the
         // approval, or by the poller when that did not happen (a replica died, the task
         // id could not be stored). The poller also records each task's outcome, once.
         const retentionStore = new RetentionRequestStore(db);
-        const retentionPollInterval = readDuration(
-          config,
-          'observability.retention.applyPollInterval',
-          { seconds: 10 },
-        );
         const retentionLauncher = new RetentionApplyLauncher({
           store: retentionStore,
-          applier: ScaffolderApplier.fromConfig(config, {
-            discovery: deps.discovery,
-            auth: deps.auth,
+          applier: new ScaffolderApplier({
+            discovery,
+            auth,
+            templateRef: retention.applyTemplate,
           }),
           logger,
-          claimTimeoutMs: durationToMilliseconds(
-            readDuration(config, 'observability.retention.applyClaimTimeout', {
-              seconds: 60,
-            }),
-          ),
+          claimTimeoutMs: retention.applyClaimTimeoutMs,
         });
         const retentionPoller = new RetentionTaskPoller({
           store: retentionStore,
-          discovery: deps.discovery,
-          auth: deps.auth,
+          discovery,
+          auth,
           logger,
           launcher: retentionLauncher,
         });
         await scheduler.scheduleTask({
           id: 'observability-retention-apply-poll',
-          frequency: retentionPollInterval,
+          frequency: retention.applyPollInterval,
           // A replica that dies mid-round holds the round until this expires; rounds
           // are idempotent (compare-and-set), so an overlap is harmless.
           timeout: {
-            milliseconds: Math.max(
-              durationToMilliseconds(retentionPollInterval) * 6,
-              5_000,
-            ),
+            milliseconds: Math.max(retention.applyPollIntervalMs * 6, 5_000),
           },
-          initialDelay: retentionPollInterval,
+          initialDelay: retention.applyPollInterval,
           fn: async () => {
             await retentionPoller.pollOnce();
           },
         });
-        const bounds = readRetentionBounds(config);
-        const values = createGitopsValuesSource(deps);
-        const checkOptions = readCheckOptions(config);
+
+        const bounds = retentionBoundsLookup(retention.bounds);
+        const values = createGitopsValuesSource({
+          gitops: options.gitops,
+          urlReader: deps.urlReader,
+          logger,
+        });
         deps.permissionsRegistry.addPermissions(observabilityPermissions);
         deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
         deps.httpRouter.use(
           await createEntitySignalsRouter({
             httpAuth,
-            auth: deps.auth,
+            auth,
             catalog: deps.catalog,
-            config,
+            signals: options.signals,
+            kubernetesCall: options.kubernetes,
             cache,
             clients,
             logger,
-            kubernetes: new KubernetesClusterSource({
-              discovery: deps.discovery,
-              auth: deps.auth,
-            }),
+            kubernetes: new KubernetesClusterSource({ discovery, auth }),
           }),
         );
         deps.httpRouter.use(
@@ -225,15 +186,12 @@ export const observabilityPlugin = createBackendPlugin({
             planner: new RetentionPlanner({
               values,
               bounds,
-              pricing: readPricing(config),
+              pricing: retention.pricing,
               thanos: clients.thanos,
               elasticsearch: clients.elasticsearch,
-              clusterLabel: checkOptions.labels.cluster,
-              spanIndexPattern:
-                checkOptions.elasticsearch.spanIndexPattern ?? 'jaeger-span-*',
-              spanClusterField:
-                checkOptions.elasticsearch.spanClusterField ??
-                'process.tag.cluster',
+              clusterLabel: checks.labels.cluster,
+              spanIndexPattern: checks.elasticsearch.spanIndexPattern,
+              spanClusterField: checks.elasticsearch.spanClusterField,
               clusterCount: async () => (await registry.list()).length,
             }),
           }),

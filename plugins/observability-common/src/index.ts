@@ -6,6 +6,7 @@
 export * from './types';
 export * from './status';
 export * from './annotations';
+export * from './labels';
 export * from './indexPatterns';
 export * from './deepLinks';
 export * from './permissions';

@@ -87,7 +87,7 @@ function checkDurations(
 
 /**
  * Checks a requested retention: durations parse, metrics keep raw ≤ 5m ≤ 1h ≤ bucket
- * lifecycle, ILM phases are in order (rollover ≤ warm < delete), and the longest
+ * lifecycle, ILM phases are in order (rollover ≤ warm, warm before delete), and the longest
  * retention is within the environment's bounds. Returns every problem found.
  *
  * @public

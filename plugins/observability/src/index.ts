@@ -30,6 +30,7 @@ export type {
 export type {
   RetentionChangeSummary,
   RetentionChangeFieldOptions,
+  RetentionFieldOptions,
 } from './components/RetentionField';
 export {
   ObservabilityClusterLinksFormatter,

@@ -37,31 +37,33 @@ export const observabilityPlugin = createPlugin({
  *
  * @public
  */
-export const ObservabilityFleetPage = observabilityPlugin.provide(
-  createRoutableExtension({
-    name: 'ObservabilityFleetPage',
-    component: () =>
-      import('./components/FleetHealthPage').then(m => m.FleetHealthPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const ObservabilityFleetPage: () => JSX.Element =
+  observabilityPlugin.provide(
+    createRoutableExtension({
+      name: 'ObservabilityFleetPage',
+      component: () =>
+        import('./components/FleetHealthPage').then(m => m.FleetHealthPage),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * The Observability tab of a cluster Resource entity: its checks and onboarding checklist.
  *
  * @public
  */
-export const EntityClusterObservabilityContent = observabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityClusterObservabilityContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityClusterObservabilityContent').then(
-          m => m.EntityClusterObservabilityContent,
-        ),
-    },
-  }),
-);
+export const EntityClusterObservabilityContent: () => JSX.Element =
+  observabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityClusterObservabilityContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityClusterObservabilityContent').then(
+            m => m.EntityClusterObservabilityContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The Observability tab of a service: RED metrics, error logs and traces with the
@@ -69,48 +71,51 @@ export const EntityClusterObservabilityContent = observabilityPlugin.provide(
  *
  * @public
  */
-export const EntityObservabilityContent = observabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityObservabilityContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityObservabilityContent').then(
-          m => m.EntityObservabilityContent,
-        ),
-    },
-  }),
-);
+export const EntityObservabilityContent: () => JSX.Element =
+  observabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityObservabilityContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityObservabilityContent').then(
+            m => m.EntityObservabilityContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * The overview card of a service: one line per signal with its status and links.
  *
  * @public
  */
-export const EntityObservabilityCard = observabilityPlugin.provide(
-  createComponentExtension({
-    name: 'EntityObservabilityCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityObservabilityCard').then(
-          m => m.EntityObservabilityCard,
-        ),
-    },
-  }),
-);
+export const EntityObservabilityCard: () => JSX.Element =
+  observabilityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityObservabilityCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityObservabilityCard').then(
+            m => m.EntityObservabilityCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The retention page: retention today per cluster and signal, and change requests.
  *
  * @public
  */
-export const ObservabilityRetentionPage = observabilityPlugin.provide(
-  createRoutableExtension({
-    name: 'ObservabilityRetentionPage',
-    component: () =>
-      import('./components/RetentionPage').then(m => m.RetentionPage),
-    mountPoint: retentionRouteRef,
-  }),
-);
+export const ObservabilityRetentionPage: () => JSX.Element =
+  observabilityPlugin.provide(
+    createRoutableExtension({
+      name: 'ObservabilityRetentionPage',
+      component: () =>
+        import('./components/RetentionPage').then(m => m.RetentionPage),
+      mountPoint: retentionRouteRef,
+    }),
+  );
 
 /**
  * Scaffolder field extension `RetentionChangeField`: today's retention vs the requested

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinkBuilder } from '../checks/links';
-import {
-  CheckContext,
-  DEFAULT_THRESHOLDS,
-  FleetClusterRef,
-  UiLinks,
-} from '../checks/types';
+import { CheckContext, FleetClusterRef, UiLinks } from '../checks/types';
+import { DEFAULT_LABELS, DEFAULT_THRESHOLDS } from '../config';
 
 /** The instant the recorded answers were taken at. */
 export const FIXTURE_NOW = new Date('2026-11-25T12:00:00Z');
@@ -39,11 +35,7 @@ export function fixtureContext(
 ): CheckContext {
   return {
     now: FIXTURE_NOW,
-    labels: {
-      cluster: 'cluster',
-      environment: 'environment',
-      replica: 'replica',
-    },
+    labels: DEFAULT_LABELS,
     thresholds: DEFAULT_THRESHOLDS,
     links: createLinkBuilder(FIXTURE_UI),
     ...overrides,

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { runFleetChecks } from './runFleetChecks';
 
 /**
@@ -129,7 +129,7 @@ async function waitFor<T>(
           `Prometheus is not installed at ${PROMETHEUS}: install the Debian package (apt-get install -y prometheus) or set OBS_SKIP_PROMETHEUS=1 to skip this integration test`,
         );
       }
-      const clients = createUpstreamClients(
+      const clients = upstreamClientsFromConfig(
         new ConfigReader({ observability: { thanos: { url: promUrl } } }),
         { timeoutMs: 5000 },
       );

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { setupServer } from 'msw/node';
 import { FIXTURE_CLUSTERS, FIXTURE_NOW, FIXTURE_UI } from '../__fixtures__';
 import { FIXTURE_URLS, fixtureHandlers } from '../__fixtures__/handlers';
-import { createUpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { checkCatalogue, describeCheck } from './catalogue';
 import { defineCheck, upstreamRequest } from './defineCheck';
 import { fleetChecks } from './registry';
@@ -15,7 +15,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const clients = () =>
-  createUpstreamClients(
+  upstreamClientsFromConfig(
     new ConfigReader({
       observability: Object.fromEntries(
         Object.entries(FIXTURE_URLS).map(([name, url]) => [name, { url }]),

@@ -7,7 +7,7 @@ import {
   FixtureFault,
   fixtureHandlers,
 } from '../__fixtures__/handlers';
-import { createUpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { checklistForCluster } from './checklist';
 import { FleetCheckRun, runFleetChecks } from './runFleetChecks';
 
@@ -22,7 +22,7 @@ function clientsFor(
 ) {
   const observability: Record<string, { url: string }> = {};
   for (const [name, url] of Object.entries(urls)) observability[name] = { url };
-  return createUpstreamClients(new ConfigReader({ observability }), {
+  return upstreamClientsFromConfig(new ConfigReader({ observability }), {
     timeoutMs,
   });
 }
@@ -199,7 +199,7 @@ describe('runFleetChecks', () => {
   it('adds cert-expiry of configured PEM certificates to the platform', async () => {
     server.use(...fixtureHandlers());
     const pem = testTls('ca.crt');
-    const clients = createUpstreamClients(
+    const clients = upstreamClientsFromConfig(
       new ConfigReader({
         observability: {
           elasticsearch: { url: FIXTURE_URLS.elasticsearch, tls: { ca: pem } },

@@ -7,6 +7,11 @@ import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { describeError } from '../upstream/UpstreamError';
 import { UpstreamTiming, withUpstreamTimings } from '../upstream/timings';
 import {
+  DEFAULT_ES_OPTIONS,
+  DEFAULT_LABELS,
+  DEFAULT_THRESHOLDS,
+} from '../config';
+import {
   CheckDescriptor,
   CheckEnv,
   CheckPlace,
@@ -24,30 +29,19 @@ import {
   Answer,
   CheckContext,
   CheckThresholds,
-  DEFAULT_THRESHOLDS,
   FleetClusterRef,
   UiLinks,
 } from './types';
 
-/** Elasticsearch index / field options (`observability.elasticsearch.*`). */
-export interface EsCheckOptions {
-  /** Default `logs-*`. */
-  logIndexPattern?: string;
-  /** Default `jaeger-span-*`. */
-  spanIndexPattern?: string;
-  /** Default `kubernetes.cluster.name`. */
-  clusterField?: string;
-  /** Default `process.tag.cluster`. */
-  spanClusterField?: string;
-  /** Default `@timestamp`. */
-  logTimeField?: string;
-  /** Default `startTimeMillis` (Jaeger's ES span mapping). */
-  spanTimeField?: string;
-}
+/**
+ * Elasticsearch index / field options (`observability.elasticsearch.*`); unset ones
+ * take DEFAULT_ES_OPTIONS of ../config.ts.
+ */
+export type EsCheckOptions = Partial<EsCheckSettings>;
 
 export interface FleetCheckOptions {
   clusters: FleetClusterRef[];
-  /** Label names; `replica` defaults to `replica`. Validated as Prometheus label names. */
+  /** Label names (`replica` defaults to DEFAULT_LABELS.replica); validated as Prometheus label names. */
   labels: { cluster: string; environment: string; replica?: string };
   thresholds?: Partial<CheckThresholds>;
   ui?: UiLinks;
@@ -69,15 +63,6 @@ export interface FleetCheckRun {
   /** The slowest of them, when there were any. */
   slowestUpstream?: UpstreamTiming;
 }
-
-export const DEFAULT_ES_OPTIONS: EsCheckSettings = {
-  logIndexPattern: 'logs-*',
-  spanIndexPattern: 'jaeger-span-*',
-  clusterField: 'kubernetes.cluster.name',
-  spanClusterField: 'process.tag.cluster',
-  logTimeField: '@timestamp',
-  spanTimeField: 'startTimeMillis',
-};
 
 /** Settles a request into an Answer: the upstream's own error text when it fails. */
 async function settle<T>(send: () => Promise<T>): Promise<Answer<T>> {
@@ -112,7 +97,7 @@ export async function runFleetChecks(
       'environment label',
     ),
     replica: assertLabelName(
-      options.labels.replica ?? 'replica',
+      options.labels.replica ?? DEFAULT_LABELS.replica,
       'replica label',
     ),
   };

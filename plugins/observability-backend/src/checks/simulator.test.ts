@@ -1,10 +1,8 @@
 import { ConfigReader } from '@backstage/config';
 import { FleetSimulator, startFleetSimulator } from '@fleetobs/fleet-simulator';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
-import {
-  createUpstreamClients,
-  UpstreamClients,
-} from '../upstream/createUpstreamClients';
+import { UpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { FleetCheckRun, runFleetChecks } from './runFleetChecks';
 
 // The real clients and checks against the fleet simulator: the simulator must speak
@@ -18,7 +16,7 @@ afterAll(() => sim.close());
 afterEach(() => sim.setFaults({}));
 
 function clients(url = sim.url, timeoutMs = 3000): UpstreamClients {
-  return createUpstreamClients(
+  return upstreamClientsFromConfig(
     new ConfigReader({
       observability: {
         thanos: { url: `${url}/thanos` },

@@ -16,6 +16,7 @@ export interface CheckLabels {
   replica: string;
 }
 
+/** Thresholds of the checks; defaults in DEFAULT_THRESHOLDS of ../config.ts. */
 export interface CheckThresholds {
   shippingWarnSeconds: number;
   shippingCriticalSeconds: number;
@@ -31,19 +32,6 @@ export interface CheckThresholds {
   /** Prometheus replicas expected per cluster (default 2). */
   prometheusReplicas: number;
 }
-
-export const DEFAULT_THRESHOLDS: CheckThresholds = {
-  shippingWarnSeconds: 7200,
-  shippingCriticalSeconds: 14400,
-  freshnessWarnSeconds: 300,
-  freshnessCriticalSeconds: 900,
-  certWarnDays: 21,
-  certCriticalDays: 7,
-  hotNodeHeapPercent: 85,
-  hotNodeDiskWarnPercent: 85,
-  hotNodeDiskCriticalPercent: 95,
-  prometheusReplicas: 2,
-};
 
 /** Base URLs of the UIs that deep links point to (`observability.ui`). */
 export interface UiLinks {

@@ -1,12 +1,9 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { RetentionRequest } from '@fleetobs/plugin-observability-common';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
-import { migratedDatabase } from '../service/migrations';
-import {
-  ApplyRefusedError,
-  RetentionApplier,
-  RetentionApplyLauncher,
-} from './ApplyLauncher';
+import { migratedDatabase } from '../lib/migrations';
+import { RetentionApplyLauncher } from './ApplyLauncher';
+import { ApplyRefusedError, RetentionApplier } from './RetentionApplier';
 import { RetentionRequestStore } from './RetentionRequestStore';
 
 jest.setTimeout(60_000);

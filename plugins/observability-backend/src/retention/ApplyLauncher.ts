@@ -1,20 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { RetentionRequest } from '@fleetobs/plugin-observability-common';
 import { randomUUID } from 'node:crypto';
 import { RetentionRequestStore } from './RetentionRequestStore';
-
-/** Starts the task that applies an approved change (opens the pull request). */
-export interface RetentionApplier {
-  start(request: RetentionRequest): Promise<{ taskId: string }>;
-}
-
-/**
- * The applier's answer that no retry will change (the scaffolder refused the task: no
- * such template, not allowed, invalid values): the request becomes `failed` at once.
- */
-export class ApplyRefusedError extends Error {
-  name = 'ApplyRefusedError';
-}
+import { ApplyRefusedError, RetentionApplier } from './RetentionApplier';
+import { DEFAULT_CLAIM_TIMEOUT_MS } from '../config';
 
 /** What one launch did. */
 export type ApplyLaunch =
@@ -36,8 +24,6 @@ export type ApplyLaunch =
 /** Who launches and fails requests, in the audit trail. */
 const ACTOR = 'plugin:observability';
 
-/** Long enough for a start (the applier's own timeout is 15 s) and its recording. */
-export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 10;
 /** Delays before the attempts to record a started task's id (first one right away). */
 const RECORD_DELAYS_MS = [0, 250, 1000, 3000];

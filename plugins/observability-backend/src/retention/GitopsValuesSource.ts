@@ -1,16 +1,14 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import type { GitopsOptions } from '../config';
 
 const exec = promisify(execFile);
 
 /** A values file is a few KiB; anything near this is not one. */
 const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
-const DEFAULT_READ_TIMEOUT_MS = 30_000;
 
 /** The bytes of a read, refused past `max` while they arrive (never buffered whole). */
 async function readCapped(
@@ -42,28 +40,18 @@ export interface GitopsValuesSource {
 }
 
 /**
- * From config: a repository URL read through the UrlReader (production, e.g.
- * `https://github.com/org/gitops/blob/main`), or the demo's local git repository
- * (`observability.gitops.demoRepoPath`, read at its base branch so that open
- * "pull request" branches do not count). Undefined when neither is set.
+ * From config (`observability.gitops`): a repository URL read through the UrlReader
+ * (production, e.g. `https://github.com/org/gitops/blob/main`), or the demo's local git
+ * repository (`demoRepoPath`, read at its base branch so that open "pull request"
+ * branches do not count). Undefined when neither is set.
  */
 export function createGitopsValuesSource(options: {
-  config: Config;
+  gitops: GitopsOptions;
   urlReader: UrlReaderService;
   logger: LoggerService;
 }): GitopsValuesSource | undefined {
-  const gitops = options.config.getOptionalConfig('observability.gitops');
-  const valuesPath =
-    gitops?.getOptionalString('valuesPath') ?? 'charts/app-of-apps';
+  const { repoUrl, valuesPath, readTimeoutMs: timeoutMs } = options.gitops;
   const file = (cluster: string) => `${valuesPath}/values.${cluster}.yaml`;
-
-  const repoUrl = gitops?.getOptionalString('repoUrl');
-  // Every read is bounded: a Git host that stalls must not hold a request forever.
-  const timeoutMs = gitops?.has('readTimeout')
-    ? durationToMilliseconds(
-        readDurationFromConfig(gitops, { key: 'readTimeout' }),
-      )
-    : DEFAULT_READ_TIMEOUT_MS;
   const source = sourceFor();
   return source ? remembered(source) : undefined;
 
@@ -93,10 +81,10 @@ export function createGitopsValuesSource(options: {
       };
     }
 
-    const demoRepo = gitops?.getOptionalString('demoRepoPath');
+    const demoRepo = options.gitops.demoRepoPath;
     if (demoRepo) {
       const repo = path.resolve(demoRepo);
-      const branch = gitops?.getOptionalString('baseBranch') ?? 'main';
+      const branch = options.gitops.baseBranch;
       return {
         describe: cluster => `${repo} (${branch}:${file(cluster)})`,
         async read(cluster) {

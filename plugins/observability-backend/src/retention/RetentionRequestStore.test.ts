@@ -1,6 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
-import { migratedDatabase } from '../service/migrations';
+import { migratedDatabase } from '../lib/migrations';
 import { RetentionRequestStore } from './RetentionRequestStore';
 
 jest.setTimeout(60_000);

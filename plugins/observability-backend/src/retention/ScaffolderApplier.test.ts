@@ -9,11 +9,12 @@ import { RetentionRequest } from '@fleetobs/plugin-observability-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { storeTestDatabaseIds } from '../__testUtils__/testDatabaseIds';
-import { migratedDatabase } from '../service/migrations';
-import { ApplyRefusedError, RetentionApplyLauncher } from './ApplyLauncher';
+import { migratedDatabase } from '../lib/migrations';
+import { RetentionApplyLauncher } from './ApplyLauncher';
+import { ApplyRefusedError } from './RetentionApplier';
 import { RetentionRequestStore } from './RetentionRequestStore';
+import { DEFAULT_APPLY_TEMPLATE, readObservabilityConfig } from '../config';
 import {
-  DEFAULT_APPLY_TEMPLATE,
   RetentionTaskPoller,
   ScaffolderApplier,
   retentionChangeTitle,
@@ -67,9 +68,11 @@ describe('ScaffolderApplier', () => {
 
   it("starts the apply template with the plugin's own credentials and the request id as its only value", async () => {
     const seen = scaffolder();
-    const applier = ScaffolderApplier.fromConfig(new ConfigReader({}), {
+    const applier = new ScaffolderApplier({
       discovery: mockServices.discovery(),
       auth: mockServices.auth({ pluginId: 'observability' }),
+      templateRef: readObservabilityConfig(new ConfigReader({})).retention
+        .applyTemplate,
     });
     await expect(applier.start(request)).resolves.toEqual({
       taskId: 'task-1',
@@ -92,14 +95,17 @@ describe('ScaffolderApplier', () => {
 
   it('uses the template named in config', async () => {
     const seen = scaffolder();
-    const applier = ScaffolderApplier.fromConfig(
-      new ConfigReader({
-        observability: {
-          retention: { applyTemplate: 'template:platform/retention-pr' },
-        },
-      }),
-      { discovery: mockServices.discovery(), auth: mockServices.auth() },
-    );
+    const applier = new ScaffolderApplier({
+      discovery: mockServices.discovery(),
+      auth: mockServices.auth(),
+      templateRef: readObservabilityConfig(
+        new ConfigReader({
+          observability: {
+            retention: { applyTemplate: 'template:platform/retention-pr' },
+          },
+        }),
+      ).retention.applyTemplate,
+    });
     await applier.start(request);
     expect(seen[0].body.templateRef).toBe('template:platform/retention-pr');
   });

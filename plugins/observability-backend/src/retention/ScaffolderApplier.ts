@@ -3,20 +3,14 @@ import {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import {
   RETENTION_VALUE_PATHS,
   RetentionRequest,
 } from '@fleetobs/plugin-observability-common';
-import {
-  ApplyRefusedError,
-  RetentionApplier,
-  RetentionApplyLauncher,
-} from './ApplyLauncher';
+import { DEFAULT_APPLY_TEMPLATE } from '../config';
+import { RetentionApplyLauncher } from './ApplyLauncher';
+import { ApplyRefusedError, RetentionApplier } from './RetentionApplier';
 import { RetentionRequestStore } from './RetentionRequestStore';
-
-/** The template that applies an approved change, unless config names another. */
-export const DEFAULT_APPLY_TEMPLATE = 'template:default/apply-retention-change';
 
 /** Who the poller's transitions are recorded as in the audit trail. */
 const ACTOR = 'plugin:observability';
@@ -71,18 +65,6 @@ export function retentionChangeTitle(request: RetentionRequest): string {
  * RetentionTaskPoller records how the task ended.
  */
 export class ScaffolderApplier implements RetentionApplier {
-  static fromConfig(
-    config: Config,
-    options: { discovery: DiscoveryService; auth: AuthService },
-  ) {
-    return new ScaffolderApplier({
-      ...options,
-      templateRef:
-        config.getOptionalString('observability.retention.applyTemplate') ??
-        DEFAULT_APPLY_TEMPLATE,
-    });
-  }
-
   constructor(
     private readonly options: {
       discovery: DiscoveryService;

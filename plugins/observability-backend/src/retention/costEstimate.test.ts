@@ -1,9 +1,5 @@
-import { ConfigReader } from '@backstage/config';
-import {
-  DEFAULT_PRICING,
-  estimateRetentionCost,
-  readPricing,
-} from './costEstimate';
+import { DEFAULT_PRICING } from '../config';
+import { estimateRetentionCost } from './costEstimate';
 
 const logs = (deleteAfter: string) => ({
   rolloverMaxAge: '1d',
@@ -76,17 +72,5 @@ describe('estimateRetentionCost', () => {
       'The current retention is unknown, so the delta counts from zero',
       'No measured ingest rate: the cost could not be estimated',
     ]);
-  });
-
-  it('reads prices from config with defaults', () => {
-    expect(
-      readPricing(
-        new ConfigReader({
-          observability: {
-            retention: { pricing: { currency: 'EUR', esHotGbMonth: 0.2 } },
-          },
-        }),
-      ),
-    ).toEqual({ ...DEFAULT_PRICING, currency: 'EUR', esHotGbMonth: 0.2 });
   });
 });

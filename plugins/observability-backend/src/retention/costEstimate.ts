@@ -6,7 +6,6 @@ import {
   RetentionSignal,
   durationDays,
 } from '@fleetobs/plugin-observability-common';
-import { Config } from '@backstage/config';
 
 /** Prices per GB-month by storage class, and the storage model's one assumption. */
 export interface RetentionPricing {
@@ -16,30 +15,6 @@ export interface RetentionPricing {
   esWarmGbMonth: number;
   /** Bytes a TSDB sample takes in object storage (Prometheus: about 1–2). */
   bytesPerSample: number;
-}
-
-export const DEFAULT_PRICING: RetentionPricing = {
-  currency: 'USD',
-  objectStorageGbMonth: 0.02,
-  esHotGbMonth: 0.1,
-  esWarmGbMonth: 0.05,
-  bytesPerSample: 1.5,
-};
-
-export function readPricing(config: Config): RetentionPricing {
-  const c = config.getOptionalConfig('observability.retention.pricing');
-  return {
-    currency: c?.getOptionalString('currency') ?? DEFAULT_PRICING.currency,
-    objectStorageGbMonth:
-      c?.getOptionalNumber('objectStorageGbMonth') ??
-      DEFAULT_PRICING.objectStorageGbMonth,
-    esHotGbMonth:
-      c?.getOptionalNumber('esHotGbMonth') ?? DEFAULT_PRICING.esHotGbMonth,
-    esWarmGbMonth:
-      c?.getOptionalNumber('esWarmGbMonth') ?? DEFAULT_PRICING.esWarmGbMonth,
-    bytesPerSample:
-      c?.getOptionalNumber('bytesPerSample') ?? DEFAULT_PRICING.bytesPerSample,
-  };
 }
 
 /** What was measured of a cluster's ingest (missing parts explained in warnings). */

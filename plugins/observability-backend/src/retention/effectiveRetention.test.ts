@@ -1,11 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readEffectiveRetention } from './effectiveRetention';
+import { readObservabilityConfig } from '../config';
 import { createGitopsValuesSource } from './GitopsValuesSource';
+
+const gitopsOptions = (data: JsonObject) =>
+  readObservabilityConfig(new ConfigReader(data)).gitops;
 
 const PROD_VALUES = `# prod-01
 observability:
@@ -56,7 +61,7 @@ describe('readEffectiveRetention', () => {
   it('reads each signal from the main branch of the GitOps repo, naming the source', async () => {
     const repo = demoRepo();
     const source = createGitopsValuesSource({
-      config: new ConfigReader({
+      gitops: gitopsOptions({
         observability: { gitops: { demoRepoPath: repo } },
       }),
       urlReader: mockServices.urlReader.mock(),
@@ -91,7 +96,7 @@ describe('readEffectiveRetention', () => {
     const [prod] = await readEffectiveRetention({
       clusters: [{ name: 'prod-01', environment: 'prod', sources: ['config'] }],
       source: createGitopsValuesSource({
-        config: new ConfigReader({}),
+        gitops: gitopsOptions({}),
         urlReader: mockServices.urlReader.mock(),
         logger: mockServices.logger.mock(),
       }),
@@ -107,7 +112,7 @@ describe('readEffectiveRetention', () => {
       buffer: async () => Buffer.from(PROD_VALUES),
     }));
     const source = createGitopsValuesSource({
-      config: new ConfigReader({
+      gitops: gitopsOptions({
         observability: {
           gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' },
         },

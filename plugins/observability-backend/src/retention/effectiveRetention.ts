@@ -2,13 +2,13 @@ import {
   ClusterRetention,
   SignalRetention,
   RETENTION_SIGNALS,
-  RetentionBounds,
   RetentionSettings,
   RetentionSignal,
   longestRetentionDays,
   readRetentionFromValues,
 } from '@fleetobs/plugin-observability-common';
-import { FleetCluster } from '../service/clusters';
+import { FleetCluster } from '../lib/clusters';
+import { RetentionBoundsLookup } from './bounds';
 import { GitopsValuesSource } from './GitopsValuesSource';
 
 export type { ClusterRetention, SignalRetention };
@@ -17,7 +17,7 @@ export type { ClusterRetention, SignalRetention };
 export async function readEffectiveRetention(options: {
   clusters: FleetCluster[];
   source?: GitopsValuesSource;
-  bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+  bounds: RetentionBoundsLookup;
 }): Promise<ClusterRetention[]> {
   const { source } = options;
   return Promise.all(

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { startFleetSimulator } from '@fleetobs/fleet-simulator';
-import { createUpstreamClients } from '../upstream';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { measureIngest } from './measureIngest';
 
 const base = {
@@ -178,7 +178,7 @@ describe('measureIngest', () => {
 describe('measureIngest against the fleet simulator (real clients)', () => {
   it('measures every signal of a demo cluster without a warning', async () => {
     const sim = await startFleetSimulator({ port: 0 });
-    const clients = createUpstreamClients(
+    const clients = upstreamClientsFromConfig(
       new ConfigReader({
         observability: {
           thanos: { url: `${sim.url}/thanos` },

@@ -1,13 +1,13 @@
 import {
-  RetentionBounds,
   RetentionPlan,
   RetentionSettings,
   RetentionSignal,
   validateRetention,
 } from '@fleetobs/plugin-observability-common';
-import { FleetCluster } from '../service/clusters';
+import { FleetCluster } from '../lib/clusters';
 import { ElasticsearchClient, ThanosClient } from '../upstream';
 import { estimateRetentionCost, RetentionPricing } from './costEstimate';
+import { RetentionBoundsLookup } from './bounds';
 import { readEffectiveRetention } from './effectiveRetention';
 import { GitopsValuesSource } from './GitopsValuesSource';
 import { measureIngest } from './measureIngest';
@@ -22,7 +22,7 @@ export class RetentionPlanner {
   constructor(
     private readonly options: {
       values?: GitopsValuesSource;
-      bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+      bounds: RetentionBoundsLookup;
       pricing: RetentionPricing;
       thanos?: ThanosClient;
       elasticsearch?: ElasticsearchClient;

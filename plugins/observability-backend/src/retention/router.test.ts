@@ -11,7 +11,7 @@ import express from 'express';
 import request from 'supertest';
 import { observabilityPlugin } from '../plugin';
 import { fakeScaffolder } from '../__testUtils__/fakeScaffolder';
-import { migratedDatabase } from '../service/migrations';
+import { migratedDatabase } from '../lib/migrations';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import { RetentionApplyLauncher } from './ApplyLauncher';
 import { createRetentionRouter } from './router';

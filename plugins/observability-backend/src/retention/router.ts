@@ -5,15 +5,12 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   RetentionApplySpec,
-  RetentionBounds,
   RetentionRequest,
   RetentionRequestState,
-  RetentionSignal,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
   validateRetention,
@@ -21,9 +18,10 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parseOrThrow } from '../service/parseOrThrow';
-import { ClusterRegistry } from '../service/ClusterRegistry';
+import { parseOrThrow } from '../lib/parseOrThrow';
+import { ClusterRegistry } from '../lib/ClusterRegistry';
 import { RetentionApplyLauncher } from './ApplyLauncher';
+import { RetentionBoundsLookup } from './bounds';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import { retentionChangeTitle } from './ScaffolderApplier';
 import { readEffectiveRetention } from './effectiveRetention';
@@ -96,27 +94,13 @@ const listQuery = z
   })
   .strict();
 
-/** Bounds of the longest retention per environment and signal, from config. */
-export function readRetentionBounds(
-  config: Config,
-): (environment: string, signal: RetentionSignal) => RetentionBounds {
-  const bounds = config.getOptionalConfig('observability.retention.bounds');
-  return (environment, signal) => {
-    const b = bounds?.getOptionalConfig(`${environment}.${signal}`);
-    return {
-      minDays: b?.getOptionalNumber('minDays'),
-      maxDays: b?.getOptionalNumber('maxDays'),
-    };
-  };
-}
-
 export function createRetentionRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
   store: RetentionRequestStore;
   registry: ClusterRegistry;
-  bounds: (environment: string, signal: RetentionSignal) => RetentionBounds;
+  bounds: RetentionBoundsLookup;
   planner: RetentionPlanner;
   /** Starts the apply task of an approved change (opens the pull request); optional. */
   launcher?: RetentionApplyLauncher;

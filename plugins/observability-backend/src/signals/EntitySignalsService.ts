@@ -12,7 +12,7 @@ import {
 import { createHash } from 'crypto';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { describeError } from '../upstream/UpstreamError';
-import { SignalsConfig } from './config';
+import { SignalsConfig } from '../config';
 import { fetchLogs, fetchTraceLogs } from './logs';
 import { fetchMetrics } from './metrics';
 import { resolveRange } from './range';

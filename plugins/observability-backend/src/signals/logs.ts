@@ -9,7 +9,7 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { ElasticsearchClient } from '../upstream/ElasticsearchClient';
 import { describeError } from '../upstream/UpstreamError';
-import { SignalsConfig } from './config';
+import { SignalsConfig } from '../config';
 import { SignalsRange } from './range';
 import { configErrorText } from './target';
 

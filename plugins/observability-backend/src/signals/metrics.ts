@@ -12,7 +12,7 @@ import {
 import { promRegexLiteral, promString, sampleNumber } from '../checks/promql';
 import { ThanosClient } from '../upstream/ThanosClient';
 import { describeError } from '../upstream/UpstreamError';
-import { SignalsConfig } from './config';
+import { SignalsConfig } from '../config';
 import { SignalsRange } from './range';
 
 const UNITS: Record<RedMetricName, RedMetric['unit']> = {

@@ -14,11 +14,10 @@ import { FleetSimulator, startFleetSimulator } from '@fleetobs/fleet-simulator';
 import { EntitySignals } from '@fleetobs/plugin-observability-common';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
-import {
-  createUpstreamClients,
-  UpstreamClients,
-} from '../upstream/createUpstreamClients';
+import { UpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { ThanosClient } from '../upstream/ThanosClient';
+import { readObservabilityConfig } from '../config';
 import { createEntitySignalsRouter } from './router';
 
 // The router on a test backend, against the fleet simulator: the real clients, the
@@ -59,7 +58,7 @@ const ENTITIES = [
 ];
 
 function simClients(options: { only?: Array<keyof UpstreamClients> } = {}) {
-  const all = createUpstreamClients(
+  const all = upstreamClientsFromConfig(
     new ConfigReader({
       observability: {
         thanos: { url: `${sim.url}/thanos` },
@@ -96,8 +95,14 @@ async function startBackend(
           catalog: catalogServiceRef,
         },
         async init(deps) {
+          const { signals, kubernetes } = readObservabilityConfig(deps.config);
           deps.httpRouter.use(
-            await createEntitySignalsRouter({ ...deps, clients }),
+            await createEntitySignalsRouter({
+              ...deps,
+              signals,
+              kubernetesCall: kubernetes,
+              clients,
+            }),
           );
         },
       });

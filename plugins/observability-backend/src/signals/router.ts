@@ -6,8 +6,6 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
 import { createHash } from 'crypto';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -19,11 +17,10 @@ import {
 } from '../kubernetes';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { parseOrThrow } from '../service/parseOrThrow';
-import { isValidClusterName } from '../service/clusters';
+import { parseOrThrow } from '../lib/parseOrThrow';
+import { isValidClusterName } from '../lib/clusters';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../upstream/readCappedBody';
-import { readSignalsConfig } from './config';
+import type { KubernetesCallOptions, SignalsConfig } from '../config';
 import { EntitySignalsService } from './EntitySignalsService';
 
 export interface EntitySignalsRouterOptions {
@@ -31,7 +28,10 @@ export interface EntitySignalsRouterOptions {
   /** Reserved for upstreams that take Backstage tokens; the catalog gets the caller's credentials. */
   auth?: AuthService;
   catalog: CatalogService;
-  config: Config;
+  /** `observability.signals` and the keys it builds on. */
+  signals: SignalsConfig;
+  /** Timeout and answer cap of the call to the Kubernetes back end. */
+  kubernetesCall: KubernetesCallOptions;
   /** Asks the Kubernetes plugin where a service runs; optional. */
   kubernetes?: KubernetesClusterSource;
   cache: CacheService;
@@ -77,26 +77,6 @@ export function callerKey(credentials: BackstageCredentials): string {
   return `${principal?.type ?? 'unknown'}:`;
 }
 
-/** `observability.kubernetes`: the Kubernetes backend call's timeout and answer cap. */
-function readKubernetesCallConfig(config: Config) {
-  const key = (name: string) => `observability.kubernetes.${name}`;
-  const timeoutKey = config.has(key('timeout'))
-    ? key('timeout')
-    : 'observability.refresh.timeout';
-  const timeoutMs = config.has(timeoutKey)
-    ? durationToMilliseconds(
-        readDurationFromConfig(config, { key: timeoutKey }),
-      )
-    : 10_000;
-  const maxResponseBytes =
-    config.getOptionalNumber(key('maxResponseBytes')) ??
-    DEFAULT_MAX_RESPONSE_BYTES;
-  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    throw new Error(`${key('maxResponseBytes')} must be a positive integer`);
-  }
-  return { timeoutMs, maxResponseBytes };
-}
-
 /**
  * The service Observability tab's endpoints:
  * - `GET /v1/entity/:kind/:namespace/:name/signals?from=&to=&clusters=`: RED metrics,
@@ -114,12 +94,12 @@ export async function createEntitySignalsRouter(
   const { httpAuth, catalog } = options;
   const service = new EntitySignalsService({
     clients: options.clients,
-    config: readSignalsConfig(options.config),
+    config: options.signals,
     cache: options.cache,
     logger: options.logger,
     now: options.now,
   });
-  const kubernetesCall = readKubernetesCallConfig(options.config);
+  const { kubernetesCall } = options;
   const router = Router();
 
   async function entityOf(req: express.Request) {

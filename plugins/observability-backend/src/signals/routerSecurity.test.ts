@@ -20,7 +20,8 @@ import request from 'supertest';
 import { fixture } from '../__fixtures__';
 import { FIXTURE_URLS, fixtureHandlers } from '../__fixtures__/handlers';
 import { KubernetesClusterSource } from '../kubernetes';
-import { createUpstreamClients } from '../upstream/createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
+import { readObservabilityConfig } from '../config';
 import { createEntitySignalsRouter } from './router';
 
 // Security properties of the service tab's endpoints (issue 14): annotations that may
@@ -87,7 +88,7 @@ async function startBackend(
     logger?: LoggerService;
   } = {},
 ) {
-  const clients = createUpstreamClients(
+  const clients = upstreamClientsFromConfig(
     new ConfigReader({
       observability: {
         thanos: { url: FIXTURE_URLS.thanos },
@@ -112,9 +113,12 @@ async function startBackend(
           catalog: catalogServiceRef,
         },
         async init(deps) {
+          const { signals, kubernetes } = readObservabilityConfig(deps.config);
           deps.httpRouter.use(
             await createEntitySignalsRouter({
               ...deps,
+              signals,
+              kubernetesCall: kubernetes,
               clients,
               logger: options.logger ?? deps.logger,
               kubernetes: options.kubernetes?.(deps),

@@ -12,8 +12,8 @@ import {
   SignalConfigError,
   SignalsTarget,
 } from '@fleetobs/plugin-observability-common';
-import { isValidClusterName } from '../service/clusters';
-import { ALLOWED_INDEX_PATTERNS_KEY } from './config';
+import { isValidClusterName } from '../lib/clusters';
+import { ALLOWED_INDEX_PATTERNS_KEY } from '../config';
 
 const RELEVANT = [
   ANNOTATION_SERVICE_NAME,

@@ -13,7 +13,7 @@ import {
   JaegerTrace,
 } from '../upstream/JaegerClient';
 import { describeError } from '../upstream/UpstreamError';
-import { SignalsConfig } from './config';
+import { SignalsConfig } from '../config';
 import { traceLogsLink } from './logs';
 import { SignalsRange } from './range';
 

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { FIXTURE_URLS, fixtureHandlers } from '../__fixtures__/handlers';
-import { createUpstreamClients } from './createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { UpstreamError } from './UpstreamError';
 
 const server = setupServer(...fixtureHandlers());
@@ -27,7 +27,7 @@ const config = new ConfigReader({
 
 describe('createUpstreamClients', () => {
   it('creates only the configured clients', () => {
-    const clients = createUpstreamClients(
+    const clients = upstreamClientsFromConfig(
       new ConfigReader({ observability: { jaeger: { url: 'http://j.test' } } }),
       { timeoutMs: 1000 },
     );
@@ -40,7 +40,7 @@ describe('createUpstreamClients', () => {
 });
 
 describe('ThanosClient', () => {
-  const { thanos } = createUpstreamClients(config, { timeoutMs: 1000 });
+  const { thanos } = upstreamClientsFromConfig(config, { timeoutMs: 1000 });
 
   it('posts instant queries as a form with time, dedup and partial response', async () => {
     let form: URLSearchParams | undefined;
@@ -111,7 +111,9 @@ describe('ThanosClient', () => {
 });
 
 describe('ElasticsearchClient', () => {
-  const { elasticsearch } = createUpstreamClients(config, { timeoutMs: 1000 });
+  const { elasticsearch } = upstreamClientsFromConfig(config, {
+    timeoutMs: 1000,
+  });
 
   it('calls each endpoint with the API key', async () => {
     const seen: string[] = [];
@@ -180,7 +182,7 @@ describe('ElasticsearchClient', () => {
 });
 
 describe('JaegerClient', () => {
-  const { jaeger } = createUpstreamClients(config, { timeoutMs: 1000 });
+  const { jaeger } = upstreamClientsFromConfig(config, { timeoutMs: 1000 });
 
   it('lists services, also when Jaeger answers data: null', async () => {
     expect(await jaeger!.services()).toEqual([
@@ -271,7 +273,9 @@ describe('JaegerClient', () => {
 });
 
 describe('AlertmanagerClient', () => {
-  const { alertmanager } = createUpstreamClients(config, { timeoutMs: 1000 });
+  const { alertmanager } = upstreamClientsFromConfig(config, {
+    timeoutMs: 1000,
+  });
 
   it('lists alerts with repeated filter parameters and a bearer token', async () => {
     let url: URL | undefined;

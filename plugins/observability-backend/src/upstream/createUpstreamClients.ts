@@ -1,4 +1,4 @@
-import { Config } from '@backstage/config';
+import type { UpstreamsOptions } from '../config';
 import {
   AlertmanagerClient,
   FetchAlertmanagerClient,
@@ -7,12 +7,7 @@ import {
   ElasticsearchClient,
   FetchElasticsearchClient,
 } from './ElasticsearchClient';
-import {
-  RequestHook,
-  UpstreamAuth,
-  UpstreamHttp,
-  UpstreamTls,
-} from './httpJson';
+import { RequestHook, UpstreamHttp } from './httpJson';
 import { FetchJaegerClient, JaegerClient } from './JaegerClient';
 import { FetchThanosClient, ThanosClient } from './ThanosClient';
 import { UpstreamName } from './UpstreamError';
@@ -48,35 +43,18 @@ export const UPSTREAM_NAMES: readonly UpstreamName[] = [
   'alertmanager',
 ];
 
-function readTls(config: Config | undefined): UpstreamTls | undefined {
-  if (!config) return undefined;
-  return {
-    ca: config.getOptionalString('ca'),
-    cert: config.getOptionalString('cert'),
-    key: config.getOptionalString('key'),
-  };
-}
-
-function readAuth(config: Config | undefined): UpstreamAuth | undefined {
-  if (!config) return undefined;
-  return {
-    bearerToken: config.getOptionalString('bearerToken'),
-    username: config.getOptionalString('username'),
-    password: config.getOptionalString('password'),
-    apiKey: config.getOptionalString('apiKey'),
-  };
-}
-
 /** PEM certificates under `observability.<upstream>.tls.{ca,cert}`. */
-export function readConfiguredCertificates(
-  config: Config,
+export function configuredCertificates(
+  upstreams: UpstreamsOptions,
 ): ConfiguredCertificate[] {
   const out: ConfiguredCertificate[] = [];
   for (const upstream of UPSTREAM_NAMES) {
     for (const field of ['ca', 'cert'] as const) {
-      const key = `observability.${upstream}.tls.${field}`;
-      const pem = config.getOptionalString(key);
-      if (pem) out.push({ upstream, field, configKey: key, pem });
+      const pem = upstreams[upstream]?.tls?.[field];
+      if (pem) {
+        const configKey = `observability.${upstream}.tls.${field}`;
+        out.push({ upstream, field, configKey, pem });
+      }
     }
   }
   return out;
@@ -88,21 +66,20 @@ export function readConfiguredCertificates(
  * answer is read up to `observability.<name>.maxResponseBytes` (default 32 MiB).
  */
 export function createUpstreamClients(
-  config: Config,
+  upstreams: UpstreamsOptions,
   options: { timeoutMs: number; onRequest?: RequestHook },
 ): UpstreamClients {
   const transports: UpstreamHttp[] = [];
   const transport = (name: UpstreamName): UpstreamHttp | undefined => {
-    const block = config.getOptionalConfig(`observability.${name}`);
-    const url = block?.getOptionalString('url');
-    if (!block || !url) return undefined;
+    const block = upstreams[name];
+    if (!block?.url) return undefined;
     const http = new UpstreamHttp({
       name,
-      baseUrl: url,
+      baseUrl: block.url,
       timeoutMs: options.timeoutMs,
-      maxResponseBytes: block.getOptionalNumber('maxResponseBytes'),
-      tls: readTls(block.getOptionalConfig('tls')),
-      auth: readAuth(block.getOptionalConfig('auth')),
+      maxResponseBytes: block.maxResponseBytes,
+      tls: block.tls,
+      auth: block.auth,
       onRequest: options.onRequest,
     });
     transports.push(http);
@@ -119,7 +96,7 @@ export function createUpstreamClients(
     elasticsearch: elasticsearch && new FetchElasticsearchClient(elasticsearch),
     jaeger: jaeger && new FetchJaegerClient(jaeger),
     alertmanager: alertmanager && new FetchAlertmanagerClient(alertmanager),
-    certificates: readConfiguredCertificates(config),
+    certificates: configuredCertificates(upstreams),
     requestCount: () => transports.reduce((n, t) => n + t.requestCount, 0),
     close: async () => {
       await Promise.all(transports.map(t => t.close()));

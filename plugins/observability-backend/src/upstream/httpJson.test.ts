@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { createUpstreamClients } from './createUpstreamClients';
+import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { UpstreamHttp } from './httpJson';
 import { UpstreamError } from './UpstreamError';
 
@@ -288,7 +288,7 @@ describe('UpstreamHttp', () => {
       await new Promise<void>(resolve => local.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = local.address() as AddressInfo;
-        const clients = createUpstreamClients(
+        const clients = upstreamClientsFromConfig(
           new ConfigReader({
             observability: {
               thanos: {

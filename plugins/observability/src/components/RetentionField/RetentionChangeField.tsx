@@ -18,7 +18,11 @@ import {
 } from './retentionChange';
 import { CostEstimateView, RetentionDiffTable } from './RetentionChangeView';
 
-/** ui:options of the field. */
+/**
+ * ui:options of the field.
+ *
+ * @public
+ */
 export interface RetentionChangeFieldOptions extends RetentionFieldOptions {
   /** Wait this long after the last keystroke before asking the back end (ms, default 500). */
   debounceMs?: number;

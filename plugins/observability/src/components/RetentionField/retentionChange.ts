@@ -10,7 +10,11 @@ import { RetentionPlanInput } from '../../api';
 /** The name templates use: `ui:field: RetentionChangeField`. */
 export const RETENTION_CHANGE_FIELD_NAME = 'RetentionChangeField';
 
-/** Where the field finds the cluster, the signal and the settings in the form. */
+/**
+ * Where the field finds the cluster, the signal and the settings in the form.
+ *
+ * @public
+ */
 export interface RetentionFieldOptions {
   /** Form key of the cluster (a name or an entity ref); default `cluster`. */
   clusterField?: string;
@@ -89,7 +93,11 @@ export function readPlanInput(
   };
 }
 
-/** What the field stores as its value: enough for the review page and validation. */
+/**
+ * What the field stores as its value: enough for the review page and validation.
+ *
+ * @public
+ */
 export interface RetentionChangeSummary {
   cluster: string;
   signal: RetentionSignal;
