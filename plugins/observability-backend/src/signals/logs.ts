@@ -15,6 +15,17 @@ import { configErrorText } from './target';
 
 type LogsConfig = SignalsConfig['logs'];
 
+/** The answer for an index pattern the entity may not choose: reported, never searched. */
+function refusedIndexPattern(
+  error: NonNullable<SignalsTarget['indexPatternError']>,
+) {
+  return {
+    status: 'unknown' as const,
+    error: configErrorText(error),
+    configError: error,
+  };
+}
+
 /** Value of a dotted field in a `_source`: nested objects or literal dotted keys. */
 export function fieldValue(
   source: Record<string, unknown> | undefined,
@@ -169,12 +180,7 @@ export async function fetchTraceLogs(
   const link = traceLogsLink(traceId, target, config, range);
   const base = { links: link ? [link] : [], total: 0, samples: [] };
   if (target.indexPatternError) {
-    return {
-      ...base,
-      status: 'unknown',
-      error: configErrorText(target.indexPatternError),
-      configError: target.indexPatternError,
-    };
+    return { ...base, ...refusedIndexPattern(target.indexPatternError) };
   }
   if (!es) {
     return {
@@ -260,12 +266,7 @@ export async function fetchLogs(
   };
   // An index pattern the entity may not choose is reported, never searched.
   if (target.indexPatternError) {
-    return {
-      ...base,
-      status: 'unknown',
-      error: configErrorText(target.indexPatternError),
-      configError: target.indexPatternError,
-    };
+    return { ...base, ...refusedIndexPattern(target.indexPatternError) };
   }
   if (!es) {
     return {
