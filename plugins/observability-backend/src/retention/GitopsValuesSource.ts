@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { ResponseTooLargeError } from '../upstream/readCappedBody';
 import type { GitopsOptions } from '../config';
 
 const exec = promisify(execFile);
@@ -14,18 +15,17 @@ const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
 async function readCapped(
   response: Awaited<ReturnType<UrlReaderService['readUrl']>>,
   max: number,
-  what: string,
 ): Promise<string> {
   if (!response.stream) {
     const buffer = await response.buffer();
-    if (buffer.length > max) throw new Error(`${what} is over ${max} bytes`);
+    if (buffer.length > max) throw new ResponseTooLargeError(max);
     return buffer.toString('utf8');
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.stream()) {
     size += chunk.length;
-    if (size > max) throw new Error(`${what} is over ${max} bytes`);
+    if (size > max) throw new ResponseTooLargeError(max);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -66,15 +66,12 @@ export function createGitopsValuesSource(options: {
             const response = await options.urlReader.readUrl(url(cluster), {
               signal: AbortSignal.timeout(timeoutMs),
             });
-            return parse(
-              await readCapped(
-                response,
-                MAX_VALUES_FILE_BYTES,
-                `The values file ${url(cluster)}`,
-              ),
-            );
+            return parse(await readCapped(response, MAX_VALUES_FILE_BYTES));
           } catch (error) {
             if ((error as Error).name === 'NotFoundError') return undefined;
+            if (error instanceof ResponseTooLargeError) {
+              throw new Error(`${url(cluster)}: ${error.message}`);
+            }
             throw error;
           }
         },

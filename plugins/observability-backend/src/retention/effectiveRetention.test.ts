@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
@@ -105,6 +106,44 @@ describe('readEffectiveRetention', () => {
     expect(prod.signals.logs.error).toMatch(
       /No GitOps repository is configured/,
     );
+  });
+
+  it('refuses a values file over the cap while it streams in, and says so', async () => {
+    let sent = 0;
+    const readUrl = jest.fn(async () => ({
+      buffer: async () => {
+        throw new Error('the whole body must not be buffered');
+      },
+      // An endless file: 64 KiB chunks until the reader stops asking.
+      stream: () =>
+        Readable.from(
+          (function* chunks() {
+            for (;;) {
+              sent += 1;
+              yield Buffer.alloc(64 * 1024, 'a');
+            }
+          })(),
+        ),
+    }));
+    const source = createGitopsValuesSource({
+      gitops: gitopsOptions({
+        observability: {
+          gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' },
+        },
+      }),
+      urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
+      logger: mockServices.logger.mock(),
+    });
+    const [prod] = await readEffectiveRetention({
+      clusters: [{ name: 'prod-01', environment: 'prod', sources: ['config'] }],
+      source,
+      bounds,
+    });
+    expect(prod.signals.logs.error).toBe(
+      'https://github.com/acme/gitops/blob/main/charts/app-of-apps/values.prod-01.yaml: answer is over the cap of 4194304 bytes',
+    );
+    // Stopped just past 4 MiB, not read to an end.
+    expect(sent).toBeLessThanOrEqual(4 * 16 + 2);
   });
 
   it('reads through the UrlReader when a repository URL is configured', async () => {
