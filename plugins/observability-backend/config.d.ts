@@ -198,20 +198,16 @@ export interface Config {
     /** The GitOps repository holding `charts/app-of-apps/values.<cluster>.yaml`. */
     gitops?: {
       /**
-       * Base URL of the repository's files at its main branch, read with the UrlReader
-       * (integrations config), e.g. `https://github.com/acme/gitops/blob/main`.
+       * Web URL of the repository, e.g. `https://github.com/acme/gitops`, read at
+       * `baseBranch` with the UrlReader (the `integrations` entry of its host). The
+       * scaffolder module's templates open their pull requests against it.
        */
       repoUrl?: string;
       /** Folder of `values.<cluster>.yaml` in the repository. Default `charts/app-of-apps`. */
       valuesPath?: string;
-      /**
-       * DEMO ONLY: a local git repository read (at `baseBranch`) when `repoUrl` is not
-       * set. Absolute, or relative to the back end's working directory.
-       */
-      demoRepoPath?: string;
-      /** Branch whose values are effective (demo repository). Default `main`. */
+      /** Branch whose values are effective (merged pull requests). Default `main`. */
       baseBranch?: string;
-      /** Longest wait for one values file read (UrlReader or git). Default 30 seconds. */
+      /** Longest wait for one values file read. Default 30 seconds. */
       readTimeout?: HumanDuration;
     };
     /** Self-service retention change requests. */

@@ -102,9 +102,8 @@ const EVERY_KEY = {
     traces: { limit: 10, clusterTag: 'k8s.cluster' },
   },
   gitops: {
-    repoUrl: 'https://github.com/acme/gitops/blob/main',
+    repoUrl: 'https://github.com/acme/gitops',
     valuesPath: 'values',
-    demoRepoPath: '/tmp/gitops',
     baseBranch: 'trunk',
     readTimeout: { seconds: 4 },
   },
@@ -268,8 +267,7 @@ describe('readObservabilityConfig', () => {
       ui: EVERY_KEY.ui,
     });
     expect(options.gitops).toEqual({
-      repoUrl: 'https://github.com/acme/gitops/blob/main',
-      demoRepoPath: '/tmp/gitops',
+      repoUrl: 'https://github.com/acme/gitops',
       valuesPath: 'values',
       baseBranch: 'trunk',
       readTimeoutMs: 4000,

@@ -182,10 +182,8 @@ export interface SignalsConfig {
 
 /** `observability.gitops`: where the effective retention is read from. */
 export interface GitopsOptions {
-  /** Base URL of the repository's files, read with the UrlReader. */
+  /** Web URL of the repository, read with the UrlReader at `baseBranch`. */
   repoUrl?: string;
-  /** DEMO ONLY: a local git repository, read at `baseBranch`. */
-  demoRepoPath?: string;
   valuesPath: string;
   baseBranch: string;
   /** Longest wait for one values file read. */
@@ -467,7 +465,6 @@ function readGitops(config: Config): GitopsOptions {
   const g = `${O}.gitops`;
   return {
     repoUrl: config.getOptionalString(`${g}.repoUrl`),
-    demoRepoPath: config.getOptionalString(`${g}.demoRepoPath`),
     valuesPath:
       config.getOptionalString(`${g}.valuesPath`) ?? DEFAULT_VALUES_PATH,
     baseBranch:

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
 import { readObservabilityConfig } from './config';
@@ -155,10 +156,13 @@ export const observabilityPlugin = createBackendPlugin({
         const values = createGitopsValuesSource({
           gitops: options.gitops,
           urlReader: deps.urlReader,
+          integrations: ScmIntegrations.fromConfig(deps.config),
           logger,
         });
         deps.permissionsRegistry.addPermissions(observabilityPermissions);
-        deps.httpRouter.use(await createRouter({ httpAuth, fleet, history }));
+        deps.httpRouter.use(
+          await createRouter({ httpAuth, fleet, history, gitops: values }),
+        );
         deps.httpRouter.use(
           await createEntitySignalsRouter({
             httpAuth,

@@ -14,3 +14,4 @@ export * from './duration';
 export * from './retention';
 export * from './signals';
 export * from './retentionValues';
+export * from './gitopsRepository';

@@ -4,6 +4,8 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { checklistForCluster } from '../checks';
+import { sealedSecretsItem } from '../checks/secretsChecklistItem';
+import type { GitopsValuesSource } from '../retention/GitopsValuesSource';
 import { isValidClusterName } from '../lib/clusters';
 import { FleetHealthService } from './FleetHealthService';
 import { parseOrThrow } from '../lib/parseOrThrow';
@@ -42,6 +44,8 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   fleet: FleetHealthService;
   history: HealthHistoryStore;
+  /** The GitOps repository, for the onboarding checklist's sealed secrets. */
+  gitops?: GitopsValuesSource;
 }): Promise<express.Router> {
   const { httpAuth, fleet, history } = options;
   const router = Router();
@@ -86,7 +90,11 @@ export async function createRouter(options: {
     res.json({
       generatedAt: health.generatedAt,
       cluster,
-      checklist: checklistForCluster(health, name),
+      // Step 2 of onboarding first: nothing syncs its secrets before it is done.
+      checklist: [
+        await sealedSecretsItem(name, options.gitops),
+        ...(checklistForCluster(health, name) ?? []),
+      ],
     });
   });
 

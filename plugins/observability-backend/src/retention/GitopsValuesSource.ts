@@ -1,12 +1,9 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { gitopsRepository } from '@fleetobs/plugin-observability-common';
 import { parse } from 'yaml';
 import { ResponseTooLargeError } from '../upstream/readCappedBody';
 import type { GitopsOptions } from '../config';
-
-const exec = promisify(execFile);
 
 /** A values file is a few KiB; anything near this is not one. */
 const MAX_VALUES_FILE_BYTES = 4 * 1024 * 1024;
@@ -37,83 +34,65 @@ export interface GitopsValuesSource {
   describe(cluster: string): string;
   /** The parsed values file; undefined when the cluster has none. */
   read(cluster: string): Promise<unknown | undefined>;
+  /**
+   * Whether `path` exists on the base branch, and its URL (the onboarding checklist
+   * asks whether a cluster's secrets were sealed).
+   */
+  exists(path: string): Promise<{ exists: boolean; url: string }>;
 }
 
 /**
- * From config (`observability.gitops`): a repository URL read through the UrlReader
- * (production, e.g. `https://github.com/org/gitops/blob/main`), or the demo's local git
- * repository (`demoRepoPath`, read at its base branch so that open "pull request"
- * branches do not count). Undefined when neither is set.
+ * From config (`observability.gitops`): the repository of `repoUrl`, read at `baseBranch`
+ * through the UrlReader (the `integrations` entry of its host), so that open pull requests do
+ * not count. Undefined when `repoUrl` is not set.
  */
 export function createGitopsValuesSource(options: {
   gitops: GitopsOptions;
   urlReader: UrlReaderService;
+  integrations: ScmIntegrationRegistry;
   logger: LoggerService;
 }): GitopsValuesSource | undefined {
-  const { repoUrl, valuesPath, readTimeoutMs: timeoutMs } = options.gitops;
-  const file = (cluster: string) => `${valuesPath}/values.${cluster}.yaml`;
-  const source = sourceFor();
-  return source ? remembered(source) : undefined;
-
-  function sourceFor(): GitopsValuesSource | undefined {
-    if (repoUrl) {
-      const url = (cluster: string) =>
-        `${repoUrl.replace(/\/+$/, '')}/${file(cluster)}`;
-      return {
-        describe: cluster => url(cluster),
-        async read(cluster) {
-          try {
-            const response = await options.urlReader.readUrl(url(cluster), {
-              signal: AbortSignal.timeout(timeoutMs),
-            });
-            return parse(await readCapped(response, MAX_VALUES_FILE_BYTES));
-          } catch (error) {
-            if ((error as Error).name === 'NotFoundError') return undefined;
-            if (error instanceof ResponseTooLargeError) {
-              throw new Error(`${url(cluster)}: ${error.message}`);
-            }
-            throw error;
-          }
-        },
-      };
-    }
-
-    const demoRepo = options.gitops.demoRepoPath;
-    if (demoRepo) {
-      const repo = path.resolve(demoRepo);
-      const branch = options.gitops.baseBranch;
-      return {
-        describe: cluster => `${repo} (${branch}:${file(cluster)})`,
-        async read(cluster) {
-          try {
-            const { stdout } = await exec(
-              'git',
-              ['-C', repo, 'show', `${branch}:${file(cluster)}`],
-              { maxBuffer: MAX_VALUES_FILE_BYTES, timeout: timeoutMs },
-            );
-            return parse(stdout);
-          } catch (error) {
-            if (
-              /does not exist|exists on disk, but not in/.test(
-                String((error as any).stderr),
-              )
-            ) {
-              return undefined;
-            }
-            throw new Error(
-              `Could not read ${file(cluster)} from ${repo}: ${
-                (error as any).stderr || error
-              }`,
-            );
-          }
-        },
-      };
-    }
+  const { repoUrl, valuesPath, baseBranch, readTimeoutMs } = options.gitops;
+  if (!repoUrl) {
     options.logger.info(
-      'No observability.gitops.repoUrl or demoRepoPath: effective retention is not read from GitOps',
+      'No observability.gitops.repoUrl: effective retention is not read from GitOps',
     );
     return undefined;
   }
+  const type = options.integrations.byUrl(repoUrl)?.type;
+  const repo = gitopsRepository({
+    repoUrl,
+    baseBranch,
+    scm: type === 'gitlab' ? 'gitlab' : 'github',
+  });
+  const url = (cluster: string) =>
+    repo.fileUrl(`${valuesPath}/values.${cluster}.yaml`);
+  /** The text of a file on the base branch; undefined when there is none. */
+  async function readText(fileUrl: string): Promise<string | undefined> {
+    try {
+      const response = await options.urlReader.readUrl(fileUrl, {
+        signal: AbortSignal.timeout(readTimeoutMs),
+      });
+      return await readCapped(response, MAX_VALUES_FILE_BYTES);
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') return undefined;
+      if (error instanceof ResponseTooLargeError) {
+        throw new Error(`${fileUrl}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+  return remembered({
+    describe: cluster => url(cluster),
+    async read(cluster) {
+      const text = await readText(url(cluster));
+      return text === undefined ? undefined : parse(text);
+    },
+    async exists(path) {
+      const fileUrl = repo.fileUrl(path);
+      return { exists: (await readText(fileUrl)) !== undefined, url: fileUrl };
+    },
+  });
 }
 
 // Values files change with merges, not per request: each file is read at most once
@@ -121,19 +100,21 @@ export function createGitopsValuesSource(options: {
 const REMEMBER_MS = 30_000;
 
 function remembered(source: GitopsValuesSource): GitopsValuesSource {
-  const reads = new Map<string, { at: number; value: Promise<unknown> }>();
+  const reads = new Map<string, { at: number; value: Promise<any> }>();
+  function once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const hit = reads.get(key);
+    if (hit && Date.now() - hit.at < REMEMBER_MS) {
+      return hit.value;
+    }
+    const value = read();
+    reads.set(key, { at: Date.now(), value });
+    // A failed read is not remembered.
+    value.catch(() => reads.delete(key));
+    return value;
+  }
   return {
     describe: source.describe,
-    read(cluster) {
-      const hit = reads.get(cluster);
-      if (hit && Date.now() - hit.at < REMEMBER_MS) {
-        return hit.value;
-      }
-      const value = source.read(cluster);
-      reads.set(cluster, { at: Date.now(), value });
-      // A failed read is not remembered.
-      value.catch(() => reads.delete(cluster));
-      return value;
-    },
+    read: cluster => once(`values:${cluster}`, () => source.read(cluster)),
+    exists: path => once(`exists:${path}`, () => source.exists(path)),
   };
 }

@@ -2,13 +2,12 @@ import { Readable } from 'node:stream';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { ScmIntegrations } from '@backstage/integration';
 import { readEffectiveRetention } from './effectiveRetention';
 import { readObservabilityConfig } from '../config';
 import { createGitopsValuesSource } from './GitopsValuesSource';
+
+const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
 
 const gitopsOptions = (data: JsonObject) =>
   readObservabilityConfig(new ConfigReader(data)).gitops;
@@ -26,46 +25,38 @@ observability:
       delete: { minAge: 30d }
 `;
 
-function demoRepo(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
-  const git = (...args: string[]) =>
-    execFileSync('git', [
-      '-C',
-      dir,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@t',
-      ...args,
-    ]);
-  git('init', '-q', '-b', 'main');
-  fs.mkdirSync(path.join(dir, 'charts/app-of-apps'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'),
-    PROD_VALUES,
-  );
-  git('add', '-A');
-  git('commit', '-qm', 'seed');
-  // An open "pull request" branch must not count as effective.
-  git('checkout', '-q', '-b', 'retention/change');
-  fs.writeFileSync(
-    path.join(dir, 'charts/app-of-apps/values.prod-01.yaml'),
-    PROD_VALUES.replace('delete: { minAge: 30d }', 'delete: { minAge: 90d }'),
-  );
-  git('commit', '-qam', 'change');
-  return dir;
+const REPO = 'https://github.com/acme/gitops';
+
+/** A UrlReader over files by URL: the base branch and an open pull request's branch. */
+function branchReader() {
+  const files: Record<string, string> = {
+    [`${REPO}/blob/main/charts/app-of-apps/values.prod-01.yaml`]: PROD_VALUES,
+    // An open pull request's branch must not count as effective.
+    [`${REPO}/blob/retention-change/charts/app-of-apps/values.prod-01.yaml`]:
+      PROD_VALUES.replace('delete: { minAge: 30d }', 'delete: { minAge: 90d }'),
+  };
+  return mockServices.urlReader.mock({
+    readUrl: (async (url: string) => {
+      if (!(url in files)) {
+        throw Object.assign(new Error(`${url} not found`), {
+          name: 'NotFoundError',
+        });
+      }
+      return { buffer: async () => Buffer.from(files[url]) };
+    }) as any,
+  });
 }
 
 describe('readEffectiveRetention', () => {
   const bounds = () => ({ minDays: 30 });
 
   it('reads each signal from the main branch of the GitOps repo, naming the source', async () => {
-    const repo = demoRepo();
     const source = createGitopsValuesSource({
       gitops: gitopsOptions({
-        observability: { gitops: { demoRepoPath: repo } },
+        observability: { gitops: { repoUrl: REPO } },
       }),
-      urlReader: mockServices.urlReader.mock(),
+      urlReader: branchReader(),
+      integrations,
       logger: mockServices.logger.mock(),
     });
     const [prod, dev] = await readEffectiveRetention({
@@ -82,8 +73,8 @@ describe('readEffectiveRetention', () => {
       bounds: { minDays: 30 },
       missing: [],
     });
-    expect(prod.signals.logs.source).toContain(
-      'main:charts/app-of-apps/values.prod-01.yaml',
+    expect(prod.signals.logs.source).toBe(
+      `${REPO}/blob/main/charts/app-of-apps/values.prod-01.yaml`,
     );
     expect(prod.signals.metrics.longestDays).toBe(365);
     expect(prod.signals.traces.missing).toContain(
@@ -99,6 +90,7 @@ describe('readEffectiveRetention', () => {
       source: createGitopsValuesSource({
         gitops: gitopsOptions({}),
         urlReader: mockServices.urlReader.mock(),
+        integrations,
         logger: mockServices.logger.mock(),
       }),
       bounds,
@@ -128,10 +120,11 @@ describe('readEffectiveRetention', () => {
     const source = createGitopsValuesSource({
       gitops: gitopsOptions({
         observability: {
-          gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' },
+          gitops: { repoUrl: 'https://github.com/acme/gitops/' },
         },
       }),
       urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
+      integrations,
       logger: mockServices.logger.mock(),
     });
     const [prod] = await readEffectiveRetention({
@@ -153,10 +146,11 @@ describe('readEffectiveRetention', () => {
     const source = createGitopsValuesSource({
       gitops: gitopsOptions({
         observability: {
-          gitops: { repoUrl: 'https://github.com/acme/gitops/blob/main/' },
+          gitops: { repoUrl: 'https://github.com/acme/gitops/' },
         },
       }),
       urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
+      integrations,
       logger: mockServices.logger.mock(),
     });
     const [prod] = await readEffectiveRetention({
