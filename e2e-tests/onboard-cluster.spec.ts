@@ -1,48 +1,134 @@
-import { expect, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-// A cluster name no earlier run used (the demo refuses an existing branch).
-const letters = (n: number) =>
-  n
-    .toString(26)
-    .replace(/[0-9a-p]/g, c => 'abcdefghijklmnopqrstuvwxyz'[parseInt(c, 26)]);
-const cluster = `e${letters(Date.now())}-07`;
+// A platform engineer onboards dev-02 through the shipped template: fetch:plain and
+// publish:github:pull-request against the demo's GitHub stand-in (packages/github-
+// simulator), exactly as against github.com. They merge the pull request on the
+// stand-in's page; the catalog discovers clusters/dev-02/catalog-info.yaml on main at its
+// next refresh, and dev-02 appears on the fleet page and in the Kubernetes plugin.
 
-test('a platform engineer onboards a cluster with the template, end to end in the demo', async ({
+const API = 'http://localhost:7007/api';
+
+/** The demo's token for the GitHub stand-in (made by scripts/start-demo.sh). */
+const githubToken = () =>
+  readFileSync(join(__dirname, '../.demo/github-token'), 'utf8').trim();
+
+/**
+ * dev-02 on a fresh demo; on a demo kept from an earlier run, the next name with neither
+ * a values file on main nor an onboarding branch.
+ */
+async function freeClusterName(page: Page): Promise<string> {
+  const gh = (path: string) =>
+    page.request.get(
+      `http://localhost:7012/api/v3/repos/fleetobs/gitops/${path}`,
+      {
+        headers: { authorization: `token ${githubToken()}` },
+      },
+    );
+  for (let i = 2; i < 100; i++) {
+    const name = `dev-${String(i).padStart(2, '0')}`;
+    const values = await gh(
+      `contents/charts/app-of-apps/values.${name}.yaml?ref=main`,
+    );
+    const branch = await gh(`branches/onboard-${name}`);
+    if (values.status() === 404 && branch.status() === 404) return name;
+  }
+  throw new Error('no free dev-NN cluster name');
+}
+
+async function guestToken(page: Page): Promise<string> {
+  const res = await page.request.get(`${API}/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  expect(res.ok()).toBeTruthy();
+  return (await res.json()).backstageIdentity.token as string;
+}
+
+test('a platform engineer onboards dev-02, merges the pull request, and the cluster appears', async ({
   page,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.getByRole('link', { name: 'Create' }).click();
   await expect(
     page.getByText('Onboard a cluster to the observability platform'),
   ).toBeVisible();
+  const cluster = await freeClusterName(page);
   await page.goto('/create/templates/default/onboard-cluster');
 
   await page.getByLabel('Cluster name').fill(cluster);
   await page.getByLabel('Environment').click();
   await page.getByRole('option', { name: 'Development' }).click();
+  // The simulator's Kubernetes API for the new cluster (plain http on localhost is
+  // allowed only because the demo's Kubernetes plugin config allows it).
   await page
     .getByLabel('Kubernetes API server URL')
-    .fill(`https://${cluster}-k8s.endpoint.kubernetes`);
+    .fill(`http://localhost:7011/k8s/${cluster}`);
+  await page
+    .getByLabel('How the Kubernetes plugin signs in to the cluster')
+    .click();
+  await page.getByRole('option', { name: 'localKubectlProxy' }).click();
   await page.screenshot({
     path: 'screenshots/onboard-form.png',
     fullPage: true,
   });
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  // The task runs: values file, PKI, SealedSecret, catalog entity, "pull request".
-  await expect(
-    page.getByRole('link', {
-      name: new RegExp(`Pull request \\(branch onboard/${cluster}\\)`),
-    }),
-  ).toBeVisible({ timeout: 120_000 });
-  await expect(page.getByText(`values.${cluster}.yaml`).first()).toBeVisible();
+  // The task runs: values file, Certificates, catalog entity, pull request.
+  const prLink = page.getByRole('link', { name: /^Pull request #\d+$/ });
+  await expect(prLink).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText('Secrets are pending').first()).toBeVisible();
   await page.screenshot({
     path: 'screenshots/onboard-done.png',
     fullPage: true,
+  });
+  const prUrl = await prLink.getAttribute('href');
+  expect(prUrl).toMatch(
+    /^http:\/\/localhost:7012\/fleetobs\/gitops\/pull\/\d+$/,
+  );
+
+  // The pull request on the Git host: its files, then merged by a person.
+  await page.goto(prUrl!);
+  await expect(
+    page.getByText(`clusters/${cluster}/catalog-info.yaml`).first(),
+  ).toBeVisible();
+  await page.screenshot({ path: 'screenshots/onboard-pr.png', fullPage: true });
+  await page.getByRole('button', { name: /merge/i }).click();
+  await expect(page.getByText(/merged/i).first()).toBeVisible();
+
+  // The next catalog refresh discovers the cluster; the fleet page lists it.
+  await expect(async () => {
+    await page.goto('/observability');
+    await expect(
+      page.getByRole('row').filter({ hasText: cluster }).first(),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 180_000, intervals: [5_000] });
+  await page.screenshot({
+    path: 'screenshots/onboard-fleet.png',
+    fullPage: true,
+  });
+
+  // The Kubernetes plugin knows it too (its catalog cluster locator).
+  const clusters = await page.request.get(`${API}/kubernetes/clusters`, {
+    headers: { authorization: `Bearer ${await guestToken(page)}` },
+  });
+  expect(clusters.ok()).toBeTruthy();
+  expect(
+    (await clusters.json()).items.map((c: { name: string }) => c.name),
+  ).toContain(cluster);
+
+  // Its onboarding checklist says the secrets are pending (step 2).
+  const detail = await page.request.get(
+    `${API}/observability/v1/clusters/${cluster}`,
+    { headers: { authorization: `Bearer ${await guestToken(page)}` } },
+  );
+  expect(detail.ok()).toBeTruthy();
+  expect((await detail.json()).checklist[0]).toMatchObject({
+    id: 'sealed-secrets',
+    status: 'warn',
   });
 });

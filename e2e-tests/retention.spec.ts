@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 
 // Local demo (app-config.demo.yaml): alice files a retention change request, bob —
 // an approver through `observability.retention.approvers` — approves it, and the
-// approval opens the "pull request" (a branch retention/<id> in .demo/gitops).
+// approval opens the pull request (branch retention-<id>) on the demo's GitHub stand-in.
 
 // Another demo stack than :3000/:7007 may be given, e.g. FLEETOBS_APP_URL=
 // http://localhost:3100 FLEETOBS_BACKEND_URL=http://localhost:7107.
@@ -132,7 +132,7 @@ test('alice files a retention change, bob approves it, and the pull request is o
   await dialog.getByRole('button', { name: 'Approve' }).click();
 
   // The template opens the branch; the poller (every 10 s) marks it applied.
-  const branch = `retention/${request.id}`;
+  const branch = `retention-${request.id}`;
   await expect(async () => {
     const d = await openRequest(bob);
     await expect(d.locator('#retention-request-title')).toContainText(
@@ -141,7 +141,9 @@ test('alice files a retention change, bob approves it, and the pull request is o
         timeout: 2_000,
       },
     );
-    await expect(d.getByRole('link', { name: /\.demo\/gitops/ })).toBeVisible({
+    await expect(
+      d.getByRole('link', { name: /localhost:7012\/fleetobs\/gitops\/pull\// }),
+    ).toBeVisible({
       timeout: 2_000,
     });
     await expect(d.getByText(`(branch ${branch})`).first()).toBeVisible({
@@ -162,12 +164,15 @@ test('alice files a retention change, bob approves it, and the pull request is o
   expect(applied.state).toBe('applied');
   expect(applied.pullRequest.branch).toBe(branch);
 
-  // The "pull request": a branch of the demo GitOps repository with the new value.
+  // The pull request's branch in the demo GitOps repository holds the new value.
+  expect(applied.pullRequest.url).toMatch(
+    /^http:\/\/localhost:7012\/fleetobs\/gitops\/pull\/\d+$/,
+  );
   const values = execFileSync(
     'git',
     [
-      '-C',
-      '.demo/gitops',
+      '--git-dir',
+      '.demo/gitops.git',
       'show',
       `${branch}:charts/app-of-apps/values.prod-01.yaml`,
     ],

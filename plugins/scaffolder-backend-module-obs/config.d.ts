@@ -17,27 +17,36 @@ export interface Config {
     scaffolder?: {
       /** One call to the observability back end (retention plan, request, apply spec). Default 30 seconds. */
       backendTimeout?: HumanDuration;
-      /** One git command of the demo `obs:gitops:local-*` actions. Default 2 minutes. */
-      gitTimeout?: HumanDuration;
     };
-    /** Where the app-of-apps values files live in the GitOps repository. */
+    /**
+     * The GitOps repository the templates change through pull requests (the same keys as
+     * the observability back end reads).
+     */
     gitops?: {
+      /**
+       * Web URL of the repository, e.g. `https://github.com/example-org/gitops`, served by
+       * an `integrations.github` (or `gitlab`) entry. Read through the UrlReader
+       * (`fetch:plain`) and changed through `publish:github:pull-request`. Required by the
+       * templates (`obs:gitops:repository`).
+       */
+      repoUrl?: string;
+      /** The branch pull requests target. Default `main`. */
+      baseBranch?: string;
+      /** Longest wait for one read of the repository. Default 30 seconds. */
+      readTimeout?: HumanDuration;
       /**
        * Folder of `values.<cluster>.yaml` inside the GitOps repository (and the scaffolder workspace).
        * Default `charts/app-of-apps`.
        */
       valuesPath?: string;
-      /**
-       * DEMO ONLY: path of a local git repository that `obs:gitops:local-fetch` reads and
-       * `obs:gitops:local-pr` commits branches to. Absolute, or relative to the backend's working
-       * directory. Leave unset in production (use `fetch:plain` and `publish:github:pull-request`).
-       */
-      demoRepoPath?: string;
     };
     /**
      * Sealed Secrets controller(s) that SealedSecrets are encrypted for. Sealing for a
-     * cluster uses `clusters.<cluster>.certificate`; a cluster without one is refused
-     * (naming the key to set), unless `certificate` is declared fleet-wide with `fleetWide: true`.
+     * cluster uses, in order: the certificate given with the action input;
+     * `clusters.<cluster>.certificate`; `certificate` when declared fleet-wide with
+     * `fleetWide: true`; otherwise the certificate fetched from the cluster's controller
+     * (as `kubeseal --fetch-cert`) through the Kubernetes plugin's proxy, on behalf of the
+     * user who runs the task. Never another cluster's certificate.
      */
     sealedSecrets?: {
       /**
@@ -48,20 +57,35 @@ export interface Config {
       certificate?: string;
       /**
        * Declares `certificate` as the fleet-wide sealing certificate: every cluster's
-       * controller holds the same key pair (e.g. the demo, or a key distributed to all
-       * controllers). Default false: a cluster without `clusters.<cluster>.certificate`
-       * cannot be sealed for.
+       * controller holds the same key pair (a key distributed to all controllers).
+       * Default false: a cluster without `clusters.<cluster>.certificate` is sealed for
+       * with the certificate fetched from its own controller.
        */
       fleetWide?: boolean;
-      /** Controller certificate of each cluster, keyed by cluster name. */
+      /**
+       * Controller certificate of each cluster, keyed by cluster name: overrides fetching
+       * it from the cluster.
+       */
       clusters?: {
         [cluster: string]: {
           /** PEM of this cluster's controller certificate. */
           certificate: string;
         };
       };
-      /** Namespace of the controller, documented in the generated manifests. Default `kube-system`. */
+      /**
+       * Namespace of each cluster's controller: where its certificate is fetched from
+       * (as `kubeseal --fetch-cert --controller-namespace`). Default `kube-system`.
+       */
       controllerNamespace?: string;
+      /** Service of the controller (`kubeseal --controller-name`). Default `sealed-secrets-controller`. */
+      controllerName?: string;
+      /** Port number or port name of that Service. Default `8080`. */
+      controllerPort?: number | string;
+      /**
+       * Longest wait for a controller's certificate (through the Kubernetes plugin's proxy,
+       * request and answer). Default 10 seconds.
+       */
+      fetchTimeout?: HumanDuration;
     };
     /** Certificate authority for the mTLS material of new clusters. */
     pki?: {

@@ -11,6 +11,13 @@ export type {
   RequestCounts,
 } from './server';
 export { CLUSTER_FAULTS, DEMO_CLUSTERS, SERVICES, UPSTREAMS } from './model';
+export {
+  NEW_CLUSTER_NAME,
+  SEALING_CONTROLLER,
+  sealingControllerCertificate,
+  sealingControllerKeys,
+} from './sealingController';
+export type { SealingControllerKeys } from './sealingController';
 export type {
   ClusterFault,
   Faults,

@@ -235,7 +235,11 @@ describe('fleet simulator Kubernetes API', () => {
       reason: 'NotFound',
       message: 'pods "nope" not found',
     });
-    expect((await get('/k8s/nowhere-01/api/v1/pods')).status).toBe(404);
+    expect((await get('/k8s/not_a_cluster/api/v1/pods')).status).toBe(404);
+    // A cluster onboarded in the demo is a fresh API server: empty lists.
+    const fresh = await get('/k8s/dev-42/api/v1/pods');
+    expect(fresh.status).toBe(200);
+    expect(fresh.json).toMatchObject({ kind: 'PodList', items: [] });
     const bad = await get('/k8s/dev-01/api/v1/pods?labelSelector=%3D%3Dx');
     expect(bad.status).toBe(400);
     expect(bad.json.reason).toBe('BadRequest');

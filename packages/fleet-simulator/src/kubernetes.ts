@@ -11,6 +11,7 @@
  * Deployment → ReplicaSet → Pods labelled `backstage.io/kubernetes-id=<service>`; the
  * first pod of each service carries the pod name its log documents in Elasticsearch have.
  */
+import { NEW_CLUSTER_NAME } from './sealingController';
 import { FleetModel, hash, SERVICES, SimCluster, unit, wave } from './model';
 
 /** Label the Kubernetes plugin selects a service's objects by. */
@@ -822,7 +823,12 @@ export function kubernetesApi(
   method: string,
   params: URLSearchParams,
 ): unknown {
-  const cluster = model.cluster(clusterName);
+  // A cluster onboarded in the demo (e.g. dev-02) is a fresh API server: empty lists.
+  const cluster: SimCluster | undefined =
+    model.cluster(clusterName) ??
+    (NEW_CLUSTER_NAME.test(clusterName)
+      ? { name: clusterName, environment: clusterName.split('-')[0], index: 99 }
+      : undefined);
   if (!cluster)
     throw notFound(`no cluster "${clusterName}" in the fleet simulator`);
   if (method !== 'GET' && method !== 'HEAD') {

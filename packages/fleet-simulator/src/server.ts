@@ -16,6 +16,7 @@ import {
   UpstreamName,
   UPSTREAMS,
 } from './model';
+import { NEW_CLUSTER_NAME, serviceProxy } from './sealingController';
 import * as thanos from './thanos';
 import { PromError } from './thanos';
 
@@ -352,7 +353,11 @@ export async function startFleetSimulator(
     );
   }
 
-  /** `/k8s/<cluster>/...`: one Kubernetes API server per cluster (what the Kubernetes plugin reads). */
+  /**
+   * `/k8s/<cluster>/...`: one Kubernetes API server per cluster (what the Kubernetes
+   * plugin reads), with the service proxy to the cluster's sealed-secrets controller
+   * (also for a new cluster the simulator does not model yet).
+   */
   async function handleKubernetes(
     clusterName: string,
     path: string,
@@ -362,13 +367,14 @@ export async function startFleetSimulator(
   ) {
     counts.kubernetes += 1;
     if (latencyMs > 0) await sleep(latencyMs);
-    const answer = kubernetesApi(
-      model,
-      decodeURIComponent(clusterName),
-      path,
-      method,
-      params,
-    );
+    const name = decodeURIComponent(clusterName);
+    if (model.cluster(name) || NEW_CLUSTER_NAME.test(name)) {
+      const proxied = await serviceProxy(name, path, method);
+      if (proxied) {
+        return send(res, proxied.status, proxied.body, proxied.contentType);
+      }
+    }
+    const answer = kubernetesApi(model, name, path, method, params);
     return typeof answer === 'string'
       ? send(res, 200, answer, 'text/plain; charset=utf-8')
       : send(res, 200, answer);

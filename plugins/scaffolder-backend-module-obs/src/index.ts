@@ -1,6 +1,7 @@
 /**
  * Scaffolder actions of Fleet Observability: values files, mTLS certificates, SealedSecrets,
- * promotion, retention changes, and the demo's local GitOps repository.
+ * promotion, retention changes, and the GitOps repository of config for the standard
+ * `fetch:plain` and `publish:*` steps.
  *
  * @packageDocumentation
  */
@@ -11,8 +12,7 @@ export { createPkiIssueAction } from './actions/pkiIssue';
 export { createSecretSealAction } from './actions/secretSeal';
 export { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 export { createClusterPromoteAction } from './actions/clusterPromote';
-export { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
-export { createGitopsLocalPrAction } from './actions/gitopsLocalPr';
+export { createGitopsRepositoryAction } from './actions/gitopsRepository';
 export { createRetentionPlanAction } from './actions/retentionPlan';
 export { createRetentionRequestAction } from './actions/retentionRequest';
 export { createRetentionApplyAction } from './actions/retentionApply';

@@ -2,13 +2,13 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { scaffolderTemplatingExtensionPoint } from '@backstage/plugin-scaffolder-node/alpha';
 import { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 import { createClusterPromoteAction } from './actions/clusterPromote';
 import { createClusterValuesAction } from './actions/clusterValues';
-import { createGitopsLocalFetchAction } from './actions/gitopsLocalFetch';
-import { createGitopsLocalPrAction } from './actions/gitopsLocalPr';
+import { createGitopsRepositoryAction } from './actions/gitopsRepository';
 import { createGlobalQueryAddStoreAction } from './actions/globalQueryAddStore';
 import { createPkiIssueAction } from './actions/pkiIssue';
 import { createRetentionApplyAction } from './actions/retentionApply';
@@ -37,8 +37,9 @@ export const scaffolderModuleObsActions = createBackendModule({
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        urlReader: coreServices.urlReader,
       },
-      async init({ actions, templating, config, discovery, auth }) {
+      async init({ actions, templating, config, discovery, auth, urlReader }) {
         const settings = readSettings(config);
         const backend = createObservabilityBackend({
           discovery,
@@ -48,12 +49,15 @@ export const scaffolderModuleObsActions = createBackendModule({
         actions.addActions(
           createClusterValuesAction({ settings }),
           createGlobalQueryAddStoreAction({ settings }),
-          createPkiIssueAction({ settings }),
-          createSecretSealAction({ settings }),
-          createCatalogWriteClusterAction(),
+          createPkiIssueAction({ settings, auth, discovery }),
+          createSecretSealAction({ settings, auth, discovery }),
+          createCatalogWriteClusterAction({ settings }),
           createClusterPromoteAction({ settings }),
-          createGitopsLocalFetchAction({ settings }),
-          createGitopsLocalPrAction({ settings }),
+          createGitopsRepositoryAction({
+            settings,
+            urlReader,
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
           createRetentionPlanAction({ backend }),
           createRetentionRequestAction({ backend }),
           createRetentionApplyAction({ settings, backend }),

@@ -1,5 +1,4 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -15,7 +14,8 @@ import {
   decode,
   dryRunBody,
   failures,
-  seedGitopsRepo,
+  GitHost,
+  startGitHost,
   startScaffolderWithObsActions,
 } from './__testUtils__/dryRun';
 
@@ -37,53 +37,50 @@ function loggedInputs(body: any, stepId: string): Record<string, any> {
 
 describe('templates through the scaffolder dry-run API', () => {
   const mockDir = createMockDirectory();
-  const repo = path.join(mockDir.path, 'gitops');
+  let gitHost: GitHost;
   let server: any;
   let controller: Awaited<ReturnType<typeof createTestController>>;
   /** certificate-authority-data of a kubeconfig: base64 of a PEM certificate. */
   let caData: string;
 
   beforeAll(async () => {
-    seedGitopsRepo(repo);
+    gitHost = await startGitHost(path.join(mockDir.path, 'gitops.git'));
     controller = await createTestController();
     const ca = await createTestCa();
     caData = Buffer.from(ca.certificatePem).toString('base64');
     server = await startScaffolderWithObsActions({
-      repo,
+      gitHost,
       sealingCertificate: controller.certificatePem,
       ca,
     });
   });
 
-  it('onboard-cluster returns the files it would write, and creates no branch', async () => {
+  afterAll(() => gitHost?.close());
+
+  const branches = () =>
+    gitHost.git('branch', '--list', '--format=%(refname:short)').trim();
+
+  it('onboard-cluster returns the files it would write, seals nothing, and creates no branch', async () => {
     const res = await request(server)
       .post('/api/scaffolder/v2/dry-run')
       .send(
-        dryRunBody(
-          'onboard-cluster',
-          {
-            name: 'dev-07',
-            environment: 'dev',
-            server: 'https://dev-07-k8s.endpoint.kubernetes',
-            caData,
-            authProvider: 'aws',
-            owner: 'group:default/platform-team',
-            monitoring: true,
-            logging: true,
-            jaeger: false,
-            certificateMode: 'sealed',
-            keyAlgorithm: 'ECDSA-P256',
-            validityDays: 90,
-            gatewayHostnames: ['thanos-query.dev-07.example.com'],
-          },
-          {
-            objstoreAccessKey: 'AKIA-TEST',
-            objstoreSecretKey: 'very-secret-key',
-          },
-        ),
+        dryRunBody('onboard-cluster', {
+          name: 'dev-07',
+          environment: 'dev',
+          server: 'https://dev-07-k8s.endpoint.kubernetes',
+          caData,
+          authProvider: 'aws',
+          owner: 'group:default/platform-team',
+          monitoring: true,
+          logging: true,
+          jaeger: false,
+          certificateMode: 'sealed',
+          keyAlgorithm: 'ECDSA-P256',
+          validityDays: 90,
+          gatewayHostnames: ['thanos-query.dev-07.example.com'],
+        }),
       );
     expect(res.status).toBe(200);
-    const log = JSON.stringify(res.body.log);
     expect(failures(res.body)).toEqual([]);
     const files = decode(res.body.directoryContents);
     expect(Object.keys(files)).toEqual(
@@ -91,11 +88,12 @@ describe('templates through the scaffolder dry-run API', () => {
         'charts/app-of-apps/values.dev-07.yaml',
         OPS_VALUES,
         'clusters/dev-07/catalog-info.yaml',
-        'clusters/dev-07/pki/gateway-server-tls.sealedsecret.yaml',
-        'clusters/dev-07/pki/gateway-server.crt',
-        'clusters/dev-07/secrets/thanos-objstore.sealedsecret.yaml',
       ]),
     );
+    // Sealed mode: nothing is issued or sealed before the cluster's controller answers.
+    expect(
+      Object.keys(files).filter(f => /pki|secrets|sealedsecret/.test(f)),
+    ).toEqual([]);
     const values = YAML.parse(files['charts/app-of-apps/values.dev-07.yaml']);
     expect(values.jaeger.enable).toBe(false);
     expect(values.observability.externalLabels).toEqual({
@@ -115,9 +113,18 @@ describe('templates through the scaffolder dry-run API', () => {
     expect(YAML.parse(files[OPS_VALUES]).globalQuery.stores).toContain(
       'thanos-query.dev-07.example.com:443',
     );
-    expect(loggedInputs(res.body, 'pr').description).toContain(
-      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- charts/app-of-apps/values.ops-01.yaml: Global Thanos Query store thanos-query.dev-07.example.com:443 added (5 stores)\n- mTLS material',
+    const pr = loggedInputs(res.body, 'pr');
+    expect(pr.description).toContain(
+      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- charts/app-of-apps/values.ops-01.yaml: Global Thanos Query store thanos-query.dev-07.example.com:443 added (5 stores)\n- clusters/dev-07/catalog-info.yaml',
     );
+    expect(pr.description).toContain(
+      '**Secrets pending.** Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore) and the mTLS keys (sealed certificate mode).',
+    );
+    expect(pr).toMatchObject({
+      repoUrl: `${new URL(gitHost.repoUrl).host}?owner=fleetobs&repo=gitops`,
+      branchName: 'onboard-dev-07',
+      targetBranchName: 'main',
+    });
     const entity = YAML.parse(files['clusters/dev-07/catalog-info.yaml']);
     expect(entity).toMatchObject({
       kind: 'Resource',
@@ -135,34 +142,126 @@ describe('templates through the scaffolder dry-run API', () => {
         owner: 'group:default/platform-team',
       },
     });
+    expect(branches()).toBe('main');
+  });
+
+  it('onboard-cluster in cert-manager mode proposes the Certificates', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('onboard-cluster', {
+          name: 'dev-06',
+          environment: 'dev',
+          server: 'https://dev-06-k8s.endpoint.kubernetes',
+          owner: 'group:default/platform-team',
+          certificateMode: 'cert-manager',
+          gatewayHostnames: ['thanos-query.dev-06.example.com'],
+        }),
+      );
+    expect(failures(res.body)).toEqual([]);
+    const files = decode(res.body.directoryContents);
+    const pki = Object.keys(files).filter(f =>
+      f.startsWith('clusters/dev-06/pki/'),
+    );
+    expect(pki.length).toBeGreaterThan(0);
+    const certificatesLine = loggedInputs(res.body, 'pr')
+      .description.split('\n')
+      .find((l: string) => l.startsWith('- cert-manager Certificates: '));
+    expect(certificatesLine?.split(': ')[1].split(', ').sort()).toEqual(
+      pki.sort(),
+    );
+    expect(loggedInputs(res.body, 'pr').description).toContain(
+      'Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore).',
+    );
+  });
+
+  it('seal-cluster-secrets seals for the cluster, with its bucket and prefix, and leaks nothing', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody(
+          'seal-cluster-secrets',
+          {
+            cluster: 'resource:default/stag-01',
+            sealedCertificates: true,
+            keyAlgorithm: 'ECDSA-P256',
+            validityDays: 90,
+            gatewayHostnames: ['thanos-query.stag-01.example.com'],
+          },
+          {
+            objstoreAccessKey: 'AKIA-TEST',
+            objstoreSecretKey: 'very-secret-key',
+          },
+        ),
+      );
+    expect([res.status, res.body.errors ?? failures(res.body)]).toEqual([
+      200,
+      [],
+    ]);
+    const log = JSON.stringify(res.body.log);
+    const files = decode(res.body.directoryContents);
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'clusters/stag-01/pki/gateway-server-tls.sealedsecret.yaml',
+        'clusters/stag-01/pki/gateway-server.crt',
+        'clusters/stag-01/secrets/thanos-objstore.sealedsecret.yaml',
+      ]),
+    );
     const objstore = YAML.parse(
-      files['clusters/dev-07/secrets/thanos-objstore.sealedsecret.yaml'],
+      files['clusters/stag-01/secrets/thanos-objstore.sealedsecret.yaml'],
     );
     const plain = controllerDecrypt(
       controller,
       objstore.spec.encryptedData['objstore.yml'],
       'monitoring/thanos-objstore',
     ).toString();
+    const stagValues = YAML.parse(
+      fs.readFileSync(
+        path.join(GITOPS_SEED, VALUES_DIR, 'values.stag-01.yaml'),
+        'utf8',
+      ),
+    );
     expect(YAML.parse(plain)).toMatchObject({
       type: 'S3',
       config: {
-        bucket: 'thanos-dev',
+        bucket: stagValues.observability.thanos.objstore.bucket,
         access_key: 'AKIA-TEST',
         secret_key: 'very-secret-key',
       },
-      prefix: 'dev-07',
+      prefix: stagValues.observability.thanos.objstore.prefix,
     });
+    // The values file is read, not changed.
+    expect(files['charts/app-of-apps/values.stag-01.yaml']).toBe(
+      fs.readFileSync(
+        path.join(GITOPS_SEED, VALUES_DIR, 'values.stag-01.yaml'),
+        'utf8',
+      ),
+    );
     for (const content of Object.values(files)) {
       expect(content).not.toMatch(/PRIVATE KEY|very-secret-key/);
     }
     expect(log).not.toMatch(/PRIVATE KEY|very-secret-key/);
-    expect(res.body.output.links[0].url).toBe(`file://${repo}`);
-    expect(
-      execFileSync('git', ['branch', '--list'], {
-        cwd: repo,
-        encoding: 'utf8',
-      }).trim(),
-    ).toBe('* main');
+    expect(loggedInputs(res.body, 'pr')).toMatchObject({
+      branchName: 'seal-secrets-stag-01',
+      title: 'Seal the secrets of cluster stag-01',
+    });
+    expect(branches()).toBe('main');
+  });
+
+  it('seal-cluster-secrets fails for a cluster that has no values file yet', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody(
+          'seal-cluster-secrets',
+          { cluster: 'resource:default/dev-05' },
+          { objstoreAccessKey: 'a', objstoreSecretKey: 'b' },
+        ),
+      );
+    expect(failures(res.body).join('\n')).toMatch(/dev-05/);
+    expect(JSON.stringify(res.body)).not.toContain(
+      'Performing dry run of creating pull request',
+    );
   });
 
   it('onboard-cluster without metrics leaves the Global Thanos Query alone', async () => {
@@ -185,7 +284,7 @@ describe('templates through the scaffolder dry-run API', () => {
     expect(files[OPS_VALUES]).toBe(seedOpsValues());
     const { description } = loggedInputs(res.body, 'pr');
     expect(description).toContain(
-      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- mTLS material',
+      '(aligned with dev-01, ops-01, prod-01, stag-01)\n- cert-manager Certificates',
     );
     expect(description).not.toContain('Global Thanos Query');
   });

@@ -16,7 +16,8 @@ import {
   decode,
   dryRunBody,
   failures,
-  seedGitopsRepo,
+  GitHost,
+  startGitHost,
   startScaffolderWithObsActions,
 } from './__testUtils__/dryRun';
 import {
@@ -34,9 +35,9 @@ jest.setTimeout(300_000);
 
 /** Free-text string parameters, and why their text never lands in a YAML file as text. */
 const FREE_TEXT: Record<string, string> = {
-  'onboard-cluster objstoreAccessKey':
+  'seal-cluster-secrets objstoreAccessKey':
     'a secret: sealed inside objstore.yml, which obs:secret:seal writes from yamlData with the yaml library',
-  'onboard-cluster objstoreSecretKey':
+  'seal-cluster-secrets objstoreSecretKey':
     'a secret: sealed inside objstore.yml, which obs:secret:seal writes from yamlData with the yaml library',
   'change-retention justification':
     'kept by the observability back end with the request; not written to a file',
@@ -46,6 +47,7 @@ const FREE_TEXT: Record<string, string> = {
 
 const TEMPLATE_NAMES = [
   'onboard-cluster',
+  'seal-cluster-secrets',
   'change-retention',
   'promote-revision',
   'apply-retention-change',
@@ -100,6 +102,8 @@ describe('template parameters that reach YAML', () => {
         'onboard-cluster caData',
         'onboard-cluster owner',
         'onboard-cluster gatewayHostnames[]',
+        'seal-cluster-secrets cluster',
+        'seal-cluster-secrets gatewayHostnames[]',
         'change-retention cluster',
         'change-retention metrics.raw',
         'change-retention ilm.deleteAfter',
@@ -160,9 +164,12 @@ describe('template parameters that reach YAML', () => {
         'https://10.0.0.1:6443/k8s/clusters/c-1',
       ),
     ).toBe(true);
-    expect(
-      pattern('change-retention cluster').test('resource:default/prod-01'),
-    ).toBe(true);
+    for (const name of [
+      'change-retention cluster',
+      'seal-cluster-secrets cluster',
+    ]) {
+      expect(pattern(name).test('resource:default/prod-01')).toBe(true);
+    }
   });
 
   describe('through the scaffolder dry-run API', () => {
@@ -171,18 +178,21 @@ describe('template parameters that reach YAML', () => {
     let controller: Awaited<ReturnType<typeof createTestController>>;
     let caData: string;
 
+    let gitHost: GitHost;
+
     beforeAll(async () => {
-      const repo = path.join(mockDir.path, 'gitops');
-      seedGitopsRepo(repo);
+      gitHost = await startGitHost(path.join(mockDir.path, 'gitops.git'));
       controller = await createTestController();
       const ca = await createTestCa();
       caData = Buffer.from(ca.certificatePem).toString('base64');
       server = await startScaffolderWithObsActions({
-        repo,
+        gitHost,
         sealingCertificate: controller.certificatePem,
         ca,
       });
     });
+
+    afterAll(() => gitHost?.close());
 
     const onboarding = () => ({
       name: 'dev-06',
@@ -274,12 +284,16 @@ describe('template parameters that reach YAML', () => {
       expect(entity.spec.owner).toBe('user:default/alice');
     });
 
-    it('onboard-cluster seals hostile object storage keys into objstore.yml exactly, adding no key', async () => {
+    it('seal-cluster-secrets seals hostile object storage keys into objstore.yml exactly, adding no key', async () => {
       for (const [label, hostile] of HOSTILE_STRINGS) {
-        const res = await dryRun('onboard-cluster', onboarding(), {
-          objstoreAccessKey: hostile,
-          objstoreSecretKey: `${hostile}-secret`,
-        });
+        const res = await dryRun(
+          'seal-cluster-secrets',
+          { cluster: 'resource:default/dev-01' },
+          {
+            objstoreAccessKey: hostile,
+            objstoreSecretKey: `${hostile}-secret`,
+          },
+        );
         expect({
           label,
           status: res.status,
@@ -291,7 +305,7 @@ describe('template parameters that reach YAML', () => {
         });
         const files = decode(res.body.directoryContents);
         const [sealed] = parseStrict(
-          files['clusters/dev-06/secrets/thanos-objstore.sealedsecret.yaml'],
+          files['clusters/dev-01/secrets/thanos-objstore.sealedsecret.yaml'],
         ) as any[];
         const [objstore] = parseStrict(
           controllerDecrypt(
@@ -310,7 +324,7 @@ describe('template parameters that reach YAML', () => {
               access_key: hostile,
               secret_key: `${hostile}-secret`,
             },
-            prefix: 'dev-06',
+            prefix: 'dev-01',
           },
         });
       }

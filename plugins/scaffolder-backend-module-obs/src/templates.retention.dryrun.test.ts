@@ -6,10 +6,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 // Test only: the real back end behind obs:retention:plan / :request.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import observabilityPlugin from '@fleetobs/plugin-observability-backend';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -17,8 +17,9 @@ import YAML from 'yaml';
 import {
   TEMPLATES,
   dryRunBody,
+  GitHost,
   failures,
-  seedGitopsRepo,
+  startGitHost,
 } from './__testUtils__/dryRun';
 import scaffolderModule from './index';
 
@@ -28,21 +29,22 @@ jest.setTimeout(120_000);
  * The retention templates through the scaffolder's dry-run API, with the real
  * observability back end next to it: obs:retention:plan / :request call its plan API over
  * HTTP with a token on behalf of the (mock) user, and it reads today's retention from the
- * same demo GitOps repository that obs:gitops:local-fetch copies from.
+ * same GitOps repository (on the GitHub stand-in) that fetch:plain copies from and
+ * publish:github:pull-request opens the approved change against.
  */
 describe('retention templates through the scaffolder dry-run API', () => {
   const mockDir = createMockDirectory();
-  const repo = path.join(mockDir.path, 'gitops');
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: 'pipe' });
+  let gitHost: GitHost;
+  const git = (...args: string[]) => gitHost.git(...args);
   let server: any;
 
   beforeAll(async () => {
-    seedGitopsRepo(repo);
+    gitHost = await startGitHost(path.join(mockDir.path, 'gitops.git'));
     const backend = await startTestBackend({
       features: [
         scaffolderPlugin,
         scaffolderModule,
+        githubModule,
         observabilityPlugin,
         // The internal template, where the scaffolder finds it for a task.
         catalogServiceMock.factory({
@@ -66,8 +68,12 @@ describe('retention templates through the scaffolder dry-run API', () => {
         mockServices.rootConfig.factory({
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
+            integrations: { github: [gitHost.integration] },
             observability: {
-              gitops: { valuesPath: 'charts/app-of-apps', demoRepoPath: repo },
+              gitops: {
+                valuesPath: 'charts/app-of-apps',
+                repoUrl: gitHost.repoUrl,
+              },
               clusters: [
                 { name: 'prod-01', environment: 'prod' },
                 { name: 'stag-01', environment: 'stag' },
@@ -90,6 +96,8 @@ describe('retention templates through the scaffolder dry-run API', () => {
     });
     server = backend.server;
   });
+
+  afterAll(() => gitHost?.close());
 
   const dryRun = (name: string, values: Record<string, unknown>) =>
     request(server)
@@ -329,16 +337,34 @@ describe('retention templates through the scaffolder dry-run API', () => {
         status: 'completed',
         error: undefined,
       });
-      expect(branches()).toEqual(['main', `retention/${id}`]);
+      expect(branches()).toEqual(['main', `retention-${id}`]);
       const values = YAML.parse(
-        git('show', `retention/${id}:charts/app-of-apps/values.prod-01.yaml`),
+        git('show', `retention-${id}:charts/app-of-apps/values.prod-01.yaml`),
       );
       expect(values.observability.logging.ilm.delete.minAge).toBe('180d');
-      expect(git('log', '-1', '--format=%B', `retention/${id}`)).toMatch(
-        /approved by user:default\/bob/,
-      );
+      // The pull request the Git host lists.
+      const pulls = await fetch(
+        `${gitHost.integration.apiBaseUrl}/repos/fleetobs/gitops/pulls?head=fleetobs:retention-${id}`,
+        { headers: { Authorization: `token ${gitHost.integration.token}` } },
+      ).then(r => r.json());
+      expect(pulls).toEqual([
+        expect.objectContaining({
+          state: 'open',
+          head: expect.objectContaining({ ref: `retention-${id}` }),
+          base: expect.objectContaining({ ref: 'main' }),
+          body: expect.stringMatching(/approved by user:default\/bob/),
+        }),
+      ]);
 
-      // Anyone else running the template for that request gets nothing applied.
+      // Anyone else running the template for that request gets nothing applied: while
+      // the pull request's branch exists, the first step refuses to reuse it...
+      const again = await dryRun('apply-retention-change', { requestId: id });
+      expect(failures(again.body).join('\n')).toMatch(
+        `branchName: retention-${id} already exists`,
+      );
+      // ...and once it is gone (say the pull request was closed), the apply step refuses.
+      const head = git('rev-parse', `retention-${id}`).trim();
+      git('update-ref', '-d', `refs/heads/retention-${id}`);
       const dry = await dryRun('apply-retention-change', { requestId: id });
       expect(failures(dry.body).join('\n')).toMatch(
         new RegExp(
@@ -353,7 +379,8 @@ describe('retention templates through the scaffolder dry-run API', () => {
           `Retention request ${id} is applied by task ${taskId}, not by this task (${byHand.body.id}); nothing is applied`,
         ),
       });
-      expect(branches()).toEqual(['main', `retention/${id}`]);
+      expect(branches()).toEqual(['main']);
+      git('update-ref', `refs/heads/retention-${id}`, head);
     });
   });
 });

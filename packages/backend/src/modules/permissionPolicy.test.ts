@@ -1,3 +1,4 @@
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import {
   mockCredentials,
   mockServices,
@@ -231,6 +232,7 @@ const table: Row[] = [
     catalogIngestionManagePermission,
     templateDryRunPermission,
     templateManagementPermission,
+    kubernetesProxyPermission,
   ].flatMap(permission =>
     everyone.map(
       ([who, u]): Row => [

@@ -43,6 +43,7 @@ import {
   templateParameterReadPermission,
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
+import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
 import { retentionRequestApprovePermission } from '@fleetobs/plugin-observability-common';
 
 /** Who may approve retention change requests unless configured otherwise. */
@@ -77,6 +78,11 @@ export const ADMIN_ONLY_PERMISSIONS: Permission[] = [
   // Dry runs execute any template body the caller sends (the template editor).
   templateDryRunPermission,
   templateManagementPermission,
+  // The Kubernetes plugin's proxy forwards any request, with any method, to a
+  // cluster's API server with the portal's credentials for it. The one use here is
+  // "Seal cluster secrets" fetching a controller's public certificate, which is
+  // platform-team work.
+  kubernetesProxyPermission,
 ];
 
 function refsOf(user?: PolicyQueryUser): string[] {

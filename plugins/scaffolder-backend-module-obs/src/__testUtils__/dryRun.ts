@@ -6,32 +6,63 @@ import fs from 'node:fs';
 import { Server } from 'node:http';
 import path from 'node:path';
 import YAML from 'yaml';
+import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
+import {
+  createBareRepoFrom,
+  startGithubSimulator,
+} from '@fleetobs/github-simulator';
 import scaffolderModule from '../index';
 import { GITOPS_SEED, listFiles } from './fixtures';
 
 /** The repository's templates/ folder. */
 export const TEMPLATES = path.resolve(__dirname, '../../../../templates');
 
-/** A git repository at `dir` on branch main holding the demo GitOps seed. */
-export function seedGitopsRepo(dir: string) {
-  fs.cpSync(GITOPS_SEED, dir, { recursive: true });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git(
-    '-c',
-    'user.name=t',
-    '-c',
-    'user.email=t@example.com',
-    'commit',
-    '-q',
-    '-m',
-    'seed',
-  );
+/** The GitOps repository on a GitHub-compatible host, as the templates reach it. */
+export interface GitHost {
+  /** The bare repository behind the host. */
+  repoDir: string;
+  /** `observability.gitops.repoUrl`. */
+  repoUrl: string;
+  /** The `integrations.github` entry that serves it. */
+  integration: { host: string; apiBaseUrl: string; token: string };
+  /** Runs git in the bare repository and returns stdout. */
+  git(...args: string[]): string;
+  close(): Promise<void>;
 }
 
-/** The body of POST /api/scaffolder/v2/dry-run, as the template editor sends it. */
+/**
+ * The demo GitOps seed as a bare repository at `dir` (branch main), served by the GitHub
+ * stand-in of packages/github-simulator on a free port.
+ */
+export async function startGitHost(dir: string): Promise<GitHost> {
+  await createBareRepoFrom(GITOPS_SEED, dir);
+  const token = `test-${Math.random().toString(36).slice(2)}`;
+  const host = await startGithubSimulator({
+    repoDir: dir,
+    owner: 'fleetobs',
+    repo: 'gitops',
+    tokens: [token],
+    port: 0,
+    host: '127.0.0.1',
+  });
+  const { host: hostPort } = new URL(host.url);
+  return {
+    repoDir: dir,
+    repoUrl: `${host.url.replace(/\/$/, '')}/fleetobs/gitops`,
+    integration: { host: hostPort, apiBaseUrl: host.apiBaseUrl, token },
+    git: (...args) =>
+      execFileSync('git', ['--git-dir', dir, ...args], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+      }),
+    close: () => host.close(),
+  };
+}
+
+/**
+ * The body of POST /api/scaffolder/v2/dry-run, as the template editor sends it: a secret
+ * (`ui:field: Secret`) is in `secrets`, and its form value is asterisks of its length.
+ */
 export function dryRunBody(
   name: string,
   values: Record<string, unknown>,
@@ -42,7 +73,12 @@ export function dryRunBody(
     template: YAML.parse(
       fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
     ),
-    values,
+    values: {
+      ...values,
+      ...Object.fromEntries(
+        Object.entries(secrets).map(([k, v]) => [k, '*'.repeat(v.length)]),
+      ),
+    },
     secrets,
     directoryContents: listFiles(dir).map(f => ({
       path: f,
@@ -65,13 +101,12 @@ export const decode = (files: Array<{ path: string; base64Content: string }>) =>
   );
 
 /**
- * The scaffolder with the obs actions over the demo GitOps repository at `repo`:
- * certificates signed by `ca`, secrets sealed for `sealingCertificate` (declared fleet-wide,
- * as in the demo). Returns its
- * HTTP server (for the dry-run API).
+ * The scaffolder with the obs actions and the GitHub actions over the GitOps repository of
+ * `gitHost`: certificates signed by `ca`, secrets sealed for `sealingCertificate` (declared
+ * fleet-wide, as config may). Returns its HTTP server (dry-run and task APIs).
  */
 export async function startScaffolderWithObsActions(options: {
-  repo: string;
+  gitHost: GitHost;
   sealingCertificate: string;
   ca: { certificatePem: string; privateKeyPem: string };
 }): Promise<Server> {
@@ -79,16 +114,17 @@ export async function startScaffolderWithObsActions(options: {
     features: [
       scaffolderPlugin,
       scaffolderModule,
+      githubModule,
       catalogServiceMock.factory(),
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
+          integrations: { github: [options.gitHost.integration] },
           observability: {
             gitops: {
+              repoUrl: options.gitHost.repoUrl,
               valuesPath: 'charts/app-of-apps',
-              demoRepoPath: options.repo,
             },
-            // Like the demo: one stand-in controller key pair for every cluster.
             sealedSecrets: {
               certificate: options.sealingCertificate,
               fleetWide: true,

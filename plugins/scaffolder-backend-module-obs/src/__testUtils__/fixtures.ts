@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
-import { mockServices } from '@backstage/backend-test-utils';
+import { DiscoveryService } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
@@ -13,6 +14,8 @@ import {
   webcrypto,
 } from 'node:crypto';
 import fs from 'node:fs';
+import { ServerResponse, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { readSettings } from '../lib/settings';
 
@@ -270,4 +273,132 @@ export function actionRunner(
     expect(snapshot(workspacePath())).toEqual(before);
   }
   return { run, expectRefused };
+}
+
+/** A discovery service whose plugins are all at `<baseUrl>/api/<pluginId>`. */
+export function discoveryAt(baseUrl: string): DiscoveryService {
+  return {
+    getBaseUrl: async pluginId => `${baseUrl}/api/${pluginId}`,
+    getExternalBaseUrl: async pluginId => `${baseUrl}/api/${pluginId}`,
+  };
+}
+
+/** The token `mockServices.auth()` issues on behalf of the mock user for the Kubernetes plugin. */
+export const KUBERNETES_TOKEN_OF_MOCK_USER = mockCredentials.service.token({
+  onBehalfOf: mockCredentials.user(),
+  targetPluginId: 'kubernetes',
+});
+
+/** One request that reached the Kubernetes proxy stand-in. */
+export interface KubernetesProxyRequest {
+  method: string;
+  /** The path below `/api/kubernetes/proxy`, as sent. */
+  path: string;
+  /** The `Backstage-Kubernetes-Cluster` header. */
+  cluster?: string;
+  authorization?: string;
+}
+
+/**
+ * A stand-in for the kubernetes-backend plugin's proxy endpoint
+ * (`/api/kubernetes/proxy/*`) on a free port: records every request and lets `handle`
+ * answer; anything else is a Backstage 404. `discovery` points the actions at it.
+ */
+export async function startKubernetesProxyStandIn(
+  handle: (
+    request: KubernetesProxyRequest,
+    res: ServerResponse,
+  ) => void | Promise<void>,
+) {
+  const requests: KubernetesProxyRequest[] = [];
+  const server = createServer(async (req, res) => {
+    const prefix = '/api/kubernetes/proxy';
+    const url = req.url ?? '/';
+    if (!url.startsWith(`${prefix}/`)) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: 'Not Found' },
+        }),
+      );
+      return;
+    }
+    const request: KubernetesProxyRequest = {
+      method: req.method ?? 'GET',
+      path: url.slice(prefix.length),
+      cluster: req.headers['backstage-kubernetes-cluster'] as
+        | string
+        | undefined,
+      authorization: req.headers.authorization,
+    };
+    requests.push(request);
+    try {
+      await handle(request, res);
+    } catch (e) {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ error: { name: 'Error', message: String(e) } }),
+        );
+      }
+    }
+  });
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    discovery: discoveryAt(url),
+    requests,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Answers a proxy request with a Backstage error body, as the kubernetes-backend does. */
+export function sendBackstageError(
+  res: ServerResponse,
+  status: number,
+  name: string,
+  message: string,
+) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { name, message } }));
+}
+
+/**
+ * A proxy handler that forwards to the fleet simulator's API server of the named
+ * cluster (`<simulator>/k8s/<cluster>/...`), as the kubernetes-backend forwards to the
+ * cluster it knows under that name; a cluster outside `knownClusters` is a 404 like
+ * the plugin's `Cluster '<name>' not found`.
+ */
+export function forwardToFleetSimulator(
+  simulatorUrl: string,
+  knownClusters?: string[],
+) {
+  return async (request: KubernetesProxyRequest, res: ServerResponse) => {
+    const cluster = request.cluster ?? '';
+    if (!cluster || (knownClusters && !knownClusters.includes(cluster))) {
+      sendBackstageError(
+        res,
+        404,
+        'NotFoundError',
+        `Cluster '${cluster}' not found`,
+      );
+      return;
+    }
+    const answer = await fetch(
+      `${simulatorUrl}/k8s/${encodeURIComponent(cluster)}${request.path}`,
+      { method: request.method },
+    );
+    const body = Buffer.from(await answer.arrayBuffer());
+    res.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'text/plain',
+    });
+    res.end(body);
+  };
 }

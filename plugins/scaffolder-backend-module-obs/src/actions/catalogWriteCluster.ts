@@ -14,6 +14,7 @@ import {
   refine,
   serverProblem,
 } from '../lib/naming';
+import { ObsSettings } from '../lib/settings';
 import { yamlText } from '../lib/yamlText';
 import { Zod, parseInput, zod } from '../lib/zod';
 
@@ -22,7 +23,7 @@ and by the Kubernetes plugin's catalog cluster locator (kubernetes.io/* annotati
 Written by obs:catalog:write-cluster; kubernetes.io/api-server-certificate-authority is the
 base64 PEM of the API server's CA (empty when not given at onboarding).`;
 
-const inputSchema = (z: Zod) =>
+const inputSchema = (z: Zod, httpHosts: string[] = []) =>
   z.object({
     cluster: z
       .string()
@@ -35,9 +36,9 @@ const inputSchema = (z: Zod) =>
       ),
     server: z
       .string()
-      .superRefine(refine(serverProblem))
+      .superRefine(refine(server => serverProblem(server, httpHosts)))
       .describe(
-        'Kubernetes API server URL, https only (kubernetes.io/api-server)',
+        "Kubernetes API server URL, https (http only for the Kubernetes plugin's dangerouslyAllowClusterUrls hosts) (kubernetes.io/api-server)",
       ),
     caData: z
       .string()
@@ -80,7 +81,10 @@ const outputSchema = (z: Zod) =>
  *
  * @public
  */
-export function createCatalogWriteClusterAction() {
+export function createCatalogWriteClusterAction(
+  options: { settings?: Pick<ObsSettings, 'httpClusterHosts'> } = {},
+) {
+  const httpHosts = options.settings?.httpClusterHosts ?? [];
   return createTemplateAction({
     id: 'obs:catalog:write-cluster',
     description:
@@ -103,7 +107,7 @@ export function createCatalogWriteClusterAction() {
     ],
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
-      const input = parseInput(inputSchema(zod), ctx.input);
+      const input = parseInput(inputSchema(zod, httpHosts), ctx.input);
       const relPath =
         input.targetPath ?? `clusters/${input.cluster}/catalog-info.yaml`;
       workspaceFile(ctx.workspacePath, relPath, 'targetPath');

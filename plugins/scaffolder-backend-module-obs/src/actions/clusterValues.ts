@@ -173,7 +173,7 @@ export function createClusterValuesAction(options: { settings: ObsSettings }) {
       const file = workspaceFile(ctx.workspacePath, relPath, 'cluster');
 
       if (input.server !== undefined) {
-        const problem = serverProblem(input.server);
+        const problem = serverProblem(input.server, settings.httpClusterHosts);
         if (problem) throw new InputError(`server: ${problem}`);
       }
 

@@ -1,4 +1,7 @@
-import { createMockDirectory, mockServices } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -32,7 +35,12 @@ describe('obs:gitops:repository', () => {
     const integration = {
       ...gitHost.integration,
       ...(options.token ? { token: options.token } : {}),
-      ...(options.integrationHost ? { host: options.integrationHost } : {}),
+      ...(options.integrationHost
+        ? {
+            host: options.integrationHost,
+            apiBaseUrl: `http://${options.integrationHost}/api/v3`,
+          }
+        : {}),
     };
     const config = new ConfigReader({
       integrations: { github: [integration] },

@@ -111,7 +111,8 @@ export function createGitopsRepositoryAction(options: {
     supportsDryRun: true,
     examples: [
       {
-        description: 'Fetch the values files and open a pull request from a new branch',
+        description:
+          'Fetch the values files and open a pull request from a new branch',
         example: `steps:
   - id: gitops
     action: obs:gitops:repository

@@ -1,8 +1,16 @@
 import 'reflect-metadata';
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import * as x509 from '@peculiar/x509';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+import {
+  X509Certificate,
+  createPrivateKey,
+  createPublicKey,
+  webcrypto,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -17,7 +25,9 @@ import {
   emitted,
   listFiles,
   mockContext,
+  sendBackstageError,
   settingsFrom,
+  startKubernetesProxyStandIn,
 } from '../__testUtils__/fixtures';
 import { createPkiIssueAction } from './pkiIssue';
 
@@ -33,15 +43,37 @@ describe('obs:pki:issue', () => {
   let ca: TestCa;
   let rsaCa: TestCa;
   let controller: TestController;
+  /** dev-02's own controller, as its cluster serves it through the Kubernetes plugin. */
+  let dev02: TestController;
+  let proxy: Awaited<ReturnType<typeof startKubernetesProxyStandIn>>;
 
   beforeAll(async () => {
-    [ca, rsaCa, controller] = await Promise.all([
+    [ca, rsaCa, controller, dev02] = await Promise.all([
       createTestCa(),
       createTestCa({ algorithm: 'RSA' }),
       createTestController(),
+      createTestController(),
     ]);
+    // The kubernetes-backend's proxy: it knows dev-02 only.
+    proxy = await startKubernetesProxyStandIn((request, res) => {
+      if (request.cluster !== 'dev-02') {
+        sendBackstageError(
+          res,
+          404,
+          'NotFoundError',
+          `Cluster '${request.cluster}' not found`,
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(dev02.certificatePem);
+    });
   });
-  beforeEach(() => mockDir.clear());
+  afterAll(() => proxy.close());
+  beforeEach(() => {
+    mockDir.clear();
+    proxy.requests.length = 0;
+  });
 
   const action = (pki: JsonObject = {}, sealed: JsonObject = {}) =>
     createPkiIssueAction({
@@ -57,6 +89,8 @@ describe('obs:pki:issue', () => {
           ...pki,
         },
       }),
+      auth: mockServices.auth(),
+      discovery: proxy.discovery,
     });
 
   const read = (rel: string) =>
@@ -234,6 +268,35 @@ describe('obs:pki:issue', () => {
         label,
       ),
     ).toThrow();
+  });
+
+  it("mode sealed without a configured certificate seals for the one fetched from the cluster's controller", async () => {
+    const ctx = mockContext(mockDir.path, {
+      cluster: 'dev-02',
+      mode: 'sealed',
+      gatewayHostnames: ['thanos-query.dev-02.example.com'],
+    });
+    // A default certificate that is not fleet-wide is never used.
+    await action({}, { fleetWide: false }).handler(ctx as any);
+    expect(proxy.requests.map(r => [r.cluster, r.path])).toEqual([
+      [
+        'dev-02',
+        '/api/v1/namespaces/kube-system/services/sealed-secrets-controller:8080/proxy/v1/cert.pem',
+      ],
+    ]);
+    const label = 'logging/filebeat-client-tls';
+    const value = YAML.parse(
+      read('clusters/dev-02/pki/filebeat-client-tls.sealedsecret.yaml'),
+    ).spec.encryptedData['tls.key'];
+    expect(
+      controllerDecrypt(dev02, value, label)
+        .toString()
+        .startsWith('-----BEGIN PRIVATE KEY-----'),
+    ).toBe(true);
+    expect(() => controllerDecrypt(controller, value, label)).toThrow();
+    expect(emitted(ctx)).toContain(
+      new X509Certificate(dev02.certificatePem).fingerprint256,
+    );
   });
 
   it('openssl verifies the chain and the purposes', async () => {
@@ -481,12 +544,35 @@ describe('obs:pki:issue', () => {
       expectNothingWritten();
     });
 
-    it('mode sealed for a cluster without a controller certificate, none fleet-wide', async () => {
-      const ctx = mockContext(mockDir.path, sealedInput);
+    it('mode sealed for a cluster the Kubernetes plugin does not know, none configured or fleet-wide', async () => {
+      const ctx = mockContext(mockDir.path, {
+        ...sealedInput,
+        cluster: 'dev-03',
+        gatewayHostnames: ['gw.dev-03.example.com'],
+      });
       await expect(
         action({}, { fleetWide: false }).handler(ctx as any),
       ).rejects.toThrow(
-        /cluster: no sealed-secrets controller certificate is configured for cluster "dev-02"; set observability\.sealedSecrets\.clusters\.dev-02\.certificate/,
+        /cluster: could not fetch the certificate of the sealed-secrets controller of cluster "dev-03" .*the Kubernetes plugin does not know cluster "dev-03".*observability\.sealedSecrets\.clusters\.dev-03\.certificate/,
+      );
+      expectNothingWritten();
+    });
+
+    it('mode sealed without the auth and discovery services to fetch with', async () => {
+      const ctx = mockContext(mockDir.path, sealedInput);
+      await expect(
+        createPkiIssueAction({
+          settings: settingsFrom({
+            pki: {
+              ca: {
+                certificate: ca.certificatePem,
+                privateKey: ca.privateKeyPem,
+              },
+            },
+          }),
+        }).handler(ctx as any),
+      ).rejects.toThrow(
+        /cluster: no sealed-secrets controller certificate is configured for cluster "dev-02", and it cannot be fetched/,
       );
       expectNothingWritten();
     });

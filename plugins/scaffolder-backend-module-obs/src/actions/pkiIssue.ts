@@ -1,3 +1,8 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  DiscoveryService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createHash } from 'node:crypto';
@@ -18,7 +23,10 @@ import {
   parseCertificate,
 } from '../lib/pki';
 import { SEALING_SCOPES, buildSealedSecret } from '../lib/sealing';
-import { sealingKeyFor } from '../lib/sealingKeys';
+import {
+  SealingKeyResolver,
+  createSealingKeyResolver,
+} from '../lib/sealingKeys';
 import { ObsSettings } from '../lib/settings';
 import { yamlText } from '../lib/yamlText';
 import { Zod, parseInput, zod } from '../lib/zod';
@@ -292,6 +300,8 @@ function certManagerMaterial(
 async function sealedMaterial(
   plan: PkiPlan,
   settings: ObsSettings,
+  sealingKeys: SealingKeyResolver,
+  credentials: () => Promise<BackstageCredentials>,
   at: Date,
 ): Promise<PkiMaterial> {
   const { input, out, planned, labels } = plan;
@@ -301,7 +311,10 @@ async function sealedMaterial(
     at,
   );
   checkLeafValidity(ca, input.validityDays, at);
-  const sealingKey = sealingKeyFor(settings, { cluster: input.cluster }, at);
+  const sealingKey = await sealingKeys.sealingKeyFor(
+    { cluster: input.cluster, credentials },
+    at,
+  );
 
   const files: PlannedFile[] = [];
   const issued = [];
@@ -369,9 +382,13 @@ async function sealedMaterial(
  */
 export function createPkiIssueAction(options: {
   settings: ObsSettings;
+  /** With `discovery`: fetch a cluster's controller certificate when config has none. */
+  auth?: AuthService;
+  discovery?: DiscoveryService;
   now?: () => Date;
 }) {
   const { settings } = options;
+  const sealingKeys = createSealingKeyResolver(options);
   const now = options.now ?? (() => new Date());
   return createTemplateAction({
     id: 'obs:pki:issue',
@@ -410,7 +427,13 @@ export function createPkiIssueAction(options: {
       const material =
         input.mode === 'cert-manager'
           ? certManagerMaterial(plan, settings)
-          : await sealedMaterial(plan, settings, now());
+          : await sealedMaterial(
+              plan,
+              settings,
+              sealingKeys,
+              () => ctx.getInitiatorCredentials(),
+              now(),
+            );
       await writeFilesAtomically(ctx.workspacePath, material.files);
       for (const message of material.messages) {
         ctx.logger.info(message);

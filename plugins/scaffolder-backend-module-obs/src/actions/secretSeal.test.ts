@@ -1,6 +1,15 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import {
+  FleetSimulator,
+  sealingControllerCertificate,
+  sealingControllerKeys,
+  startFleetSimulator,
+} from '@fleetobs/fleet-simulator';
 import { execFileSync } from 'node:child_process';
-import { createDecipheriv } from 'node:crypto';
+import { X509Certificate, createDecipheriv } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -11,9 +20,12 @@ import {
   controllerDecrypt,
   createTestController,
   emitted,
+  forwardToFleetSimulator,
   listFiles,
   mockContext,
+  sendBackstageError,
   settingsFrom,
+  startKubernetesProxyStandIn,
 } from '../__testUtils__/fixtures';
 import { createSealSecretFilter } from '../filters/sealSecretFilter';
 import { createSecretSealAction } from './secretSeal';
@@ -24,12 +36,34 @@ describe('obs:secret:seal', () => {
   const mockDir = createMockDirectory();
   let controller: TestController;
   let prodController: TestController;
+  /** dev-02's own controller, served by its cluster through the Kubernetes plugin. */
+  let dev02Controller: TestController;
+  let proxy: Awaited<ReturnType<typeof startKubernetesProxyStandIn>>;
 
   beforeAll(async () => {
     controller = await createTestController();
     prodController = await createTestController();
+    dev02Controller = await createTestController();
+    // The kubernetes-backend's proxy: it knows dev-02 only.
+    proxy = await startKubernetesProxyStandIn((request, res) => {
+      if (request.cluster !== 'dev-02') {
+        sendBackstageError(
+          res,
+          404,
+          'NotFoundError',
+          `Cluster '${request.cluster}' not found`,
+        );
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(dev02Controller.certificatePem);
+    });
   });
-  beforeEach(() => mockDir.clear());
+  afterAll(() => proxy.close());
+  beforeEach(() => {
+    mockDir.clear();
+    proxy.requests.length = 0;
+  });
 
   // One controller key pair for the fleet (declared fleet-wide) and prod-01's own.
   const action = (extra: JsonObject = {}) =>
@@ -44,6 +78,8 @@ describe('obs:secret:seal', () => {
           ...extra,
         },
       }),
+      auth: mockServices.auth(),
+      discovery: proxy.discovery,
     });
 
   const run = async (input: Record<string, unknown>, dryRun = false) => {
@@ -344,9 +380,9 @@ describe('obs:secret:seal', () => {
           { certificate: undefined },
         ],
         [
-          'a cluster without a certificate, none fleet-wide',
+          'a cluster without a certificate, none fleet-wide, unknown to the Kubernetes plugin',
           { cluster: 'dev-07', name: 's', namespace: 'n', data: { k: 'v' } },
-          /cluster: no sealed-secrets controller certificate is configured for cluster "dev-07"; set observability\.sealedSecrets\.clusters\.dev-07\.certificate/,
+          /cluster: could not fetch the certificate of the sealed-secrets controller of cluster "dev-07" .*the Kubernetes plugin does not know cluster "dev-07" .*set observability\.sealedSecrets\.clusters\.dev-07\.certificate/,
           { fleetWide: false },
         ],
         [
@@ -449,6 +485,146 @@ describe('obs:secret:seal', () => {
     expect(YAML.parse(plain)).toEqual({
       type: 'S3',
       config: { bucket: 'thanos-dev', access_key: 'a\nb: c' },
+    });
+  });
+
+  describe("a cluster without a configured certificate: its controller's, fetched", () => {
+    const input = {
+      cluster: 'dev-02',
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+      data: { token: 's3cr3t' },
+      targetPath: 'out/secret.yaml',
+    };
+
+    it('seals for the certificate fetched from the cluster, never the default one', async () => {
+      const ctx = mockContext(mockDir.path, input);
+      // A default certificate that is not declared fleet-wide.
+      await action({ fleetWide: false }).handler(ctx as any);
+      const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+      expect(proxy.requests).toHaveLength(1);
+      expect(outputs.certificateFingerprint).toBe(
+        new X509Certificate(dev02Controller.certificatePem).fingerprint256,
+      );
+      const value = outputs.encryptedData.token;
+      expect(
+        controllerDecrypt(
+          dev02Controller,
+          value,
+          'monitoring/thanos-objstore',
+        ).toString(),
+      ).toBe('s3cr3t');
+      expect(() =>
+        controllerDecrypt(controller, value, 'monitoring/thanos-objstore'),
+      ).toThrow();
+      expect(() =>
+        controllerDecrypt(prodController, value, 'monitoring/thanos-objstore'),
+      ).toThrow();
+      expect(listFiles(mockDir.path)).toEqual(['out/secret.yaml']);
+    });
+
+    it('a fleet-wide certificate still comes first, without asking the cluster', async () => {
+      const { outputs } = await run(input);
+      expect(
+        controllerDecrypt(
+          controller,
+          outputs.encryptedData.token,
+          'monitoring/thanos-objstore',
+        ).toString(),
+      ).toBe('s3cr3t');
+      expect(proxy.requests).toEqual([]);
+    });
+
+    it('a failed fetch writes nothing and uses no other key', async () => {
+      const ctx = mockContext(mockDir.path, { ...input, cluster: 'dev-03' });
+      await expect(
+        action({ fleetWide: false }).handler(ctx as any),
+      ).rejects.toThrow(/the Kubernetes plugin does not know cluster "dev-03"/);
+      expect(listFiles(mockDir.path)).toEqual([]);
+      expect(ctx.output).not.toHaveBeenCalled();
+    });
+
+    it('needs the auth and discovery services to fetch', async () => {
+      const bare = createSecretSealAction({
+        settings: settingsFrom({ sealedSecrets: {} }),
+      });
+      await expect(
+        bare.handler(mockContext(mockDir.path, input) as any),
+      ).rejects.toThrow(
+        /cluster "dev-02", and it cannot be fetched from the cluster here/,
+      );
+      expect(listFiles(mockDir.path)).toEqual([]);
+    });
+  });
+
+  describe("through the fleet simulator's clusters", () => {
+    let sim: FleetSimulator;
+    let simProxy: Awaited<ReturnType<typeof startKubernetesProxyStandIn>>;
+    /** Each simulated cluster's controller key pair (the simulator hands it to tests). */
+    const keysOf: Record<string, TestController> = {};
+
+    beforeAll(async () => {
+      sim = await startFleetSimulator({ port: 0 });
+      for (const cluster of ['dev-01', 'dev-02', 'prod-01']) {
+        keysOf[cluster] = await sealingControllerKeys(cluster);
+      }
+      // The Kubernetes plugin knows the demo clusters and the newly onboarded dev-02.
+      simProxy = await startKubernetesProxyStandIn(
+        forwardToFleetSimulator(sim.url, [
+          ...sim.clusters.map(c => c.name),
+          'dev-02',
+        ]),
+      );
+    });
+    afterAll(async () => {
+      await simProxy.close();
+      await sim.close();
+    });
+
+    const simAction = () =>
+      createSecretSealAction({
+        settings: settingsFrom({ sealedSecrets: {} }),
+        auth: mockServices.auth(),
+        discovery: simProxy.discovery,
+      });
+    const seal = async (cluster: string) => {
+      const ctx = mockContext(mockDir.path, {
+        cluster,
+        name: 'thanos-objstore',
+        namespace: 'monitoring',
+        data: { token: `token of ${cluster}` },
+      });
+      await simAction().handler(ctx as any);
+      return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    };
+
+    it.each(['dev-02', 'prod-01'])(
+      "seals for %s with that cluster's own controller key only",
+      async cluster => {
+        const outputs = await seal(cluster);
+        expect(outputs.certificateFingerprint).toBe(
+          new X509Certificate(await sealingControllerCertificate(cluster))
+            .fingerprint256,
+        );
+        const value = outputs.encryptedData.token;
+        const label = 'monitoring/thanos-objstore';
+        expect(
+          controllerDecrypt(keysOf[cluster], value, label).toString(),
+        ).toBe(`token of ${cluster}`);
+        const others = Object.keys(keysOf).filter(c => c !== cluster);
+        expect(others).toHaveLength(2);
+        for (const other of others) {
+          expect(() =>
+            controllerDecrypt(keysOf[other], value, label),
+          ).toThrow();
+        }
+      },
+    );
+
+    it('a cluster the Kubernetes plugin does not know is refused', async () => {
+      await expect(seal('dev-05')).rejects.toThrow(
+        /cluster "dev-05".*the Kubernetes plugin does not know cluster "dev-05"/,
+      );
     });
   });
 

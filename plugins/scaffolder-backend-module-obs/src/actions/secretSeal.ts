@@ -1,3 +1,4 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { workspaceFile, writeFilesAtomically } from '../lib/files';
@@ -11,7 +12,7 @@ import {
   refine,
 } from '../lib/naming';
 import { SEALING_SCOPES, buildSealedSecret } from '../lib/sealing';
-import { sealingKeyFor } from '../lib/sealingKeys';
+import { createSealingKeyResolver } from '../lib/sealingKeys';
 import { ObsSettings } from '../lib/settings';
 import { yamlText } from '../lib/yamlText';
 import { Zod, parseInput, zod } from '../lib/zod';
@@ -79,7 +80,7 @@ const inputSchema = (z: Zod) =>
       .regex(CLUSTER_NAME_PATTERN)
       .optional()
       .describe(
-        'Cluster whose controller certificate to use (observability.sealedSecrets.clusters)',
+        "Cluster whose controller certificate to use: observability.sealedSecrets.clusters.<cluster>.certificate, the fleet-wide one, or else fetched from the cluster's controller through the Kubernetes plugin",
       ),
     certificate: z
       .string()
@@ -106,10 +107,18 @@ const outputSchema = (z: Zod) =>
 /**
  * `obs:secret:seal`: kubeseal-compatible SealedSecret from key/values.
  *
+ * `auth` and `discovery` let it fetch a cluster's controller certificate through the
+ * Kubernetes plugin, on behalf of the user who runs the task; without them only the
+ * configured certificates are used.
+ *
  * @public
  */
-export function createSecretSealAction(options: { settings: ObsSettings }) {
-  const { settings } = options;
+export function createSecretSealAction(options: {
+  settings: ObsSettings;
+  auth?: AuthService;
+  discovery?: DiscoveryService;
+}) {
+  const sealingKeys = createSealingKeyResolver(options);
   return createTemplateAction({
     id: 'obs:secret:seal',
     description:
@@ -186,7 +195,11 @@ export function createSecretSealAction(options: { settings: ObsSettings }) {
           data[key] = Buffer.from(value, 'utf8');
         }
       }
-      const key = sealingKeyFor(settings, input);
+      const key = await sealingKeys.sealingKeyFor({
+        certificate: input.certificate,
+        cluster: input.cluster,
+        credentials: () => ctx.getInitiatorCredentials(),
+      });
       const sealed = buildSealedSecret(key, {
         name: input.name,
         namespace: input.namespace ?? '',

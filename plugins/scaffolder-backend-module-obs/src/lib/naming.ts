@@ -61,7 +61,10 @@ export function hasSpaceOrControl(text: string): boolean {
 }
 
 /** Returns the problem with an API server URL, or undefined when it is an https URL. */
-export function serverProblem(server: string): string | undefined {
+export function serverProblem(
+  server: string,
+  httpHosts: string[] = [],
+): string | undefined {
   let url: URL;
   try {
     url = new URL(server);
@@ -72,8 +75,15 @@ export function serverProblem(server: string): string | undefined {
   if (hasSpaceOrControl(server)) {
     return 'must not contain whitespace or control characters';
   }
-  if (url.protocol !== 'https:') {
-    return `must use https, got ${url.protocol.replace(':', '')}`;
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && hostMatches(url.hostname, httpHosts))
+  ) {
+    return `must use https, got ${url.protocol.replace(':', '')}${
+      url.protocol === 'http:'
+        ? ` (plain http only for the hosts of kubernetes.clusterLocatorMethods[].dangerouslyAllowClusterUrls)`
+        : ''
+    }`;
   }
   if (url.username || url.password) {
     return 'must not contain credentials';
@@ -82,6 +92,17 @@ export function serverProblem(server: string): string | undefined {
     return 'must not have a query or a fragment';
   }
   return undefined;
+}
+
+/** The Kubernetes plugin's host patterns: `host` or `*.domain`, case-insensitive. */
+function hostMatches(hostname: string, patterns: string[]): boolean {
+  const host = hostname.toLowerCase();
+  return patterns.some(p => {
+    const pattern = p.toLowerCase();
+    return pattern.startsWith('*.')
+      ? host.endsWith(pattern.slice(1)) || host === pattern.slice(2)
+      : host === pattern;
+  });
 }
 
 /** A Secret type: `Opaque`, `kubernetes.io/tls`, `example.com/custom`… */

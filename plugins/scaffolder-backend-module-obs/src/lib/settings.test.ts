@@ -10,15 +10,18 @@ describe('readSettings', () => {
   it('fills in the documented defaults', () => {
     expect(settings()).toEqual({
       valuesPath: 'charts/app-of-apps',
-      demoRepoPath: undefined,
-      gitTimeoutMs: 120_000,
+      gitops: { repoUrl: undefined, baseBranch: 'main', readTimeoutMs: 30_000 },
       backendTimeoutMs: 30_000,
+      httpClusterHosts: [],
       labels: { cluster: 'cluster', environment: 'environment' },
       sealedSecrets: {
         certificate: undefined,
         fleetWide: false,
         clusters: {},
         controllerNamespace: 'kube-system',
+        controllerName: 'sealed-secrets-controller',
+        controllerPort: '8080',
+        fetchTimeoutMs: 10_000,
       },
       pki: {
         ca: undefined,
@@ -31,6 +34,44 @@ describe('readSettings', () => {
     });
   });
 
+  it("reads where each cluster's sealed-secrets controller is and how long to wait for its certificate", () => {
+    expect(
+      settings({
+        sealedSecrets: {
+          fleetWide: true,
+          clusters: { 'prod-01': { certificate: 'PEM' } },
+          controllerNamespace: 'sealed-secrets',
+          controllerName: 'sealed-secrets',
+          controllerPort: 'http',
+          fetchTimeout: { seconds: 3 },
+        },
+      }).sealedSecrets,
+    ).toEqual({
+      certificate: undefined,
+      fleetWide: true,
+      clusters: { 'prod-01': 'PEM' },
+      controllerNamespace: 'sealed-secrets',
+      controllerName: 'sealed-secrets',
+      controllerPort: 'http',
+      fetchTimeoutMs: 3_000,
+    });
+    expect(
+      settings({ sealedSecrets: { controllerPort: 9443, fetchTimeout: '2m' } })
+        .sealedSecrets,
+    ).toMatchObject({ controllerPort: '9443', fetchTimeoutMs: 120_000 });
+    expect(
+      settings({ sealedSecrets: { controllerPort: '8443' } }).sealedSecrets
+        .controllerPort,
+    ).toBe('8443');
+    for (const bad of [0, 70000, 1.5, 'no/slash', 'Http', '', true]) {
+      expect(() =>
+        settings({ sealedSecrets: { controllerPort: bad } }),
+      ).toThrow(
+        /^observability\.sealedSecrets\.controllerPort: must be a port number \(1-65535\) or a Service port name/,
+      );
+    }
+  });
+
   it('takes the label names the observability back end queries by, with the same defaults', () => {
     expect(settings().labels).toEqual(DEFAULT_CLUSTER_LABELS);
     expect(
@@ -39,19 +80,28 @@ describe('readSettings', () => {
     ).toEqual({ cluster: 'k8s_cluster', environment: 'env' });
   });
 
-  it('reads the timeout from observability.scaffolder.gitTimeout (default 2 minutes)', () => {
-    expect(settings().gitTimeoutMs).toBe(120_000);
-    expect(
-      settings({ scaffolder: { gitTimeout: { seconds: 30 } } }).gitTimeoutMs,
-    ).toBe(30_000);
+  it('reads the GitOps repository and its read timeout from observability.gitops, as the back end does', () => {
     expect(
       settings({
-        scaffolder: { gitTimeout: { hours: 1, minutes: 2, milliseconds: 5 } },
-      }).gitTimeoutMs,
+        gitops: {
+          repoUrl: 'https://github.com/example-org/gitops',
+          baseBranch: 'trunk',
+          readTimeout: { seconds: 5 },
+        },
+      }).gitops,
+    ).toEqual({
+      repoUrl: 'https://github.com/example-org/gitops',
+      baseBranch: 'trunk',
+      readTimeoutMs: 5_000,
+    });
+    expect(
+      settings({
+        gitops: { readTimeout: { hours: 1, minutes: 2, milliseconds: 5 } },
+      }).gitops.readTimeoutMs,
     ).toBe(3_720_005);
-    expect(settings({ scaffolder: { gitTimeout: '90s' } }).gitTimeoutMs).toBe(
-      90_000,
-    );
+    expect(
+      settings({ gitops: { readTimeout: '90s' } }).gitops.readTimeoutMs,
+    ).toBe(90_000);
   });
 
   it('reads the timeout from observability.scaffolder.backendTimeout (default 30 s)', () => {
@@ -63,5 +113,23 @@ describe('readSettings', () => {
     expect(
       settings({ scaffolder: { backendTimeout: 'PT1M' } }).backendTimeoutMs,
     ).toBe(60_000);
+  });
+
+  it("takes the plain-http cluster hosts of the Kubernetes plugin's catalog locator only", () => {
+    const config = new ConfigReader({
+      kubernetes: {
+        clusterLocatorMethods: [
+          { type: 'config', clusters: [] },
+          {
+            type: 'catalog',
+            dangerouslyAllowClusterUrls: ['localhost', '*.lab'],
+          },
+        ],
+      },
+    });
+    expect(readSettings(config).httpClusterHosts).toEqual([
+      'localhost',
+      '*.lab',
+    ]);
   });
 });

@@ -13,12 +13,23 @@ import { DEFAULT_CLUSTER_LABELS } from '@fleetobs/plugin-observability-common';
 export interface ObsSettings {
   /** Folder of the values files in the GitOps repository. */
   valuesPath: string;
-  /** Longest run of one git command (`observability.scaffolder.gitTimeout`). */
-  gitTimeoutMs: number;
   /** Longest call to the observability back end (`observability.scaffolder.backendTimeout`). */
   backendTimeoutMs: number;
-  /** DEMO ONLY: local git repository used by the `obs:gitops:local-*` actions. */
-  demoRepoPath?: string;
+  /** The GitOps repository (`observability.gitops`). */
+  gitops: {
+    /** Its web URL (`repoUrl`); templates cannot run without it. */
+    repoUrl?: string;
+    /** The branch pull requests target (`baseBranch`, default `main`). */
+    baseBranch: string;
+    /** Longest wait for one read of the repository (`readTimeout`). */
+    readTimeoutMs: number;
+  };
+  /**
+   * Hosts whose API servers may use plain http: the Kubernetes plugin's own exemption
+   * (`kubernetes.clusterLocatorMethods[].dangerouslyAllowClusterUrls` of its catalog
+   * locator), so onboarding accepts exactly what the portal will connect to.
+   */
+  httpClusterHosts: string[];
   /** Names of the Prometheus external labels identifying a cluster and its environment. */
   labels: { cluster: string; environment: string };
   sealedSecrets: {
@@ -28,7 +39,14 @@ export interface ObsSettings {
     fleetWide: boolean;
     /** Controller certificate by cluster name. */
     clusters: Record<string, string>;
+    /** Namespace of each cluster's controller (`controllerNamespace`, default `kube-system`). */
     controllerNamespace: string;
+    /** Service of the controller (`controllerName`, default `sealed-secrets-controller`). */
+    controllerName: string;
+    /** Port (number or name) of that Service (`controllerPort`, default `8080`). */
+    controllerPort: string;
+    /** Longest fetch of a controller's certificate (`fetchTimeout`, default 10 s). */
+    fetchTimeoutMs: number;
   };
   pki: {
     ca?: { certificate: string; privateKey?: string };
@@ -38,15 +56,46 @@ export interface ObsSettings {
 
 export const DEFAULT_VALUES_PATH = 'charts/app-of-apps';
 
-/** Config key of the timeout of one git command. */
-export const GIT_TIMEOUT_KEY = 'observability.scaffolder.gitTimeout';
-/** Default timeout of one git command: 2 minutes. */
-export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
+/** Config key of the timeout of one read of the GitOps repository. */
+export const GITOPS_READ_TIMEOUT_KEY = 'observability.gitops.readTimeout';
+/** Default timeout of one read of the GitOps repository: 30 s (as the back end). */
+export const DEFAULT_GITOPS_READ_TIMEOUT_MS = 30_000;
 
 /** Config key of the timeout of one call to the observability back end. */
 export const BACKEND_TIMEOUT_KEY = 'observability.scaffolder.backendTimeout';
 /** Default timeout of one call to the observability back end: 30 s. */
 export const DEFAULT_BACKEND_TIMEOUT_MS = 30_000;
+
+/** Config key of the timeout of fetching a sealed-secrets controller's certificate. */
+export const SEALED_SECRETS_FETCH_TIMEOUT_KEY =
+  'observability.sealedSecrets.fetchTimeout';
+/** Default timeout of fetching a controller's certificate: 10 s. */
+export const DEFAULT_SEALED_SECRETS_FETCH_TIMEOUT_MS = 10_000;
+
+/** The Service port of the sealed-secrets controller: a port number or a port name. */
+function readControllerPort(obs: Config | undefined): string {
+  const key = 'sealedSecrets.controllerPort';
+  const value = obs?.getOptional(key) ?? 8080;
+  const port = String(value);
+  const isNumber =
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1 &&
+    value <= 65535;
+  const isName =
+    typeof value === 'string' &&
+    (/^[1-9][0-9]{0,4}$/.test(port)
+      ? Number(port) <= 65535
+      : /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(port));
+  if (!isNumber && !isName) {
+    throw new Error(
+      `observability.${key}: must be a port number (1-65535) or a Service port name, got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return port;
+}
 
 /** A duration from config (`{ seconds: 30 }`, `30s`, ISO 8601) in milliseconds, or `fallback`. */
 function readTimeoutMs(config: Config, key: string, fallback: number): number {
@@ -71,16 +120,26 @@ export function readSettings(config: Config): ObsSettings {
   return {
     valuesPath:
       obs?.getOptionalString('gitops.valuesPath') ?? DEFAULT_VALUES_PATH,
-    demoRepoPath: obs?.getOptionalString('gitops.demoRepoPath'),
-    gitTimeoutMs: readTimeoutMs(
-      config,
-      GIT_TIMEOUT_KEY,
-      DEFAULT_GIT_TIMEOUT_MS,
-    ),
+    gitops: {
+      repoUrl: obs?.getOptionalString('gitops.repoUrl'),
+      baseBranch: obs?.getOptionalString('gitops.baseBranch') ?? 'main',
+      readTimeoutMs: readTimeoutMs(
+        config,
+        GITOPS_READ_TIMEOUT_KEY,
+        DEFAULT_GITOPS_READ_TIMEOUT_MS,
+      ),
+    },
     backendTimeoutMs: readTimeoutMs(
       config,
       BACKEND_TIMEOUT_KEY,
       DEFAULT_BACKEND_TIMEOUT_MS,
+    ),
+    httpClusterHosts: (
+      config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []
+    ).flatMap(method =>
+      method.getOptionalString('type') === 'catalog'
+        ? method.getOptionalStringArray('dangerouslyAllowClusterUrls') ?? []
+        : [],
     ),
     labels: {
       cluster:
@@ -97,6 +156,15 @@ export function readSettings(config: Config): ObsSettings {
       controllerNamespace:
         obs?.getOptionalString('sealedSecrets.controllerNamespace') ??
         'kube-system',
+      controllerName:
+        obs?.getOptionalString('sealedSecrets.controllerName') ??
+        'sealed-secrets-controller',
+      controllerPort: readControllerPort(obs),
+      fetchTimeoutMs: readTimeoutMs(
+        config,
+        SEALED_SECRETS_FETCH_TIMEOUT_KEY,
+        DEFAULT_SEALED_SECRETS_FETCH_TIMEOUT_MS,
+      ),
     },
     pki: {
       ca: ca
