@@ -1,88 +1,36 @@
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Config, ConfigReader } from '@backstage/config';
-import { ConfigSources } from '@backstage/config-loader';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import githubOrgModule from '@backstage/plugin-catalog-backend-module-github-org';
 import { demoSignInAllowed } from './modules/demoAuthProvider';
+import {
+  PRODUCTION_ENV,
+  ROOT,
+  loadConfigFiles,
+  makeSecretsDir,
+} from './__testUtils__/productionConfig';
 
-// The configuration the portal's image runs with: app-config.yaml +
-// app-config.production.yaml merged by Backstage's own config loader, with the
-// environment of deploy/check-config.sh (dummy values, dummy PEM files for the
-// `$file` includes), and what the back end makes of it.
+// What the back end makes of the configuration the portal's image runs with
+// (src/__testUtils__/productionConfig.ts).
 
-const ROOT = resolve(__dirname, '../../..');
 /** Where the image keeps the repository's files (packages/backend/Dockerfile). */
 const IMAGE_ROOT = '/app';
 
-const ENV: Record<string, string> = {
-  APP_BASE_URL: 'https://portal.example.com',
-  POSTGRES_HOST: 'postgres.example.internal',
-  POSTGRES_PORT: '5432',
-  POSTGRES_USER: 'backstage',
-  POSTGRES_PASSWORD: 'dummy',
-  REDIS_URL: 'redis://redis.example.internal:6379',
-  AUTH_GITHUB_CLIENT_ID: 'dummy',
-  AUTH_GITHUB_CLIENT_SECRET: 'dummy',
-  GITHUB_TOKEN: 'dummy',
-  GITHUB_ORG: 'example-org',
-  ELASTICSEARCH_API_KEY: 'ZHVtbXk6ZHVtbXk=',
-};
-
-const PEM =
-  '-----BEGIN CERTIFICATE-----\nZHVtbXk=\n-----END CERTIFICATE-----\n';
-
-let secretsDir: string;
-
+let secrets: ReturnType<typeof makeSecretsDir>;
 beforeAll(() => {
-  secretsDir = mkdtempSync(join(tmpdir(), 'fleetobs-secrets-'));
-  for (const upstream of [
-    'thanos',
-    'elasticsearch',
-    'jaeger',
-    'alertmanager',
-  ]) {
-    mkdirSync(join(secretsDir, upstream));
-    for (const file of ['ca.crt', 'tls.crt', 'tls.key']) {
-      writeFileSync(join(secretsDir, upstream, file), PEM);
-    }
-  }
-  mkdirSync(join(secretsDir, 'sealed-secrets'));
-  for (const cluster of ['dev-01', 'stag-01', 'prod-01', 'ops-01']) {
-    writeFileSync(join(secretsDir, 'sealed-secrets', `${cluster}.crt`), PEM);
-  }
+  secrets = makeSecretsDir();
 });
+afterAll(() => secrets.remove());
 
-afterAll(() => {
-  rmSync(secretsDir, { recursive: true, force: true });
-});
-
-/** The config files merged as the back end merges them. */
-async function loadConfig(files: string[]): Promise<Config> {
-  const env: Record<string, string> = {
-    ...ENV,
-    FLEETOBS_SECRETS_DIR: secretsDir,
-  };
-  const source = ConfigSources.defaultForTargets({
-    rootDir: ROOT,
-    targets: files.map(file => ({ type: 'path', target: join(ROOT, file) })),
-    substitutionFunc: async name => env[name],
-    watch: false,
+const loadConfig = (files: string[]) =>
+  loadConfigFiles(files, {
+    ...PRODUCTION_ENV,
+    FLEETOBS_SECRETS_DIR: secrets.dir,
   });
-  const config = await ConfigSources.toConfig(source);
-  config.close();
-  return config;
-}
 
 const production = () =>
   loadConfig(['app-config.yaml', 'app-config.production.yaml']);
@@ -176,9 +124,17 @@ describe('production config (app-config.yaml + app-config.production.yaml)', () 
     const config = await production();
     const locations = config.getConfigArray('catalog.locations');
     expect(locations.length).toBeGreaterThan(0);
-    const entities = locations.flatMap(location => {
-      // Only files, which this test can read: a url location would need its own check.
-      expect(location.getString('type')).toBe('file');
+    // The one url location: onboarded clusters in the GitOps repository, which may
+    // hold Resources only (checked against User and Group in the next test).
+    const urls = locations.filter(l => l.getString('type') === 'url');
+    expect(urls.map(l => [l.getString('target'), l.get('rules')])).toEqual([
+      [
+        'https://github.com/example-org/gitops/blob/main/clusters/*/catalog-info.yaml',
+        [{ allow: ['Resource'] }],
+      ],
+    ]);
+    const files = locations.filter(l => l.getString('type') === 'file');
+    const entities = files.flatMap(location => {
       return entitiesOf(
         localPath(location.getString('target'), join(ROOT, 'packages/backend')),
       );
@@ -316,10 +272,9 @@ describe('demo config (app-config.yaml + app-config.demo.yaml)', () => {
       new ConfigReader({
         catalog: {
           ...data.catalog,
-          locations: data.catalog.locations.map((l: any) => ({
-            ...l,
-            target: fromBackend(l.target),
-          })),
+          locations: data.catalog.locations.map((l: any) =>
+            l.type === 'file' ? { ...l, target: fromBackend(l.target) } : l,
+          ),
         },
       }),
     );
@@ -341,9 +296,24 @@ describe('demo config (app-config.yaml + app-config.demo.yaml)', () => {
         expect(enforcer.isAllowed({ kind }, location)).toBe(false);
       }
     }
+    // The onboarded clusters' location of the demo's Git host holds Resources only.
+    const gitopsClusters = data.catalog.locations.find(
+      (l: any) => l.type === 'url',
+    );
+    expect(gitopsClusters).toEqual({
+      type: 'url',
+      target:
+        'http://localhost:7012/fleetobs/gitops/blob/main/clusters/*/catalog-info.yaml',
+      rules: [{ allow: ['Resource'] }],
+    });
+    for (const kind of ['User', 'Group']) {
+      expect(enforcer.isAllowed({ kind }, gitopsClusters)).toBe(false);
+    }
+    expect(enforcer.isAllowed({ kind: 'Resource' }, gitopsClusters)).toBe(true);
     // alice and bob are in the org file, and only there.
     const files = config
       .getConfigArray('catalog.locations')
+      .filter(l => l.getString('type') === 'file')
       .map(l =>
         localPath(l.getString('target'), join(ROOT, 'packages/backend')),
       );
