@@ -1,14 +1,13 @@
 import { expect, Page, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API, signInAs, tokenOf } from './demoUsers';
 
 // A platform engineer onboards dev-02 through the shipped template: fetch:plain and
 // publish:github:pull-request against the demo's GitHub stand-in (packages/github-
 // simulator), exactly as against github.com. They merge the pull request on the
 // stand-in's page; the catalog discovers clusters/dev-02/catalog-info.yaml on main at its
 // next refresh, and dev-02 appears on the fleet page and in the Kubernetes plugin.
-
-const API = 'http://localhost:7007/api';
 
 /** The demo's token for the GitHub stand-in (made by scripts/start-demo.sh). */
 const githubToken = () =>
@@ -45,8 +44,9 @@ async function guestToken(page: Page): Promise<string> {
   return (await res.json()).backstageIdentity.token as string;
 }
 
-test('a platform engineer onboards dev-02, merges the pull request, and the cluster appears', async ({
+test('a platform engineer onboards dev-02 in two steps: the cluster appears, then its secrets are sealed for its own controller', async ({
   page,
+  browser,
 }) => {
   test.setTimeout(360_000);
   await page.goto('/');
@@ -79,7 +79,7 @@ test('a platform engineer onboards dev-02, merges the pull request, and the clus
   await page.getByRole('button', { name: 'Create' }).click();
 
   // The task runs: values file, Certificates, catalog entity, pull request.
-  const prLink = page.getByRole('link', { name: /^Pull request #\d+$/ });
+  const prLink = page.getByRole('link', { name: /Pull request #\d+/ });
   await expect(prLink).toBeVisible({ timeout: 180_000 });
   await expect(page.getByText('Secrets are pending').first()).toBeVisible();
   await page.screenshot({
@@ -131,4 +131,55 @@ test('a platform engineer onboards dev-02, merges the pull request, and the clus
     id: 'sealed-secrets',
     status: 'warn',
   });
+
+  // Step 2, once the cluster runs: alice (platform-team, who may use the Kubernetes
+  // plugin's proxy) seals its object storage credentials with the certificate its
+  // own Sealed Secrets controller answers with.
+  const alice = await signInAs(browser, 'alice');
+  await alice.goto('/create/templates/default/seal-cluster-secrets');
+  const picker = alice.getByRole('textbox', { name: 'Cluster' });
+  await picker.click();
+  await picker.fill(cluster);
+  await alice.getByRole('option', { name: new RegExp(cluster) }).click();
+  await alice.getByRole('button', { name: 'Next' }).click();
+  await alice.getByLabel('Access key').fill('AKIA-E2E-DEMO');
+  await alice.getByLabel('Secret key').fill('e2e-demo-secret-key');
+  await alice.getByRole('button', { name: 'Review' }).click();
+  await alice.getByRole('button', { name: 'Create' }).click();
+  const sealLink = alice.getByRole('link', { name: /Pull request #\d+/ });
+  await expect(sealLink).toBeVisible({ timeout: 180_000 });
+  await alice.screenshot({
+    path: 'screenshots/seal-done.png',
+    fullPage: true,
+  });
+  const sealedPath = `clusters/${cluster}/secrets/thanos-objstore.sealedsecret.yaml`;
+  const sealed = await alice.request.get(
+    `http://localhost:7012/api/v3/repos/fleetobs/gitops/contents/${sealedPath}?ref=seal-secrets-${cluster}`,
+    {
+      headers: {
+        authorization: `token ${githubToken()}`,
+        accept: 'application/vnd.github.v3.raw',
+      },
+    },
+  );
+  expect(sealed.status()).toBe(200);
+  const manifest = await sealed.text();
+  expect(manifest).toContain('kind: SealedSecret');
+  expect(manifest).not.toMatch(/AKIA-E2E-DEMO|e2e-demo-secret-key/);
+
+  // Merged, the checklist turns to sealed (the back end re-reads within 30 s).
+  await alice.goto((await sealLink.getAttribute('href'))!);
+  await alice.getByRole('button', { name: /merge/i }).click();
+  await expect(alice.getByText(/merged/i).first()).toBeVisible();
+  const aliceToken = await tokenOf(alice, 'alice');
+  await expect(async () => {
+    const res = await alice.request.get(
+      `${API}/observability/v1/clusters/${cluster}`,
+      { headers: { authorization: `Bearer ${aliceToken}` } },
+    );
+    expect((await res.json()).checklist[0]).toMatchObject({
+      id: 'sealed-secrets',
+      status: 'ok',
+    });
+  }).toPass({ timeout: 90_000, intervals: [5_000] });
 });

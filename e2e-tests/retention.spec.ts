@@ -1,40 +1,15 @@
-import { Browser, expect, Page, test } from '@playwright/test';
+import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { API, signInAs, tokenOf } from './demoUsers';
 
 // Local demo (app-config.demo.yaml): alice files a retention change request, bob —
 // an approver through `observability.retention.approvers` — approves it, and the
 // approval opens the pull request (branch retention-<id>) on the demo's GitHub stand-in.
 
-// Another demo stack than :3000/:7007 may be given, e.g. FLEETOBS_APP_URL=
-// http://localhost:3100 FLEETOBS_BACKEND_URL=http://localhost:7107.
-const API = `${
-  process.env.FLEETOBS_BACKEND_URL ?? 'http://localhost:7007'
-}/api`;
 if (process.env.FLEETOBS_APP_URL) {
   test.use({ baseURL: process.env.FLEETOBS_APP_URL });
 }
 const justification = `Audit asks for four months of prod-01 logs (e2e ${Date.now()})`;
-
-async function signInAs(browser: Browser, name: 'alice' | 'bob') {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
-  await expect(page.getByRole('link', { name: 'Create' })).toBeVisible();
-  return page;
-}
-
-// The Backstage token of the signed-in demo user, as its browser session gets it.
-async function tokenOf(page: Page, name: string) {
-  const res = await page.request.get(`${API}/auth/demo/refresh`, {
-    headers: {
-      'x-requested-with': 'XMLHttpRequest',
-      'x-fleetobs-demo-user': name,
-    },
-  });
-  expect(res.ok()).toBeTruthy();
-  return (await res.json()).backstageIdentity.token as string;
-}
 
 async function openRequest(page: Page) {
   await page.goto('/observability/retention');

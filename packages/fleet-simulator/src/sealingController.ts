@@ -150,7 +150,13 @@ async function createControllerKeys(): Promise<SealingControllerKeys> {
     publicExponent: 0x10001,
   });
   return {
-    certificatePem: selfSignedCertificate(publicKey, privateKey, new Date()),
+    // Valid from an hour ago, as a controller that has run a while (and so that a
+    // clock a second behind does not see a certificate from the future).
+    certificatePem: selfSignedCertificate(
+      publicKey,
+      privateKey,
+      new Date(Date.now() - 3_600_000),
+    ),
     privateKeyPem: privateKey
       .export({ type: 'pkcs8', format: 'pem' })
       .toString(),

@@ -34,7 +34,8 @@ function diffLines(diff: string): SafeHtml {
     if (line.startsWith('+') && !line.startsWith('+++')) cls = 'add';
     else if (line.startsWith('-') && !line.startsWith('---')) cls = 'del';
     else if (line.startsWith('@@')) cls = 'note';
-    return html`<span class="${cls}">${line}</span> `;
+    // One line each: pre keeps the newline.
+    return html`<span class="${cls}">${line}</span>${'\n'}`;
   });
   return html`<pre class="diff">${lines}</pre>
     ${cut ? html`<p class="note">Diff truncated at 1 MiB.</p>` : ''}`;
