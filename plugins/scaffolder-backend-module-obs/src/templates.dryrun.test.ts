@@ -15,6 +15,7 @@ import {
   dryRunBody,
   failures,
   GitHost,
+  loggedInputs,
   startGitHost,
   startScaffolderWithObsActions,
 } from './__testUtils__/dryRun';
@@ -24,16 +25,6 @@ jest.setTimeout(120_000);
 const OPS_VALUES = `${VALUES_DIR}/values.ops-01.yaml`;
 const seedOpsValues = () =>
   fs.readFileSync(path.join(GITOPS_SEED, OPS_VALUES), 'utf8');
-
-/** The inputs the dry run logged for a step (rendered, secrets redacted). */
-function loggedInputs(body: any, stepId: string): Record<string, any> {
-  const marker = 'in dry-run mode with inputs (secrets redacted): ';
-  const message = (body.log as Array<{ body: any }>)
-    .map(l => l.body)
-    .find(b => b.stepId === stepId && b.message?.includes(marker))?.message;
-  if (!message) throw new Error(`no dry-run inputs logged for step ${stepId}`);
-  return JSON.parse(message.slice(message.indexOf(marker) + marker.length));
-}
 
 describe('templates through the scaffolder dry-run API', () => {
   const mockDir = createMockDirectory();

@@ -91,6 +91,16 @@ export function dryRunBody(
 export const failures = (body: any): string[] =>
   body.error ? [body.error.message] : [];
 
+/** The inputs the dry run logged for a step (rendered, secrets redacted). */
+export function loggedInputs(body: any, stepId: string): Record<string, any> {
+  const marker = 'in dry-run mode with inputs (secrets redacted): ';
+  const message = (body.log as Array<{ body: any }>)
+    .map(l => l.body)
+    .find(b => b.stepId === stepId && b.message?.includes(marker))?.message;
+  if (!message) throw new Error(`no dry-run inputs logged for step ${stepId}`);
+  return JSON.parse(message.slice(message.indexOf(marker) + marker.length));
+}
+
 /** The files a dry run would write, as text by path. */
 export const decode = (files: Array<{ path: string; base64Content: string }>) =>
   Object.fromEntries(
