@@ -49,7 +49,10 @@ export interface Config {
       /** Prometheus replicas `prometheus-ha` expects per cluster (default 2). */
       prometheusReplicas?: number;
     };
-    /** mTLS material and auth shared by the upstream blocks below. */
+    /**
+     * The Global Thanos Query (Prometheus HTTP API): metrics of every cluster, and the
+     * checks read from it.
+     */
     thanos?: {
       /** Global Thanos Query base URL (Prometheus HTTP API). */
       url: string;
