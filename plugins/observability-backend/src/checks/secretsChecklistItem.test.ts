@@ -1,9 +1,7 @@
 import { GitopsValuesSource } from '../retention/GitopsValuesSource';
 import { sealedSecretsItem } from './secretsChecklistItem';
 
-const source = (
-  exists: GitopsValuesSource['exists'],
-): GitopsValuesSource => ({
+const source = (exists: GitopsValuesSource['exists']): GitopsValuesSource => ({
   describe: c => c,
   read: async () => undefined,
   exists,
@@ -35,7 +33,8 @@ describe('sealedSecretsItem', () => {
     );
     expect(item).toMatchObject({
       status: 'ok',
-      detail: 'Sealed: u/clusters/dev-02/secrets/thanos-objstore.sealedsecret.yaml',
+      detail:
+        'Sealed: u/clusters/dev-02/secrets/thanos-objstore.sealedsecret.yaml',
     });
   });
 
