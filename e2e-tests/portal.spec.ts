@@ -49,6 +49,7 @@ test('the Create page offers the templates for people, not the internal one', as
   await page.getByRole('link', { name: 'Create' }).click();
   for (const title of [
     'Onboard a cluster to the observability platform',
+    'Seal cluster secrets',
     'Promote a revision (dev → stag → prod)',
     'Change retention (metrics, logs, traces)',
   ]) {
