@@ -19,6 +19,17 @@ step "type check (yarn tsc)"
 yarn tsc
 step "API reports of the published packages are current (backstage-repo-tools api-reports --ci)"
 yarn test:api-reports
+step "publish metadata of the packages is applied (backstage-cli repo fix --publish --check)"
+yarn test:publish-fix || { echo "Apply it with: yarn fix (backstage-cli repo fix --publish)" >&2; exit 1; }
+step "dependencies of the published packages are the imported ones (backstage-repo-tools knip-reports --ci, reports empty)"
+# knip finds declared-but-unused dependencies and imported-but-undeclared ones; the committed
+# reports are empty, so any finding changes a report and fails here. (knip-reports leaves its
+# generated knip.json behind when it fails.)
+if ! yarn test:knip-reports || grep -l '^## ' plugins/*/knip-report.md; then
+  rm -f "$ROOT/knip.json"
+  echo "Remove the unused dependency from (or declare the imported one in) the package.json above; the knip reports are to stay empty." >&2
+  exit 1
+fi
 step "production config against the config schema (backstage-cli config:check)"
 bash "$ROOT/deploy/check-config.sh"
 step "lint (all packages)"
