@@ -9,7 +9,8 @@
  *   SealedSecret, by the `obs:pki:issue` action in mode `sealed`, for ECDSA P-256 and
  *   RSA 2048 leaf keys: median of BENCH_PKI_RUNS runs; plus the sealing alone
  *   (the 3 SealedSecrets of 3 values each, `buildSealedSecret`);
- * - (b) a whole onboard-cluster dry run (`POST /api/scaffolder/v2/dry-run`): median of
+ * - (b) a whole seal-cluster-secrets dry run (sealed certificate mode: the certificates and
+ *   the object storage credentials of a cluster, against the GitHub stand-in) (`POST /api/scaffolder/v2/dry-run`): median of
  *   BENCH_DRYRUN_RUNS runs after one warm-up run;
  * - (c) the same certificate work done by the `openssl` binary of this machine via
  *   execFile (genpkey, req -new, x509 -req -CA -extfile for 3 certificates; for sealing
@@ -42,7 +43,7 @@ import {
 import { createPkiIssueAction } from '../plugins/scaffolder-backend-module-obs/src/actions/pkiIssue';
 import {
   dryRunBody,
-  seedGitopsRepo,
+  startGitHost,
   startScaffolderWithObsActions,
 } from '../plugins/scaffolder-backend-module-obs/src/__testUtils__/dryRun';
 import {
@@ -359,11 +360,10 @@ describe('PKI benchmark', () => {
     }
   });
 
-  it('(b) onboard-cluster dry run', async () => {
-    const repo = fs.mkdtempSync(path.join(tmp, 'gitops-'));
-    seedGitopsRepo(repo);
+  it('(b) seal-cluster-secrets dry run', async () => {
+    const gitHost = await startGitHost(path.join(tmp, 'gitops.git'));
     const server = await startScaffolderWithObsActions({
-      repo,
+      gitHost,
       sealingCertificate: controller.certificatePem,
       ca,
     });
@@ -371,21 +371,13 @@ describe('PKI benchmark', () => {
     const bodyFor = (keyAlgorithm: Algorithm) =>
       JSON.stringify(
         dryRunBody(
-          'onboard-cluster',
+          'seal-cluster-secrets',
           {
-            name: 'dev-07',
-            environment: 'dev',
-            server: 'https://dev-07-k8s.endpoint.kubernetes',
-            caData: 'LS0tLS1CRUdJTg==',
-            authProvider: 'aws',
-            owner: 'group:default/platform-team',
-            monitoring: true,
-            logging: true,
-            jaeger: false,
-            certificateMode: 'sealed',
+            cluster: 'resource:default/dev-01',
+            sealedCertificates: true,
             keyAlgorithm,
             validityDays: 90,
-            gatewayHostnames: ['thanos-query.dev-07.example.com'],
+            gatewayHostnames: ['thanos-query.dev-01.example.com'],
           },
           {
             objstoreAccessKey: 'AKIA-TEST',
@@ -413,8 +405,8 @@ describe('PKI benchmark', () => {
         expect(res.json.error).toBeUndefined();
         expect(res.json.directoryContents.map((c: any) => c.path)).toEqual(
           expect.arrayContaining([
-            'clusters/dev-07/pki/gateway-server-tls.sealedsecret.yaml',
-            'clusters/dev-07/secrets/thanos-objstore.sealedsecret.yaml',
+            'clusters/dev-01/pki/gateway-server-tls.sealedsecret.yaml',
+            'clusters/dev-01/secrets/thanos-objstore.sealedsecret.yaml',
           ]),
         );
         (times[keyAlgorithm] ??= []).push(t);
@@ -423,6 +415,7 @@ describe('PKI benchmark', () => {
     for (const alg of ALGORITHMS) {
       dryRun[alg] = { cold: times[alg][0], warm: times[alg].slice(1) };
     }
+    await gitHost.close();
   });
 
   afterAll(() => {
@@ -478,9 +471,9 @@ describe('PKI benchmark', () => {
       const d = dryRun[alg];
       if (!d) continue;
       out(
-        `onboard-cluster dry run (${alg}): median=${ms(median(d.warm))} of ${
-          d.warm.length
-        } (first run ${ms(d.cold)}; runs ${d.warm
+        `seal-cluster-secrets dry run (${alg}): median=${ms(
+          median(d.warm),
+        )} of ${d.warm.length} (first run ${ms(d.cold)}; runs ${d.warm
           .map(t => t.toFixed(0))
           .join(', ')} ms)`,
       );

@@ -100,7 +100,7 @@ const changeRetention = entity(
 const componentTaggedInternal = entity('Component', 'tools', ['internal']);
 const platformTeam = entity('Group', 'platform-team');
 
-const plainStep = { id: 'fetch', action: 'obs:gitops:local-fetch' };
+const plainStep = { id: 'fetch', action: 'fetch:plain' };
 const internalStep = {
   id: 'apply',
   action: 'obs:retention:apply',
@@ -108,7 +108,7 @@ const internalStep = {
 };
 const applyAction = { action: 'obs:retention:apply', input: {} };
 const requestAction = { action: 'obs:retention:request', input: {} };
-const prAction = { action: 'obs:gitops:local-pr', input: {} };
+const prAction = { action: 'publish:github:pull-request', input: {} };
 
 const taskOf = (createdBy?: string) => ({ id: 't1', createdBy });
 
@@ -202,7 +202,7 @@ const actions: Expected = {
   conditional: [
     ['obs:retention:apply', applyAction, false],
     ['obs:retention:request', requestAction, true],
-    ['obs:gitops:local-pr', prAction, true],
+    ['publish:github:pull-request', prAction, true],
   ],
 };
 const ownTasks = (ref: string): Expected => ({
