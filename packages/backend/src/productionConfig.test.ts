@@ -133,6 +133,8 @@ describe('production config (app-config.yaml + app-config.production.yaml)', () 
         [{ allow: ['Resource'] }],
       ],
     ]);
+    // The demo's short catalog refresh (app-config.demo.yaml) is not inherited.
+    expect(config.getOptional('catalog.processingInterval')).toBeUndefined();
     const files = locations.filter(l => l.getString('type') === 'file');
     const entities = files.flatMap(location => {
       return entitiesOf(

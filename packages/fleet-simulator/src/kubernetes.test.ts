@@ -1,4 +1,5 @@
 import { startFleetSimulator, FleetSimulator } from './index';
+import { getFrom } from './__testUtils__/getFrom';
 import { parseLabelSelector } from './kubernetes';
 
 let sim: FleetSimulator;
@@ -7,24 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-const get = async (path: string) => {
-  const res = await fetch(`${sim.url}${path}`, {
-    headers: { accept: 'application/json' },
-  });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return {
-    status: res.status,
-    json,
-    text,
-    type: res.headers.get('content-type'),
-  };
-};
+const getRaw = getFrom(() => sim.url);
+const get = (path: string) =>
+  getRaw(path, { headers: { accept: 'application/json' } });
 
 // What @backstage/plugin-kubernetes-backend's fetcher asks for (its DEFAULT_OBJECTS),
 // always across all namespaces with `labelSelector=backstage.io/kubernetes-id=<id>`.

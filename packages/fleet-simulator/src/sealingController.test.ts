@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { getFrom } from './__testUtils__/getFrom';
 import {
   FleetSimulator,
   sealingControllerCertificate,
@@ -30,22 +31,7 @@ const CERT_PATH =
 const KUBESEAL_PATH =
   '/api/v1/namespaces/kube-system/services/http:sealed-secrets-controller:/proxy/v1/cert.pem';
 
-const get = async (p: string, init?: RequestInit) => {
-  const res = await fetch(`${sim.url}${p}`, init);
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return {
-    status: res.status,
-    text,
-    json,
-    type: res.headers.get('content-type'),
-  };
-};
+const get = getFrom(() => sim.url);
 
 describe("fleet simulator: each cluster's sealed-secrets controller", () => {
   it("serves the PEM certificate of the cluster's own controller", async () => {

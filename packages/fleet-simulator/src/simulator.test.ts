@@ -1,4 +1,5 @@
 import { startFleetSimulator, FleetSimulator } from './index';
+import { getFrom } from './__testUtils__/getFrom';
 
 let sim: FleetSimulator;
 beforeAll(async () => {
@@ -7,22 +8,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 afterEach(() => sim.setFaults({}));
 
-const get = async (path: string, init?: RequestInit) => {
-  const res = await fetch(`${sim.url}${path}`, init);
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return {
-    status: res.status,
-    text,
-    json,
-    type: res.headers.get('content-type'),
-  };
-};
+const get = getFrom(() => sim.url);
 
 describe('fleet simulator', () => {
   it('defaults to the four demo clusters', () => {

@@ -402,3 +402,23 @@ export function forwardToFleetSimulator(
     res.end(body);
   };
 }
+
+/**
+ * The kubernetes-backend's proxy when the Kubernetes plugin knows one cluster only: its
+ * controller answers with `certificatePem`, any other cluster is a 404 as the plugin says it.
+ */
+export function startProxyKnowingOnly(cluster: string, certificatePem: string) {
+  return startKubernetesProxyStandIn((request, res) => {
+    if (request.cluster !== cluster) {
+      sendBackstageError(
+        res,
+        404,
+        'NotFoundError',
+        `Cluster '${request.cluster}' not found`,
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(certificatePem);
+  });
+}

@@ -25,9 +25,9 @@ import {
   emitted,
   listFiles,
   mockContext,
-  sendBackstageError,
   settingsFrom,
   startKubernetesProxyStandIn,
+  startProxyKnowingOnly,
 } from '../__testUtils__/fixtures';
 import { createPkiIssueAction } from './pkiIssue';
 
@@ -55,19 +55,7 @@ describe('obs:pki:issue', () => {
       createTestController(),
     ]);
     // The kubernetes-backend's proxy: it knows dev-02 only.
-    proxy = await startKubernetesProxyStandIn((request, res) => {
-      if (request.cluster !== 'dev-02') {
-        sendBackstageError(
-          res,
-          404,
-          'NotFoundError',
-          `Cluster '${request.cluster}' not found`,
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(dev02.certificatePem);
-    });
+    proxy = await startProxyKnowingOnly('dev-02', dev02.certificatePem);
   });
   afterAll(() => proxy.close());
   beforeEach(() => {

@@ -23,9 +23,9 @@ import {
   forwardToFleetSimulator,
   listFiles,
   mockContext,
-  sendBackstageError,
   settingsFrom,
   startKubernetesProxyStandIn,
+  startProxyKnowingOnly,
 } from '../__testUtils__/fixtures';
 import { createSealSecretFilter } from '../filters/sealSecretFilter';
 import { createSecretSealAction } from './secretSeal';
@@ -45,19 +45,10 @@ describe('obs:secret:seal', () => {
     prodController = await createTestController();
     dev02Controller = await createTestController();
     // The kubernetes-backend's proxy: it knows dev-02 only.
-    proxy = await startKubernetesProxyStandIn((request, res) => {
-      if (request.cluster !== 'dev-02') {
-        sendBackstageError(
-          res,
-          404,
-          'NotFoundError',
-          `Cluster '${request.cluster}' not found`,
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(dev02Controller.certificatePem);
-    });
+    proxy = await startProxyKnowingOnly(
+      'dev-02',
+      dev02Controller.certificatePem,
+    );
   });
   afterAll(() => proxy.close());
   beforeEach(() => {
