@@ -75,6 +75,9 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
     fullPage: true,
   });
   await page.getByRole('button', { name: 'Next' }).click();
+  // Components and certificates: the gateway hostnames stay empty (derived from the
+  // cluster name); then the object storage page keeps GCS and a derived bucket.
+  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
@@ -142,8 +145,14 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
   await picker.fill(cluster);
   await alice.getByRole('option', { name: new RegExp(cluster) }).click();
   await alice.getByRole('button', { name: 'Next' }).click();
-  await alice.getByLabel('Access key').fill('AKIA-E2E-DEMO');
-  await alice.getByLabel('Secret key').fill('e2e-demo-secret-key');
+  // The values file declares GCS: its service-account key (a stand-in here).
+  await alice.getByLabel('Service-account key (JSON)').fill(
+    JSON.stringify({
+      type: 'service_account',
+      client_email: 'thanos@fleetobs-demo.iam.gserviceaccount.com',
+      private_key: 'e2e-demo-secret-key',
+    }),
+  );
   await alice.getByRole('button', { name: 'Review' }).click();
   await alice.getByRole('button', { name: 'Create' }).click();
   const sealLink = alice.getByRole('link', { name: /Pull request #\d+/ });
@@ -165,7 +174,7 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
   expect(sealed.status()).toBe(200);
   const manifest = await sealed.text();
   expect(manifest).toContain('kind: SealedSecret');
-  expect(manifest).not.toMatch(/AKIA-E2E-DEMO|e2e-demo-secret-key/);
+  expect(manifest).not.toMatch(/e2e-demo-secret-key/);
 
   // Merged, the checklist turns to sealed (the back end re-reads within 30 s).
   await alice.goto((await sealLink.getAttribute('href'))!);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order that fails fastest: types, lint, format,
-# unit + integration tests of all packages, then browser tests against the demo portal.
+# unit + integration tests of all packages, browser tests against the demo portal, then
+# the adoption test (a stock app installs the packed packages by the READMEs).
 # Run through scripts/bootstrap.sh (npm test), which sets up Node 22 and Yarn.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,3 +41,5 @@ step "unit and integration tests (backstage-cli repo test)"
 yarn test:unit
 step "browser tests (playwright, Debian chromium)"
 yarn test:e2e
+step "adoption: a stock create-app app installs the packed suite by the READMEs' own code blocks (scripts/adoption)"
+yarn test:adoption

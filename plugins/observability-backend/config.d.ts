@@ -40,6 +40,11 @@ export interface Config {
       /** Days before a certificate expires when `cert-expiry` warns (default 21) / goes critical (default 7). */
       certWarnDays?: number;
       certCriticalDays?: number;
+      /**
+       * Seconds an Argo CD application may stay OutOfSync after its last sync operation,
+       * or Progressing, before `argocd-sync` / `argocd-health` warn (default 900).
+       */
+      argocdGraceSeconds?: number;
       /** JVM heap percent of a hot node when `es-cluster-health` warns (default 85). */
       hotNodeHeapPercent?: number;
       /** Disk use percent of a hot node when `es-cluster-health` warns (default 85, the ES low watermark). */
@@ -48,6 +53,19 @@ export interface Config {
       hotNodeDiskCriticalPercent?: number;
       /** Prometheus replicas `prometheus-ha` expects per cluster (default 2). */
       prometheusReplicas?: number;
+      /**
+       * Seconds since the newest span of a cluster before `span-freshness` warns
+       * (default 1800) / goes critical (default 7200). Spans are sampled: a quiet
+       * cluster writes few, see the plugin README for why these defaults.
+       */
+      spanFreshnessWarnSeconds?: number;
+      spanFreshnessCriticalSeconds?: number;
+      /** Seconds since a cluster's ElastAlert2 rule last ran before `elastalert` warns (default 900) / goes critical (default 3600, all its rules). */
+      elastalertWarnSeconds?: number;
+      elastalertCriticalSeconds?: number;
+      /** Percent of a cluster's bucket operations failing (15 min) when `object-storage` warns (default 1) / goes critical (default 50). */
+      objstoreFailureWarnPercent?: number;
+      objstoreFailureCriticalPercent?: number;
     };
     /**
      * The Global Thanos Query (Prometheus HTTP API): metrics of every cluster, and the
@@ -64,6 +82,12 @@ export interface Config {
        * (`parse` error naming this key). Default 33554432 (32 MiB).
        */
       maxResponseBytes?: number;
+      /**
+       * The bucket each cluster's sidecars must ship to (`bucket-prefix`), with
+       * `{cluster}` and `{environment}` filled in. Default `thanos-{cluster}` (one bucket
+       * per cluster).
+       */
+      clusterBucket?: string;
     };
     elasticsearch?: {
       url: string;
@@ -75,7 +99,12 @@ export interface Config {
        * (`parse` error naming this key). Default 33554432 (32 MiB).
        */
       maxResponseBytes?: number;
-      /** Default `logs-*`. */
+      /**
+       * The log indices: a single pattern ending in its only `*`. A cluster's logs are
+       * the indices `<prefix><cluster>-*` (`logs-dev-01-*`, as Filebeat writes them to
+       * `logs-<cluster>`): `log-freshness`, the service tab and the Kibana links tell
+       * clusters apart by index name. Default `logs-*`.
+       */
       logIndexPattern?: string;
       /**
        * Index patterns an entity's `observability.fleetobs.io/kibana-index-pattern`
@@ -90,8 +119,6 @@ export interface Config {
       allowedIndexPatterns?: string[];
       /** Default `jaeger-span-*`. */
       spanIndexPattern?: string;
-      /** Field of a log document that holds the cluster name. Default `kubernetes.cluster.name`. */
-      clusterField?: string;
       /** Field of a span document that holds the cluster name. Default `process.tag.cluster`. */
       spanClusterField?: string;
       /** Time field of a log document (`log-freshness`). Default `@timestamp`. */
@@ -111,9 +138,19 @@ export interface Config {
        */
       maxResponseBytes?: number;
     };
+    /**
+     * Alertmanager (v2 API). One for every cluster (`url`; alerts told apart by the
+     * cluster label) or one per cluster: `urlTemplate` and/or `clusters`. A cluster's
+     * Alertmanager is its `clusters` entry, else the template, else `url`; a cluster
+     * with none has its alert checks `unknown`. `tls` and `auth` apply to all of them.
+     */
     alertmanager?: {
-      /** Alertmanager base URL (v2 API). */
-      url: string;
+      /** The one Alertmanager of every cluster. */
+      url?: string;
+      /** URL of each cluster's own Alertmanager, e.g. `https://alertmanager.{cluster}.example.com`. */
+      urlTemplate?: string;
+      /** Explicit Alertmanager URL per cluster name. */
+      clusters?: { [cluster: string]: string };
       tls?: UpstreamTls;
       auth?: UpstreamAuth;
       /**
@@ -124,6 +161,68 @@ export interface Config {
       maxResponseBytes?: number;
       /** The always-firing heartbeat alert that `alert-routing` looks for. Default `Watchdog`. */
       watchdogAlertName?: string;
+    };
+    /** Firing alerts and silences from the portal. */
+    alerts?: {
+      /** Longest silence the portal creates (e.g. `{ days: 7 }`, the default). */
+      silenceMaxDuration?: HumanDuration;
+    };
+    /** Kibana, shown as a platform part (`GET /api/status`): the drilldown's log UI (§9). */
+    kibana?: {
+      /** Kibana base URL. */
+      url: string;
+      tls?: UpstreamTls;
+      /** Kibana's status API needs a user unless `status.allowAnonymous` is set. */
+      auth?: UpstreamAuth;
+      /** Largest answer read, in bytes. Default 33554432 (32 MiB). */
+      maxResponseBytes?: number;
+    };
+    /** Grafana, shown as a platform part (`GET /api/health`, no authentication needed). */
+    grafana?: {
+      /** Grafana base URL. */
+      url: string;
+      tls?: UpstreamTls;
+      auth?: UpstreamAuth;
+      /** Largest answer read, in bytes. Default 33554432 (32 MiB). */
+      maxResponseBytes?: number;
+    };
+    /**
+     * Argo CD (`gitops` signal: `argocd-sync`, `argocd-health`, `revision-drift`):
+     * `GET /api/v1/applications?selector=…`, one request per Argo CD per refresh. One
+     * Argo CD for the fleet (`url`), or one per cluster (`urlTemplate` and/or
+     * `clusters`); a cluster's own entry wins over the template, the template over `url`.
+     */
+    argocd?: {
+      /** API base URL of the one Argo CD of the fleet. */
+      url?: string;
+      /** API base URL per cluster, `{cluster}` being its name. */
+      urlTemplate?: string;
+      /** API base URL by cluster name. */
+      clusters?: { [cluster: string]: string };
+      /** Base URL of the Argo CD UI for links (`{cluster}` allowed). Default the API URL. */
+      uiUrl?: string;
+      /** Label selector of the fleet's Applications. Default `cluster` (has that label). */
+      selector?: string;
+      /** Label naming an Application's cluster (else its `<cluster>-` name prefix). Default `cluster`. */
+      clusterLabel?: string;
+      tls?: UpstreamTls;
+      /** A read-only Argo CD API token: `auth.bearerToken`. */
+      auth?: UpstreamAuth;
+      /** Largest answer read, in bytes. Default 33554432 (32 MiB). */
+      maxResponseBytes?: number;
+    };
+    /** ElastAlert2 (`elastalert` check), read in its writeback index on `elasticsearch`. */
+    elastalert?: {
+      /**
+       * ElastAlert2's `writeback_index`; the runs of its rules are in
+       * `<writebackIndex>_status`. Default `elastalert_status`.
+       */
+      writebackIndex?: string;
+      /**
+       * How the names of a cluster's rules start, `{cluster}` being its name: with the
+       * default `{cluster}/`, `dev-01/error-spike` is a rule of dev-01.
+       */
+      ruleNamePrefix?: string;
     };
     /**
      * The call to the Kubernetes plugin's back end that finds where a service runs
@@ -212,6 +311,11 @@ export interface Config {
       baseBranch?: string;
       /** Longest wait for one values file read. Default 30 seconds. */
       readTimeout?: HumanDuration;
+      /**
+       * How long every cluster of an environment must have been `ok` in the fleet health
+       * before `obs:cluster:promote` promotes its revision to the next one. Default 1 hour.
+       */
+      promotionSoak?: HumanDuration;
     };
     /** Self-service retention change requests. */
     retention?: {

@@ -17,6 +17,50 @@ export interface Config {
     scaffolder?: {
       /** One call to the observability back end (retention plan, request, apply spec). Default 30 seconds. */
       backendTimeout?: HumanDuration;
+      /**
+       * DNS domain under which onboarding derives what the template leaves empty: the
+       * cluster's local Thanos Query `thanos-query.<cluster>.<clusterDomain>` (registered
+       * with the Global Query), and, when no other cluster names them,
+       * `logs-ingest.<clusterDomain>:443` and `https://elasticsearch.<clusterDomain>:443`.
+       * Default `example.com`.
+       */
+      clusterDomain?: string;
+      /**
+       * Prefix of the per-cluster Thanos buckets: `<bucketPrefix>-thanos-<cluster>`
+       * (bucket names are global in GCS). Default none: `thanos-<cluster>`.
+       */
+      bucketPrefix?: string;
+    };
+    /** Retention of new clusters (the observability back end reads `bounds` too). */
+    retention?: {
+      /**
+       * Retention a new cluster's values file starts with, per environment and signal,
+       * e.g. `prod: { logs: { deleteAfter: 90d } }`. Unset settings take the built-in
+       * default of the environment, fitted into `observability.retention.bounds`.
+       * Traces are one fleet-wide policy, written only into the ops cluster's file.
+       */
+      defaults?: {
+        [environment: string]: {
+          metrics?: {
+            raw?: string;
+            fiveMinutes?: string;
+            oneHour?: string;
+            bucketLifecycle?: string;
+          };
+          logs?: {
+            rolloverMaxAge?: string;
+            rolloverMaxSize?: string;
+            warmAfter?: string;
+            deleteAfter?: string;
+          };
+          traces?: {
+            rolloverMaxAge?: string;
+            rolloverMaxSize?: string;
+            warmAfter?: string;
+            deleteAfter?: string;
+          };
+        };
+      };
     };
     /**
      * The GitOps repository the templates change through pull requests (the same keys as

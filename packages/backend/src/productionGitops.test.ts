@@ -251,14 +251,19 @@ describe('the production profile runs the shipped templates against a GitHub API
   });
 
   it("seals prod-01's object storage credentials with its pinned certificate", async () => {
+    // prod-01 keeps its blocks in GCS: the credentials are a service-account key.
+    const SERVICE_ACCOUNT = JSON.stringify({
+      type: 'service_account',
+      client_email: 'thanos-prod-01@example-project.iam.gserviceaccount.com',
+      private_key: 'prod-secret-key',
+    });
     const task = await run(
       'seal-cluster-secrets',
       {
         cluster: 'resource:default/prod-01',
-        objstoreAccessKey: '*'.repeat(9),
-        objstoreSecretKey: '*'.repeat(15),
+        objstoreServiceAccount: '*'.repeat(SERVICE_ACCOUNT.length),
       },
-      { objstoreAccessKey: 'AKIA-PROD', objstoreSecretKey: 'prod-secret-key' },
+      { objstoreServiceAccount: SERVICE_ACCOUNT },
     );
     expect(task.status).toBe('completed');
     const [pull] = await pullsFrom('seal-secrets-prod-01');
@@ -281,21 +286,26 @@ describe('the production profile runs the shipped templates against a GitHub API
       .split('\n');
     for (const file of files) {
       expect(git('show', `seal-secrets-prod-01:${file}`)).not.toMatch(
-        /prod-secret-key|AKIA-PROD/,
+        /prod-secret-key|thanos-prod-01@/,
       );
     }
-    expect(JSON.stringify(task)).not.toMatch(/prod-secret-key|AKIA-PROD/);
+    expect(JSON.stringify(task)).not.toMatch(/prod-secret-key|thanos-prod-01@/);
   });
 
   it('promotes a revision to the next environment in a pull request', async () => {
+    // No fleet runs here, so the promotion gate (Argo CD state and health history of
+    // dev) cannot pass: forced, with the reason and what the gate saw in the PR.
     const task = await run('promote-revision', {
       revision: 'v1.5.0',
       targetEnvironment: 'next',
-      force: false,
+      force: true,
+      reason: 'No fleet in this test (CHG-0001)',
     });
-    expect(task.status).toBe('completed');
+    expect([task.status, task.error]).toEqual(['completed', undefined]);
     const [pull] = await pullsFrom('promote-stag-v1.5.0');
     expect(pull.title).toBe('Promote v1.5.0 to stag');
+    expect(pull.body).toContain('### Promotion gate: dev at v1.5.0');
+    expect(pull.body).toContain('Reason: No fleet in this test (CHG-0001)');
     expect(
       parse(
         git(

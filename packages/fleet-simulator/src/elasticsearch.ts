@@ -1,3 +1,4 @@
+import { ELASTALERT_STATUS_INDEX, elastalertDocs } from './elastalert';
 import { Doc, EsError, search } from './esQuery';
 import {
   errorMessage,
@@ -722,6 +723,9 @@ export function esSearch(
   body: Record<string, any>,
 ) {
   const now = model.now();
+  if (expression === ELASTALERT_STATUS_INDEX) {
+    return search(elastalertDocs(model), body, now, 1);
+  }
   const targets = resolveIndices(model, expression);
   const wantsLogs = targets.some(i => i.family === 'logs');
   const wantsSpans = targets.some(i => i.family === 'span');

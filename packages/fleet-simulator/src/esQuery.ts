@@ -1,6 +1,7 @@
 /**
  * A small evaluator of the Elasticsearch query DSL and aggregations, enough for the
- * searches the portal sends (bool/term/terms/match/range/exists/query_string; terms,
+ * searches the portal sends (bool/term/terms/match/range/exists/query_string/wildcard/
+ * prefix; terms,
  * max/min/avg/sum, value_count, cardinality, date_histogram, filter, top_hits).
  */
 
@@ -236,6 +237,26 @@ export function matchQuery(doc: Doc, query: unknown, nowMs: number): boolean {
           return c !== undefined && ok(c);
         });
       });
+    }
+    case 'wildcard':
+    case 'prefix': {
+      // e.g. `{ wildcard: { _index: { value: "logs-dev-01-*" } } }`
+      const [field, spec] = fieldSpec(body);
+      const text = String(
+        typeof spec === 'object' && spec !== null
+          ? (spec as any).value ?? (spec as any).wildcard
+          : spec,
+      );
+      const re =
+        type === 'prefix'
+          ? new RegExp(`^${text.replace(/[.+?^${}()|[\]\\*]/g, '\\$&')}`)
+          : new RegExp(
+              `^${text
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '.*')
+                .replace(/\?/g, '.')}$`,
+            );
+      return values(getField(doc, field)).some(v => re.test(String(v)));
     }
     case 'exists':
       return values(getField(doc, body.field)).length > 0;

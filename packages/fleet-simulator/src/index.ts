@@ -18,6 +18,14 @@ export {
   sealingControllerKeys,
 } from './sealingController';
 export type { SealingControllerKeys } from './sealingController';
+export { PLATFORM_CLUSTER_FAULTS, PLATFORM_FAULTS } from './platformFaults';
+export { ARGOCD_FAULTS } from './argocd';
+export type { ArgoCdFault, ArgoCdFaults } from './argocd';
+export type {
+  PlatformClusterFault,
+  PlatformFault,
+  SimulatorFaults,
+} from './platformFaults';
 export type {
   ClusterFault,
   Faults,

@@ -7,6 +7,7 @@ import {
   unit,
   wave,
 } from './model';
+import { clusterBucket, platformFaultSince } from './platformFaults';
 
 export interface Series {
   name: string;
@@ -23,6 +24,14 @@ export const METRIC_HELP: Record<string, [string, string]> = {
   thanos_objstore_bucket_last_successful_upload_time: [
     'gauge',
     'Second timestamp of the last successful upload to the bucket.',
+  ],
+  thanos_objstore_bucket_operations_total: [
+    'counter',
+    'Total number of all attempted operations against a bucket.',
+  ],
+  thanos_objstore_bucket_operation_failures_total: [
+    'counter',
+    'Total number of operations against a bucket that failed, but were not expected to fail in certain way from caller perspective.',
   ],
   thanos_shipper_uploads_total: ['counter', 'Total number of uploaded blocks.'],
   thanos_shipper_upload_failures_total: [
@@ -165,6 +174,28 @@ function computeClusterSeries(
   const t = tMs / 1000;
   const sinceStart = (tMs - model.startedAt) / 1000;
 
+  // Object storage: every Thanos component's bucket operations (labelled with the
+  // bucket, as Thanos' objstore metrics are); during an outage all of them fail.
+  const bucket = clusterBucket(model, cluster);
+  const outage = platformFaultSince(model, c, 'bucket-outage');
+  const bucketOps = (
+    labels: Record<string, string>,
+    operation: string,
+    perSecond: number,
+  ) => {
+    push(
+      'thanos_objstore_bucket_operations_total',
+      { ...labels, bucket, operation },
+      Math.floor(perSecond * sinceStart),
+    );
+    const failing = outage === undefined ? 0 : Math.max(0, tMs - outage) / 1000;
+    push(
+      'thanos_objstore_bucket_operation_failures_total',
+      { ...labels, bucket, operation },
+      Math.floor(perSecond * Math.min(failing, sinceStart)),
+    );
+  };
+
   const replicas = model.has(c, 'replica-down') ? ['0'] : ['0', '1'];
   for (const replica of ['0', '1']) {
     const running = replicas.includes(replica);
@@ -229,9 +260,12 @@ function computeClusterSeries(
     if (sidecarUp) {
       push(
         'thanos_objstore_bucket_last_successful_upload_time',
-        { ...sidecar, bucket: `fleet-metrics-${c}` },
-        lastUpload(c, replica, tMs),
+        { ...sidecar, bucket },
+        outage === undefined
+          ? lastUpload(c, replica, tMs)
+          : lastUpload(c, replica, Math.min(tMs, outage)),
       );
+      bucketOps(sidecar, 'upload', 0.05);
       push(
         'thanos_shipper_uploads_total',
         sidecar,
@@ -263,14 +297,16 @@ function computeClusterSeries(
   if (halted) compactUpload = halted / 1000 - 600;
   push(
     'thanos_objstore_bucket_last_successful_upload_time',
-    { ...compactor, bucket: `fleet-metrics-${c}` },
+    { ...compactor, bucket },
     compactUpload,
   );
+  bucketOps(compactor, 'iter', 0.2);
 
   const storeUp = !model.has(c, 'store-gateway-down');
   const store = { job: 'thanos-store', instance: 'thanos-store-0:10902' };
   push('up', store, storeUp ? 1 : 0);
   if (storeUp) {
+    bucketOps(store, 'get_range', 1.5);
     push(
       'thanos_bucket_store_blocks_loaded',
       store,

@@ -13,6 +13,9 @@ export const CLUSTER_FAULTS = [
   // extras, handy for demos
   'replica-down',
   'query-unreachable',
+  // the cluster's own Alertmanager (`/alertmanager/<cluster>`) answers 503 / too late
+  'alertmanager-down',
+  'alertmanager-slow',
 ] as const;
 
 export type ClusterFault = (typeof CLUSTER_FAULTS)[number];

@@ -1,6 +1,8 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import * as alertmanager from './alertmanager';
+import { SimAlertmanagers } from './alertmanager';
+import { AlertmanagerError } from './alertmanagerSilences';
+import { ARGOCD_FAULTS, ArgoCdFaults, ArgoCdModel } from './argocd';
 import * as es from './elasticsearch';
 import { EsError, filterPath } from './esQuery';
 import { exposition } from './exporters';
@@ -11,12 +13,19 @@ import {
   BadRequest,
   buildClusters,
   CLUSTER_FAULTS,
-  Faults,
   FleetModel,
   UpstreamName,
   UPSTREAMS,
 } from './model';
+import {
+  getAllFaults,
+  PLATFORM_CLUSTER_FAULTS,
+  PLATFORM_FAULTS,
+  setAllFaults,
+  SimulatorFaults,
+} from './platformFaults';
 import { NEW_CLUSTER_NAME, serviceProxy } from './sealingController';
+import * as ui from './ui';
 import * as thanos from './thanos';
 import { PromError } from './thanos';
 
@@ -29,13 +38,21 @@ export interface FleetSimulatorOptions {
   clusters?: number | string[] | Array<{ name: string; environment?: string }>;
   /** Latency added to every upstream answer (benchmarks). */
   latencyMs?: number;
-  faults?: Faults;
+  faults?: SimulatorFaults & { argocd?: ArgoCdFaults };
+  /** `source.targetRevision` by cluster name for the Argo CD API (default by environment). */
+  argocdRevisions?: Record<string, string>;
   /** Clock, for tests. */
   now?: () => number;
 }
 
 export type RequestCounts = Record<
-  UpstreamName | 'exporters' | 'admin' | 'kubernetes',
+  | UpstreamName
+  | 'kibana'
+  | 'grafana'
+  | 'exporters'
+  | 'admin'
+  | 'kubernetes'
+  | 'argocd',
   number
 >;
 
@@ -45,8 +62,8 @@ export interface FleetSimulator {
   port: number;
   clusters: Array<{ name: string; environment: string }>;
   close(): Promise<void>;
-  setFaults(faults: Faults): void;
-  getFaults(): Required<Faults>;
+  setFaults(faults: SimulatorFaults & { argocd?: ArgoCdFaults }): void;
+  getFaults(): Required<SimulatorFaults> & { argocd: ArgoCdFaults };
   /** Requests received per upstream since start (or the last reset). */
   requestCounts(): RequestCounts;
   resetRequestCounts(): void;
@@ -146,6 +163,8 @@ function sendError(res: ServerResponse, error: unknown) {
   if (error instanceof JaegerError)
     return send(res, error.status, error.body());
   if (error instanceof HttpError) return send(res, error.status, error.body);
+  if (error instanceof AlertmanagerError)
+    return send(res, error.status, error.payload);
   if (error instanceof KubernetesError)
     return send(res, error.status, error.body());
   if (error instanceof BadRequest)
@@ -163,16 +182,33 @@ export async function startFleetSimulator(
     buildClusters(options.clusters),
     options.now ?? Date.now,
   );
-  if (options.faults) model.setFaults(options.faults);
+  const argocd = new ArgoCdModel(model, options.argocdRevisions);
+  /** All faults, Argo CD's under `argocd`: checked first, so a bad body changes nothing. */
+  const setFaults = (input: unknown) => {
+    const { argocd: argocdFaults, ...rest } = (input ?? {}) as {
+      argocd?: unknown;
+    };
+    argocd.validate(argocdFaults);
+    setAllFaults(model, input && typeof input === 'object' ? rest : input);
+    argocd.setFaults(argocdFaults);
+  };
+  const getFaults = () => ({
+    ...getAllFaults(model),
+    argocd: argocd.getFaults(),
+  });
+  if (options.faults) setFaults(options.faults);
   const latencyMs = options.latencyMs ?? 0;
   const counts: RequestCounts = {
     thanos: 0,
     elasticsearch: 0,
     jaeger: 0,
     alertmanager: 0,
+    kibana: 0,
+    grafana: 0,
     exporters: 0,
     admin: 0,
     kubernetes: 0,
+    argocd: 0,
   };
 
   const slowestMs = new Map<UpstreamName, number>();
@@ -261,15 +297,7 @@ export async function startFleetSimulator(
     throw new JaegerError(404, `404 page not found`);
   }
 
-  async function handleAlertmanager(path: string, params: URLSearchParams) {
-    if (path === '/api/v2/alerts') return alertmanager.alerts(model, params);
-    if (path === '/api/v2/status') return alertmanager.status(model);
-    if (path === '/-/healthy' || path === '/-/ready') return 'OK';
-    throw new HttpError(404, {
-      code: 404,
-      message: `path ${path} was not found`,
-    });
-  }
+  const alertmanagers = new SimAlertmanagers(model);
 
   async function handleAdmin(
     path: string,
@@ -285,13 +313,15 @@ export async function startFleetSimulator(
         } catch {
           throw new HttpError(400, { error: 'body must be JSON' });
         }
-        model.setFaults(parsed as Faults);
+        setFaults(parsed);
       }
       return send(res, 200, {
-        ...model.getFaults(),
+        ...getFaults(),
         available: {
-          clusters: CLUSTER_FAULTS,
+          clusters: [...CLUSTER_FAULTS, ...PLATFORM_CLUSTER_FAULTS],
           upstreams: { slowMs: 'number', status: '5xx', badJson: 'boolean' },
+          platform: PLATFORM_FAULTS,
+          argocd: ARGOCD_FAULTS,
         },
       });
     }
@@ -324,8 +354,11 @@ export async function startFleetSimulator(
         thanos: '/thanos',
         elasticsearch: '/es',
         jaeger: '/jaeger',
-        alertmanager: '/alertmanager',
+        alertmanager: '/alertmanager (or /alertmanager/<cluster>)',
+        kibana: '/kibana',
+        grafana: '/grafana',
         kubernetes: '/k8s/<cluster>',
+        argocd: '/argocd (or /argocd/clusters/<cluster>)',
       },
       exporters: model.clusters
         .slice(0, 10)
@@ -390,7 +423,8 @@ export async function startFleetSimulator(
   ): Promise<unknown> {
     if (upstream === 'thanos') return handleThanos(path, method, params);
     if (upstream === 'jaeger') return handleJaeger(path, params);
-    if (upstream === 'alertmanager') return handleAlertmanager(path, params);
+    if (upstream === 'alertmanager')
+      return alertmanagers.answer(path, method, params, body);
     const answer = await handleEs(path, method, params, body);
     const fp = params.get('filter_path');
     if (fp && typeof answer === 'object') {
@@ -467,6 +501,28 @@ export async function startFleetSimulator(
         res,
       );
     }
+    const uiPart = /^\/(kibana|grafana)(\/.*)?$/.exec(url.pathname);
+    if (uiPart) {
+      const part = uiPart[1] as 'kibana' | 'grafana';
+      counts[part] += 1;
+      if (latencyMs > 0) await sleep(latencyMs);
+      const answer = ui.answer(model, part, uiPart[2] ?? '/');
+      return send(res, answer.status, answer.body);
+    }
+    // Argo CD: one for the fleet, or one per cluster under /argocd/clusters/<cluster>.
+    const argo =
+      /^\/argocd(?:\/clusters\/([^/]+))?\/api\/v1\/applications$/.exec(
+        url.pathname,
+      );
+    if (argo) {
+      counts.argocd += 1;
+      if (latencyMs > 0) await sleep(latencyMs);
+      const only = argo[1] && decodeURIComponent(argo[1]);
+      if (only !== undefined && !model.cluster(only)) {
+        throw new HttpError(404, { error: `unknown cluster ${only}` });
+      }
+      return send(res, 200, argocd.list(url.searchParams, only));
+    }
     const exporter = /^\/exporters\/([^/]+)\/metrics$/.exec(url.pathname);
     if (exporter) return handleExporter(exporter[1], res);
     const k8s = /^\/k8s\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -519,8 +575,8 @@ export async function startFleetSimulator(
         server.closeAllConnections?.();
         server.close(err => (err ? reject(err) : resolve()));
       }),
-    setFaults: faults => model.setFaults(faults),
-    getFaults: () => model.getFaults(),
+    setFaults,
+    getFaults,
     requestCounts: () => ({ ...counts }),
     resetRequestCounts: () => {
       for (const key of Object.keys(counts))

@@ -89,6 +89,7 @@ describe('fleet simulator', () => {
     sim.setFaults({ clusters: { 'stag-01': ['compactor-halted'] } });
     const all = await get('/alertmanager/api/v2/alerts');
     expect(all.json.map((a: any) => a.labels.alertname).sort()).toEqual([
+      'ServiceLatencyHigh',
       'ThanosCompactHalted',
       'Watchdog',
       'Watchdog',
@@ -249,5 +250,166 @@ describe('fleet simulator', () => {
     const plain = await get('/es/_cat/indices/logs-dev-01-*?format=json');
     expect(plain.json[0]['creation.date']).toBeUndefined();
     expect(plain.json[0]['store.size']).toBeDefined();
+  });
+
+  describe('platform-fidelity faults (issue 16)', () => {
+    const post = (path: string, body: unknown) =>
+      get(path, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+    const query = (promql: string) =>
+      get(`/thanos/api/v1/query?query=${encodeURIComponent(promql)}`);
+
+    it('takes them beside the model faults, and refuses unknown ones', async () => {
+      const put = await get('/__admin/faults', {
+        method: 'PUT',
+        body: JSON.stringify({
+          clusters: { 'dev-01': ['bucket-outage', 'sidecar-down'] },
+          platform: ['kibana-unavailable'],
+        }),
+      });
+      expect(put.status).toBe(200);
+      expect(put.json.clusters).toEqual({
+        'dev-01': ['sidecar-down', 'bucket-outage'],
+      });
+      expect(put.json.platform).toEqual(['kibana-unavailable']);
+      expect(put.json.available.clusters).toContain('global-query-direct');
+      expect(put.json.available.platform).toEqual([
+        'kibana-unavailable',
+        'grafana-database-failing',
+      ]);
+      for (const bad of [
+        { platform: ['kibana-on-fire'] },
+        { clusters: { 'nope-01': ['bucket-outage'] } },
+        { clusters: { 'dev-01': ['bucket-on-fire'] } },
+      ]) {
+        const r = await get('/__admin/faults', {
+          method: 'PUT',
+          body: JSON.stringify(bad),
+        });
+        expect(r.status).toBe(400);
+      }
+      // a refused PUT changes nothing
+      expect(sim.getFaults().platform).toEqual(['kibana-unavailable']);
+    });
+
+    it('global-query-direct lists the sidecars and store gateway instead of the local Query', async () => {
+      sim.setFaults({ clusters: { 'ops-01': ['global-query-direct'] } });
+      const { data } = (await get('/thanos/api/v1/stores')).json;
+      expect(data.query.map((s: any) => s.labelSets[0].cluster)).toEqual([
+        'dev-01',
+        'stag-01',
+        'prod-01',
+      ]);
+      expect(data.sidecar).toHaveLength(2);
+      expect(data.store[0]).toMatchObject({
+        name: 'thanos-store.ops-01.fleet.internal:10901',
+        labelSets: [{ cluster: 'ops-01', environment: 'ops' }],
+      });
+    });
+
+    it("labels the objstore metrics with the cluster's bucket, or the environment's on bucket-mismatch", async () => {
+      const promql =
+        'count by (cluster, bucket) (thanos_objstore_bucket_operations_total{job=~".*sidecar.*"})';
+      const buckets = async () =>
+        Object.fromEntries(
+          (await query(promql)).json.data.result.map((s: any) => [
+            s.metric.cluster,
+            s.metric.bucket,
+          ]),
+        );
+      expect((await buckets())['stag-01']).toBe('thanos-stag-01');
+      sim.setFaults({ clusters: { 'stag-01': ['bucket-mismatch'] } });
+      expect(await buckets()).toMatchObject({
+        'stag-01': 'thanos-stag',
+        'dev-01': 'thanos-dev-01',
+      });
+    });
+
+    it('bucket-outage fails every bucket operation of the cluster', async () => {
+      sim.setFaults({ clusters: { 'prod-01': ['bucket-outage'] } });
+      const r = await query(
+        'label_replace(sum by (cluster) (increase(thanos_objstore_bucket_operation_failures_total[15m])), "measure", "failures_15m", "", "")\nor\nlabel_replace(sum by (cluster) (increase(thanos_objstore_bucket_operations_total[15m])), "measure", "operations_15m", "", "")',
+      );
+      const of = (cluster: string, measure: string) =>
+        Number(
+          r.json.data.result.find(
+            (s: any) =>
+              s.metric.cluster === cluster && s.metric.measure === measure,
+          ).value[1],
+        );
+      expect(of('prod-01', 'failures_15m')).toBeGreaterThan(0);
+      expect(of('prod-01', 'failures_15m')).toBe(
+        of('prod-01', 'operations_15m'),
+      );
+      expect(of('dev-01', 'failures_15m')).toBe(0);
+      expect(of('dev-01', 'operations_15m')).toBeGreaterThan(0);
+    });
+
+    it("writes ElastAlert2 runs of each cluster's rules; elastalert-stalled stops them", async () => {
+      const search = async () =>
+        (
+          await post('/es/elastalert_status_status/_search', {
+            size: 0,
+            aggs: {
+              rules: {
+                terms: { field: 'rule_name', size: 100 },
+                aggs: { latest: { max: { field: '@timestamp' } } },
+              },
+            },
+          })
+        ).json.aggregations.rules.buckets as Array<{
+          key: string;
+          latest: { value: number };
+        }>;
+      const age = (buckets: any[], rule: string) =>
+        (Date.now() - buckets.find(b => b.key === rule).latest.value) / 1000;
+      const before = await search();
+      expect(before.map(b => b.key)).toContain('dev-01/error-spike');
+      expect(age(before, 'dev-01/error-spike')).toBeLessThan(301);
+      sim.setFaults({ clusters: { 'dev-01': ['elastalert-stalled'] } });
+      const after = await search();
+      expect(age(after, 'dev-01/error-spike')).toBeGreaterThan(3300);
+      expect(age(after, 'stag-01/error-spike')).toBeLessThan(301);
+    });
+
+    it('serves Kibana /api/status and Grafana /api/health, 503 when injected', async () => {
+      expect((await get('/kibana/api/status')).json.status.overall.level).toBe(
+        'available',
+      );
+      expect((await get('/grafana/api/health')).json.database).toBe('ok');
+      sim.setFaults({
+        platform: ['kibana-unavailable', 'grafana-database-failing'],
+      });
+      const kibana = await get('/kibana/api/status');
+      expect(kibana.status).toBe(503);
+      expect(kibana.json.status.overall.level).toBe('unavailable');
+      const grafana = await get('/grafana/api/health');
+      expect(grafana.status).toBe(503);
+      expect(grafana.json.database).toBe('failing');
+    });
+
+    it('matches wildcard and prefix queries on _index', async () => {
+      const count = async (esQuery: unknown) =>
+        (
+          await post('/es/logs-*/_search', {
+            size: 0,
+            query: esQuery,
+            aggs: { i: { terms: { field: '_index', size: 100 } } },
+          })
+        ).json.aggregations.i.buckets.map((b: any) => b.key);
+      const wild = await count({
+        wildcard: { _index: { value: 'logs-dev-01-*' } },
+      });
+      expect(wild.length).toBeGreaterThan(0);
+      expect(wild.every((i: string) => i.startsWith('logs-dev-01-'))).toBe(
+        true,
+      );
+      expect(await count({ prefix: { _index: 'logs-stag-01-' } })).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^logs-stag-01-\d{6}$/)]),
+      );
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   Series,
 } from './metrics';
 import { FleetModel, SERVICES, ServiceName, SimCluster } from './model';
+import { platformFaultSince } from './platformFaults';
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -64,7 +65,30 @@ export function matches(
   });
 }
 
-type Measure = (series: Series[], tSec: number) => number | undefined;
+/** A measure of one cluster from its series now (and, for increases, 15 minutes ago). */
+type Measure = (
+  series: Series[],
+  tSec: number,
+  earlier: () => Series[],
+) => number | undefined;
+
+/** `sum(increase(<name>[15m]))` over every component of a cluster. */
+const increase15m =
+  (name: string): Measure =>
+  (s, _t, earlier) => {
+    const now = s.filter(x => x.name === name);
+    if (now.length === 0) return undefined;
+    const before = new Map(
+      earlier()
+        .filter(x => x.name === name)
+        .map(x => [JSON.stringify(x.labels), x.value]),
+    );
+    return now.reduce(
+      (n, x) =>
+        n + Math.max(0, x.value - (before.get(JSON.stringify(x.labels)) ?? 0)),
+      0,
+    );
+  };
 
 const job = (series: Series[], name: string, jobName: string) =>
   series.filter(s => s.name === name && s.labels.job === jobName);
@@ -117,6 +141,8 @@ const MEASURES: Record<string, Measure> = {
   gateways_up: s => sum(job(s, 'up', 'thanos-store')),
   blocks_loaded: s =>
     sum(job(s, 'thanos_bucket_store_blocks_loaded', 'thanos-store')),
+  failures_15m: increase15m('thanos_objstore_bucket_operation_failures_total'),
+  operations_15m: increase15m('thanos_objstore_bucket_operations_total'),
 };
 
 const MEASURE_CALL =
@@ -154,7 +180,9 @@ export function evaluate(
       const label =
         /by \(([a-zA-Z_][a-zA-Z0-9_]*)/.exec(call[1])?.[1] ?? 'cluster';
       for (const cluster of model.clusters) {
-        const value = fn(seriesOf(cluster), t);
+        const value = fn(seriesOf(cluster), t, () =>
+          clusterSeries(model, cluster, tMs - 900_000),
+        );
         if (value !== undefined) {
           out.push({
             metric: { [label]: cluster.name, measure: call[2] },
@@ -206,14 +234,14 @@ export function evaluate(
     return evaluateRed(model, q, tMs);
   }
 
-  // `sum by (<labels>) (<selector>)` and `sum by (<labels>) (rate(<selector>[<range>]))`,
-  // over one replica of each HA pair (Thanos Query deduplicates by default).
+  // `sum by (<labels>) (<selector>)` and `sum by (<labels>) (rate(<selector>[<range>]))`
+  // (or `count by`), over one replica of each HA pair (Thanos Query deduplicates by default).
   const sumBy =
-    /^sum by \(([^)]*)\) \((?:rate\()?([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?(?:\[(\d+)([smh])\]\))?\)$/.exec(
+    /^(sum|count) by \(([^)]*)\) \((?:rate\()?([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^}]*\})?(?:\[(\d+)([smh])\]\))?\)$/.exec(
       q,
     );
   if (sumBy) {
-    const [, by, name, selector, rangeValue, rangeUnit] = sumBy;
+    const [, op, by, name, selector, rangeValue, rangeUnit] = sumBy;
     const labels = by
       .split(',')
       .map(l => l.trim())
@@ -242,9 +270,10 @@ export function evaluate(
     const groups = new Map<string, PromSample>();
     for (const series of valuesAt(tMs)) {
       const earlier = before.get(seriesKey(series)) ?? series.value;
-      const value = rangeS
+      let value = rangeS
         ? Math.max(0, series.value - earlier) / rangeS
         : series.value;
+      if (op === 'count') value = 1;
       const metric = Object.fromEntries(
         labels.map(l => [l, series.labels[l] ?? '']),
       );
@@ -481,35 +510,81 @@ export function labelValues(model: FleetModel, name: string) {
   return { status: 'success', data: [...values].sort() };
 }
 
+/**
+ * A cluster wired to the Global Query directly: its sidecars and its store gateway
+ * listed instead of its local Query (what `global-query-direct` injects).
+ */
+function directStores(model: FleetModel, cluster: SimCluster, now: number) {
+  const ext = { cluster: cluster.name, environment: cluster.environment };
+  const endpoint = (
+    name: string,
+    labelSets: Array<Record<string, string>>,
+  ) => ({
+    name,
+    lastCheck: new Date(now - 2000).toISOString(),
+    lastError: null,
+    labelSets,
+    minTime: Math.floor(now - 2 * 3600_000),
+    maxTime: 9223372036854775807,
+    guaranteedMinTime: Math.floor(now - 2 * 3600_000),
+  });
+  const replicas = model.has(cluster.name, 'replica-down') ? ['0'] : ['0', '1'];
+  return {
+    sidecar: replicas.map(replica =>
+      endpoint(
+        `prometheus-k8s-${replica}.prometheus-operated.monitoring.${cluster.name}.fleet.internal:10901`,
+        [{ ...ext, replica }],
+      ),
+    ),
+    store: model.has(cluster.name, 'store-gateway-down')
+      ? []
+      : [endpoint(`thanos-store.${cluster.name}.fleet.internal:10901`, [ext])],
+  };
+}
+
 /** The Global Query's store endpoints: one local Query per cluster. */
 export function stores(model: FleetModel) {
   const now = model.now();
-  const query = model.clusters.map(cluster => {
-    const unreachable = model.has(cluster.name, 'query-unreachable');
-    const ext = { cluster: cluster.name, environment: cluster.environment };
-    return {
-      name: `thanos-query.${cluster.name}.fleet.internal:10901`,
-      lastCheck: new Date(
-        now - 1000 - (cluster.index % 5) * 1000,
-      ).toISOString(),
-      lastError: unreachable
-        ? 'rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"'
-        : null,
-      labelSets: unreachable
-        ? []
-        : [
-            { ...ext, replica: '0' },
-            ...(model.has(cluster.name, 'replica-down')
-              ? []
-              : [{ ...ext, replica: '1' }]),
-            ...(model.has(cluster.name, 'store-gateway-down') ? [] : [ext]),
-          ],
-      minTime: Math.floor(now - 400 * 86400_000),
-      maxTime: 9223372036854775807,
-      guaranteedMinTime: Math.floor(now - 400 * 86400_000),
-    };
-  });
-  return { status: 'success', data: { query } };
+  const direct = model.clusters.filter(
+    c => platformFaultSince(model, c.name, 'global-query-direct') !== undefined,
+  );
+  const sidecar = direct.flatMap(c => directStores(model, c, now).sidecar);
+  const store = direct.flatMap(c => directStores(model, c, now).store);
+  const query = model.clusters
+    .filter(c => !direct.includes(c))
+    .map(cluster => {
+      const unreachable = model.has(cluster.name, 'query-unreachable');
+      const ext = { cluster: cluster.name, environment: cluster.environment };
+      return {
+        name: `thanos-query.${cluster.name}.fleet.internal:10901`,
+        lastCheck: new Date(
+          now - 1000 - (cluster.index % 5) * 1000,
+        ).toISOString(),
+        lastError: unreachable
+          ? 'rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"'
+          : null,
+        labelSets: unreachable
+          ? []
+          : [
+              { ...ext, replica: '0' },
+              ...(model.has(cluster.name, 'replica-down')
+                ? []
+                : [{ ...ext, replica: '1' }]),
+              ...(model.has(cluster.name, 'store-gateway-down') ? [] : [ext]),
+            ],
+        minTime: Math.floor(now - 400 * 86400_000),
+        maxTime: 9223372036854775807,
+        guaranteedMinTime: Math.floor(now - 400 * 86400_000),
+      };
+    });
+  return {
+    status: 'success',
+    data: {
+      query,
+      ...(sidecar.length ? { sidecar } : {}),
+      ...(store.length ? { store } : {}),
+    },
+  };
 }
 
 export function isKnownService(name: string): boolean {

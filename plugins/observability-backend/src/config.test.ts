@@ -5,6 +5,8 @@ import { loadConfigSchema } from '@backstage/config-loader';
 import {
   DEFAULT_APPLY_TEMPLATE,
   DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_CLUSTER_BUCKET,
+  DEFAULT_ELASTALERT,
   DEFAULT_ERROR_LEVELS,
   DEFAULT_ES_OPTIONS,
   DEFAULT_LABELS,
@@ -58,20 +60,43 @@ const EVERY_KEY = {
     hotNodeDiskWarnPercent: 8,
     hotNodeDiskCriticalPercent: 9,
     prometheusReplicas: 3,
+    spanFreshnessWarnSeconds: 10,
+    spanFreshnessCriticalSeconds: 11,
+    elastalertWarnSeconds: 12,
+    elastalertCriticalSeconds: 13,
+    objstoreFailureWarnPercent: 14,
+    objstoreFailureCriticalPercent: 15,
+    argocdGraceSeconds: 16,
   },
-  thanos: upstream('thanos'),
+  thanos: { ...upstream('thanos'), clusterBucket: 'metrics-{environment}' },
   elasticsearch: {
     ...upstream('elasticsearch'),
     logIndexPattern: 'app-logs-*',
     spanIndexPattern: 'spans-*',
-    clusterField: 'cluster.name',
     spanClusterField: 'process.tag.k8s',
     logTimeField: 'ts',
     spanTimeField: 'startTime',
     allowedIndexPatterns: ['app-logs-*', 'audit-*'],
   },
   jaeger: upstream('jaeger'),
-  alertmanager: { ...upstream('alertmanager'), watchdogAlertName: 'Heartbeat' },
+  alertmanager: {
+    ...upstream('alertmanager'),
+    watchdogAlertName: 'Heartbeat',
+    urlTemplate: 'https://alertmanager.{cluster}.example.com',
+    clusters: { 'ops-01': 'https://alertmanager.ops.example.com' },
+  },
+  alerts: { silenceMaxDuration: { hours: 12 } },
+  kibana: upstream('kibana'),
+  grafana: upstream('grafana'),
+  argocd: {
+    ...upstream('argocd'),
+    urlTemplate: 'https://argocd.{cluster}.example.com',
+    clusters: { 'ops-01': 'https://argocd.ops.example.com' },
+    uiUrl: 'https://argocd-ui.{cluster}.example.com',
+    selector: 'team=ops',
+    clusterLabel: 'k8s-cluster',
+  },
+  elastalert: { writebackIndex: 'ea_writeback', ruleNamePrefix: '{cluster}:' },
   kubernetes: { timeout: { seconds: 3 }, maxResponseBytes: 2048 },
   ui: {
     grafanaUrl: 'https://grafana.example.com',
@@ -106,6 +131,7 @@ const EVERY_KEY = {
     valuesPath: 'values',
     baseBranch: 'trunk',
     readTimeout: { seconds: 4 },
+    promotionSoak: { minutes: 5 },
   },
   retention: {
     applyTemplate: 'template:platform/retention',
@@ -139,6 +165,8 @@ describe('readObservabilityConfig', () => {
         thresholds: DEFAULT_THRESHOLDS,
         elasticsearch: DEFAULT_ES_OPTIONS,
         ui: {},
+        elastalert: DEFAULT_ELASTALERT,
+        clusterBucket: DEFAULT_CLUSTER_BUCKET,
       },
       upstreams: {},
       kubernetes: { timeoutMs: 10_000, maxResponseBytes: 32 * 1024 * 1024 },
@@ -151,7 +179,6 @@ describe('readObservabilityConfig', () => {
         logs: {
           indexPattern: 'logs-*',
           allowedIndexPatterns: ['logs-*'],
-          clusterField: 'kubernetes.cluster.name',
           serviceField: 'service.name',
           levelField: 'log.level',
           traceIdField: 'trace.id',
@@ -167,6 +194,7 @@ describe('readObservabilityConfig', () => {
         valuesPath: 'charts/app-of-apps',
         baseBranch: 'main',
         readTimeoutMs: 30_000,
+        promotionSoakMs: 3600_000,
       },
       retention: {
         applyTemplate: DEFAULT_APPLY_TEMPLATE,
@@ -176,6 +204,7 @@ describe('readObservabilityConfig', () => {
         pricing: DEFAULT_PRICING,
         bounds: {},
       },
+      alerts: { silenceMaxMs: 7 * 24 * 3600_000 },
     });
     // The defaults the checks and the scaffolder module share.
     expect(DEFAULT_LABELS).toEqual({
@@ -183,10 +212,14 @@ describe('readObservabilityConfig', () => {
       environment: 'environment',
       replica: 'replica',
     });
+    expect(DEFAULT_ELASTALERT).toEqual({
+      writebackIndex: 'elastalert_status',
+      ruleNamePrefix: '{cluster}/',
+    });
+    expect(DEFAULT_CLUSTER_BUCKET).toBe('thanos-{cluster}');
     expect(DEFAULT_ES_OPTIONS).toEqual({
       logIndexPattern: 'logs-*',
       spanIndexPattern: 'jaeger-span-*',
-      clusterField: 'kubernetes.cluster.name',
       spanClusterField: 'process.tag.cluster',
       logTimeField: '@timestamp',
       spanTimeField: 'startTimeMillis',
@@ -211,19 +244,22 @@ describe('readObservabilityConfig', () => {
       elasticsearch: {
         logIndexPattern: 'app-logs-*',
         spanIndexPattern: 'spans-*',
-        clusterField: 'cluster.name',
         spanClusterField: 'process.tag.k8s',
         logTimeField: 'ts',
         spanTimeField: 'startTime',
       },
       ui: EVERY_KEY.ui,
       watchdogAlertName: 'Heartbeat',
+      elastalert: EVERY_KEY.elastalert,
+      clusterBucket: 'metrics-{environment}',
     });
     for (const name of [
       'thanos',
       'elasticsearch',
       'jaeger',
       'alertmanager',
+      'kibana',
+      'grafana',
     ] as const) {
       const { url, maxResponseBytes, tls, auth } = EVERY_KEY[name];
       expect(options.upstreams[name]).toEqual({
@@ -231,8 +267,15 @@ describe('readObservabilityConfig', () => {
         maxResponseBytes,
         tls,
         auth,
+        ...(name === 'alertmanager'
+          ? {
+              urlTemplate: EVERY_KEY.alertmanager.urlTemplate,
+              clusterUrls: EVERY_KEY.alertmanager.clusters,
+            }
+          : {}),
       });
     }
+    expect(options.alerts).toEqual({ silenceMaxMs: 12 * 3600_000 });
     expect(options.kubernetes).toEqual({
       timeoutMs: 3000,
       maxResponseBytes: 2048,
@@ -254,7 +297,6 @@ describe('readObservabilityConfig', () => {
       logs: {
         indexPattern: 'app-logs-*',
         allowedIndexPatterns: ['app-logs-*', 'audit-*'],
-        clusterField: 'cluster.name',
         serviceField: 'svc',
         levelField: 'level',
         traceIdField: 'trace',
@@ -271,6 +313,7 @@ describe('readObservabilityConfig', () => {
       valuesPath: 'values',
       baseBranch: 'trunk',
       readTimeoutMs: 4000,
+      promotionSoakMs: 300_000,
     });
     expect(options.retention).toEqual({
       applyTemplate: 'template:platform/retention',
@@ -327,14 +370,13 @@ describe('readObservabilityConfig', () => {
   it('builds the signals on the shared labels and Elasticsearch fields', () => {
     const { signals, checks } = read({
       labels: { cluster: 'k8s' },
-      elasticsearch: { logIndexPattern: 'a-*, b-*', clusterField: 'k.c' },
+      elasticsearch: { logIndexPattern: 'app-logs-*' },
     });
     expect(signals.clusterLabel).toBe('k8s');
     expect(checks.labels.cluster).toBe('k8s');
     expect(signals.logs).toMatchObject({
-      indexPattern: 'a-*, b-*',
-      allowedIndexPatterns: ['a-*', 'b-*'],
-      clusterField: 'k.c',
+      indexPattern: 'app-logs-*',
+      allowedIndexPatterns: ['app-logs-*'],
     });
   });
 
@@ -372,7 +414,27 @@ describe('readObservabilityConfig', () => {
     [
       'a log index pattern with an exclusion',
       { elasticsearch: { logIndexPattern: 'logs-*,-logs-secret' } },
-      /observability\.elasticsearch\.logIndexPattern: "-logs-secret" starts with "-"/,
+      /observability\.elasticsearch\.logIndexPattern: log index pattern "logs-\*,-logs-secret" must be a single pattern/,
+    ],
+    [
+      'a log index pattern that cannot name a cluster (logs-<cluster>-*)',
+      { elasticsearch: { logIndexPattern: 'logs' } },
+      /observability\.elasticsearch\.logIndexPattern: .*must be a single pattern ending in its only "\*"/,
+    ],
+    [
+      'a bucket template without the cluster',
+      { thanos: { clusterBucket: 'thanos-metrics' } },
+      /observability\.thanos\.clusterBucket must contain \{cluster\} or \{environment\}/,
+    ],
+    [
+      'a rule name prefix without the cluster',
+      { elastalert: { ruleNamePrefix: 'rules/' } },
+      /observability\.elastalert\.ruleNamePrefix must contain \{cluster\}/,
+    ],
+    [
+      'a writeback index that is not an index name',
+      { elastalert: { writebackIndex: '../_all' } },
+      /observability\.elastalert\.writebackIndex must be an index name/,
     ],
     [
       'a duration that is not one',

@@ -3,15 +3,21 @@ import { InputError } from '@backstage/errors';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   DEFAULT_CLUSTER_LABELS,
+  logIndexPrefix,
   RetentionBounds,
   singleIndexPatternProblem,
 } from '@fleetobs/plugin-observability-common';
-import type { EsCheckSettings } from './checks/defineCheck';
+import type { ElastAlertSettings, EsCheckSettings } from './checks/defineCheck';
 import { assertLabelName } from './checks/promql';
 import type { CheckLabels, CheckThresholds, UiLinks } from './checks/types';
 import { FleetCluster, isValidClusterName } from './lib/clusters';
 import type { RetentionPricing } from './retention/costEstimate';
 import type { UpstreamAuth, UpstreamTls } from './upstream/httpJson';
+import {
+  ArgoCdOptions,
+  DEFAULT_ARGOCD_CLUSTER_LABEL,
+  DEFAULT_ARGOCD_SELECTOR,
+} from './upstream/ArgoCdClient';
 import { UPSTREAM_NAMES } from './upstream/createUpstreamClients';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './upstream/readCappedBody';
 import type { UpstreamName } from './upstream/UpstreamError';
@@ -36,8 +42,18 @@ export const DEFAULT_THRESHOLDS: CheckThresholds = {
   shippingCriticalSeconds: 14400,
   freshnessWarnSeconds: 300,
   freshnessCriticalSeconds: 900,
+  // Spans are sampled: a quiet cluster records one every few minutes (README).
+  spanFreshnessWarnSeconds: 1800,
+  spanFreshnessCriticalSeconds: 7200,
+  // 3 and 12 runs of ElastAlert2's usual 5-minute run_every.
+  elastalertWarnSeconds: 900,
+  elastalertCriticalSeconds: 3600,
+  objstoreFailureWarnPercent: 1,
+  objstoreFailureCriticalPercent: 50,
   certWarnDays: 21,
   certCriticalDays: 7,
+  // An auto-synced application syncs within minutes; a rollout takes a few more.
+  argocdGraceSeconds: 900,
   hotNodeHeapPercent: 85,
   hotNodeDiskWarnPercent: 85,
   hotNodeDiskCriticalPercent: 95,
@@ -48,12 +64,20 @@ export const DEFAULT_THRESHOLDS: CheckThresholds = {
 export const DEFAULT_ES_OPTIONS: EsCheckSettings = {
   logIndexPattern: 'logs-*',
   spanIndexPattern: 'jaeger-span-*',
-  clusterField: 'kubernetes.cluster.name',
   spanClusterField: 'process.tag.cluster',
   logTimeField: '@timestamp',
   // Jaeger's ES span mapping.
   spanTimeField: 'startTimeMillis',
 };
+
+/** ElastAlert2's writeback index and how its rules name their cluster (`observability.elastalert`). */
+export const DEFAULT_ELASTALERT: ElastAlertSettings = {
+  writebackIndex: 'elastalert_status',
+  ruleNamePrefix: '{cluster}/',
+};
+
+/** The Thanos bucket each cluster's sidecars must write to (`observability.thanos.clusterBucket`). */
+export const DEFAULT_CLUSTER_BUCKET = 'thanos-{cluster}';
 
 /** Default PromQL of the RED measures (Micrometer / OpenTelemetry HTTP server metrics). */
 export const DEFAULT_RED_TEMPLATES = {
@@ -99,8 +123,10 @@ const DEFAULTS = {
   applyPollInterval: { seconds: 10 },
   gitopsReadTimeout: { seconds: 30 },
   gitopsBaseBranch: 'main',
+  promotionSoak: { hours: 1 },
   signalsCacheTtl: { seconds: 15 },
   signalsMaxRange: { days: 7 },
+  alertsSilenceMax: { days: 7 },
 } satisfies Record<string, HumanDuration | string>;
 
 // ---------------------------------------------------------------------------
@@ -127,6 +153,9 @@ export interface CheckSettings {
   ui: UiLinks;
   /** Heartbeat alert of `alert-routing`; unset means the check's default (`Watchdog`). */
   watchdogAlertName?: string;
+  elastalert: ElastAlertSettings;
+  /** Bucket template of `bucket-prefix` (`{cluster}`, `{environment}`). */
+  clusterBucket: string;
 }
 
 /** One upstream block (`observability.<upstream>`). */
@@ -139,8 +168,28 @@ export interface UpstreamOptions {
   auth?: UpstreamAuth;
 }
 
+/**
+ * `observability.alertmanager`: besides `url` (one Alertmanager for every cluster),
+ * one Alertmanager per cluster by `urlTemplate` (`{cluster}`) or `clusters` (a URL
+ * per cluster name); a cluster's own entry wins over the template, the template over
+ * `url`.
+ */
+export interface AlertmanagerOptions extends UpstreamOptions {
+  urlTemplate?: string;
+  clusterUrls?: Record<string, string>;
+}
+
 /** The upstream blocks that config has. */
-export type UpstreamsOptions = Partial<Record<UpstreamName, UpstreamOptions>>;
+export type UpstreamsOptions = Partial<Record<UpstreamName, UpstreamOptions>> & {
+  alertmanager?: AlertmanagerOptions;
+  argocd?: ArgoCdOptions;
+};
+
+/** `observability.alerts`: firing alerts and silences. */
+export interface AlertsOptions {
+  /** Longest silence the portal creates. */
+  silenceMaxMs: number;
+}
 
 /** `observability.kubernetes`: the Kubernetes back end call's timeout and answer cap. */
 export interface KubernetesCallOptions {
@@ -167,7 +216,6 @@ export interface SignalsConfig {
      * the parts of `indexPattern`).
      */
     allowedIndexPatterns: string[];
-    clusterField: string;
     serviceField: string;
     levelField: string;
     traceIdField: string;
@@ -188,6 +236,8 @@ export interface GitopsOptions {
   baseBranch: string;
   /** Longest wait for one values file read. */
   readTimeoutMs: number;
+  /** How long the previous environment must have been `ok` before a promotion. */
+  promotionSoakMs: number;
 }
 
 /** Bounds by environment and signal, as configured. */
@@ -217,6 +267,7 @@ export interface ObservabilityOptions {
   signals: SignalsConfig;
   gitops: GitopsOptions;
   retention: RetentionOptions;
+  alerts: AlertsOptions;
 }
 
 // ---------------------------------------------------------------------------
@@ -324,14 +375,59 @@ function readChecks(config: Config): CheckSettings {
     thresholds: readDefaulted(DEFAULT_THRESHOLDS, k =>
       config.getOptionalNumber(`${O}.thresholds.${k}`),
     ),
-    elasticsearch: readDefaulted(DEFAULT_ES_OPTIONS, k =>
-      config.getOptionalString(`${O}.elasticsearch.${k}`),
-    ),
+    elasticsearch: readEsOptions(config),
     ui: readUi(config),
     watchdogAlertName: config.getOptionalString(
       `${O}.alertmanager.watchdogAlertName`,
     ),
+    elastalert: readElastAlert(config),
+    clusterBucket: clusterTemplate(
+      config,
+      `${O}.thanos.clusterBucket`,
+      DEFAULT_CLUSTER_BUCKET,
+    ),
   };
+}
+
+function readEsOptions(config: Config): EsCheckSettings {
+  const options = readDefaulted(DEFAULT_ES_OPTIONS, k =>
+    config.getOptionalString(`${O}.elasticsearch.${k}`),
+  );
+  try {
+    // A cluster's logs are `<prefix><cluster>-*`: the pattern must name that prefix.
+    logIndexPrefix(options.logIndexPattern);
+  } catch (error) {
+    throw new Error(
+      `${O}.elasticsearch.logIndexPattern: ${(error as Error).message}`,
+    );
+  }
+  return options;
+}
+
+/** A name template with `{cluster}` (and optionally `{environment}`). */
+function clusterTemplate(config: Config, key: string, fallback: string) {
+  const value = config.getOptionalString(key) ?? fallback;
+  if (!value.includes('{cluster}') && !value.includes('{environment}')) {
+    throw new Error(`${key} must contain {cluster} or {environment}`);
+  }
+  return value;
+}
+
+function readElastAlert(config: Config): ElastAlertSettings {
+  const e = `${O}.elastalert`;
+  const writebackIndex =
+    config.getOptionalString(`${e}.writebackIndex`) ??
+    DEFAULT_ELASTALERT.writebackIndex;
+  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(writebackIndex)) {
+    throw new Error(`${e}.writebackIndex must be an index name`);
+  }
+  const ruleNamePrefix =
+    config.getOptionalString(`${e}.ruleNamePrefix`) ??
+    DEFAULT_ELASTALERT.ruleNamePrefix;
+  if (!ruleNamePrefix.includes('{cluster}')) {
+    throw new Error(`${e}.ruleNamePrefix must contain {cluster}`);
+  }
+  return { writebackIndex, ruleNamePrefix };
 }
 
 function readUpstreams(config: Config): UpstreamsOptions {
@@ -357,7 +453,90 @@ function readUpstreams(config: Config): UpstreamsOptions {
       },
     };
   }
+  if (out.alertmanager) {
+    Object.assign(out.alertmanager, readAlertmanagerTargets(config));
+  }
+  if (out.argocd) {
+    Object.assign(out.argocd, readArgoCdTargets(config));
+  }
   return out;
+}
+
+/** `observability.argocd` beyond the common upstream keys, checked at start-up. */
+function readArgoCdTargets(config: Config): Omit<ArgoCdOptions, 'url'> {
+  const a = `${O}.argocd`;
+  const httpUrl = (key: string, url: string) => {
+    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+      throw new Error(`${key} must be an http(s) URL`);
+    }
+    return url;
+  };
+  const urlTemplate = config.getOptionalString(`${a}.urlTemplate`);
+  if (urlTemplate !== undefined) {
+    if (!urlTemplate.includes('{cluster}')) {
+      throw new Error(`${a}.urlTemplate must contain {cluster}`);
+    }
+    httpUrl(`${a}.urlTemplate`, urlTemplate.split('{cluster}').join('x'));
+  }
+  const map = config.getOptionalConfig(`${a}.clusters`);
+  const clusterUrls: Record<string, string> = {};
+  for (const name of map?.keys() ?? []) {
+    if (!isValidClusterName(name)) {
+      throw new InputError(`${a}.clusters: "${name}" is not a cluster name`);
+    }
+    clusterUrls[name] = httpUrl(`${a}.clusters.${name}`, map!.getString(name));
+  }
+  const uiUrl = config.getOptionalString(`${a}.uiUrl`);
+  if (uiUrl) httpUrl(`${a}.uiUrl`, uiUrl.split('{cluster}').join('x'));
+  return {
+    urlTemplate,
+    ...(map ? { clusterUrls } : {}),
+    uiUrl,
+    selector:
+      config.getOptionalString(`${a}.selector`) ?? DEFAULT_ARGOCD_SELECTOR,
+    clusterLabel:
+      config.getOptionalString(`${a}.clusterLabel`) ??
+      DEFAULT_ARGOCD_CLUSTER_LABEL,
+  };
+}
+
+/** The per-cluster Alertmanager URLs, checked at start-up. */
+function readAlertmanagerTargets(
+  config: Config,
+): Pick<AlertmanagerOptions, 'urlTemplate' | 'clusterUrls'> {
+  const a = `${O}.alertmanager`;
+  const urlTemplate = config.getOptionalString(`${a}.urlTemplate`);
+  if (urlTemplate !== undefined && !urlTemplate.includes('{cluster}')) {
+    throw new Error(`${a}.urlTemplate must contain {cluster}`);
+  }
+  const httpUrl = (key: string, url: string) => {
+    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+      throw new Error(`${key} must be an http(s) URL`);
+    }
+  };
+  if (urlTemplate) {
+    httpUrl(`${a}.urlTemplate`, urlTemplate.split('{cluster}').join('x'));
+  }
+  const map = config.getOptionalConfig(`${a}.clusters`);
+  const clusterUrls: Record<string, string> = {};
+  for (const name of map?.keys() ?? []) {
+    if (!isValidClusterName(name)) {
+      throw new InputError(`${a}.clusters: "${name}" is not a cluster name`);
+    }
+    clusterUrls[name] = map!.getString(name);
+    httpUrl(`${a}.clusters.${name}`, clusterUrls[name]);
+  }
+  return { urlTemplate, ...(map ? { clusterUrls } : {}) };
+}
+
+function readAlerts(config: Config): AlertsOptions {
+  return {
+    silenceMaxMs: durationMs(
+      config,
+      `${O}.alerts.silenceMaxDuration`,
+      DEFAULTS.alertsSilenceMax,
+    ),
+  };
 }
 
 function readKubernetesCall(config: Config): KubernetesCallOptions {
@@ -413,7 +592,7 @@ function allowedIndexPatterns(config: Config, indexPattern: string): string[] {
 
 function readSignals(config: Config, checks: CheckSettings): SignalsConfig {
   const s = `${O}.signals`;
-  const { logIndexPattern: indexPattern, clusterField } = checks.elasticsearch;
+  const { logIndexPattern: indexPattern } = checks.elasticsearch;
   return {
     cacheTtlMs: durationMs(config, `${s}.cacheTtl`, DEFAULTS.signalsCacheTtl),
     maxRangeMs: durationMs(config, `${s}.maxRange`, DEFAULTS.signalsMaxRange),
@@ -436,7 +615,6 @@ function readSignals(config: Config, checks: CheckSettings): SignalsConfig {
     logs: {
       indexPattern,
       allowedIndexPatterns: allowedIndexPatterns(config, indexPattern),
-      clusterField,
       serviceField:
         config.getOptionalString(`${s}.logs.serviceField`) ?? 'service.name',
       levelField:
@@ -474,6 +652,11 @@ function readGitops(config: Config): GitopsOptions {
       config,
       `${g}.readTimeout`,
       DEFAULTS.gitopsReadTimeout,
+    ),
+    promotionSoakMs: durationMs(
+      config,
+      `${g}.promotionSoak`,
+      DEFAULTS.promotionSoak,
     ),
   };
 }
@@ -534,5 +717,6 @@ export function readObservabilityConfig(config: Config): ObservabilityOptions {
     signals: readSignals(config, checks),
     gitops: readGitops(config),
     retention: readRetention(config),
+    alerts: readAlerts(config),
   };
 }

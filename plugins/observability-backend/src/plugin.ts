@@ -6,6 +6,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
 import { readObservabilityConfig } from './config';
+import { AlertsService, createAlertsRouter } from './alerts';
 import { createFleetChecker } from './fleet/fleetChecker';
 import { FleetHealthService } from './fleet/FleetHealthService';
 import { HealthHistoryStore } from './fleet/HealthHistoryStore';
@@ -15,6 +16,7 @@ import { createClusterRegistry } from './lib/ClusterRegistry';
 import { migratedDatabase } from './lib/migrations';
 import { RetentionApplyLauncher } from './retention/ApplyLauncher';
 import { retentionBoundsLookup } from './retention/bounds';
+import { createGitopsRouter } from './gitops';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
 import { RetentionPlanner } from './retention/planner';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
@@ -56,7 +58,7 @@ export const observabilityPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger, cache, scheduler, httpAuth, auth, discovery } = deps;
-        const { refresh, retention, checks, ...options } =
+        const { refresh, retention, checks, alerts, ...options } =
           readObservabilityConfig(deps.config);
 
         const clients = createUpstreamClients(options.upstreams, {
@@ -159,9 +161,20 @@ export const observabilityPlugin = createBackendPlugin({
           integrations: ScmIntegrations.fromConfig(deps.config),
           logger,
         });
+        // `revision-drift` reads the values files' target revisions; the fleet checker
+        // holds this same clients object.
+        clients.gitopsValues = values;
         deps.permissionsRegistry.addPermissions(observabilityPermissions);
         deps.httpRouter.use(
           await createRouter({ httpAuth, fleet, history, gitops: values }),
+        );
+        deps.httpRouter.use(
+          createGitopsRouter({
+            httpAuth,
+            registry,
+            argocd: clients.argocd,
+            promotionSoakMs: options.gitops.promotionSoakMs,
+          }),
         );
         deps.httpRouter.use(
           await createEntitySignalsRouter({
@@ -174,6 +187,22 @@ export const observabilityPlugin = createBackendPlugin({
             clients,
             logger,
             kubernetes: new KubernetesClusterSource({ discovery, auth }),
+          }),
+        );
+        deps.httpRouter.use(
+          createAlertsRouter({
+            httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            catalog: deps.catalog,
+            registry,
+            signals: options.signals,
+            alerts: new AlertsService({
+              pool: clients.alertmanagers,
+              clusterLabel: checks.labels.cluster,
+              ui: checks.ui,
+              silenceMaxMs: alerts.silenceMaxMs,
+            }),
           }),
         );
         deps.httpRouter.use(

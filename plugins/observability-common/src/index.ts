@@ -14,4 +14,7 @@ export * from './duration';
 export * from './retention';
 export * from './signals';
 export * from './retentionValues';
+export * from './retentionOwner';
 export * from './gitopsRepository';
+export * from './alerts';
+export * from './argocd';

@@ -1,5 +1,10 @@
 import {
   annotatedIndexPatternProblem,
+  clusterLogIndexPattern,
+  clusterLogIndexPrefix,
+  clusterLogIndexPrefixProblem,
+  clusterOfLogIndex,
+  logIndexPrefix,
   isIndexPatternWithin,
   singleIndexPatternProblem,
 } from './indexPatterns';
@@ -106,5 +111,82 @@ describe('annotatedIndexPatternProblem', () => {
   it('leaves multi-target syntax out of allowed patterns too', () => {
     expect(singleIndexPatternProblem('logs-*,audit-*')).toMatch(/comma/);
     expect(singleIndexPatternProblem('.ds-logs-*')).toBeUndefined();
+  });
+});
+
+describe('log indices by cluster (platform design §3.4: logs-<cluster>-*)', () => {
+  it('names the index pattern of one cluster', () => {
+    expect(clusterLogIndexPattern('dev-01')).toBe('logs-dev-01-*');
+    expect(clusterLogIndexPattern('prod-01', 'app-logs-*')).toBe(
+      'app-logs-prod-01-*',
+    );
+    expect(logIndexPrefix('logs-*')).toBe('logs-');
+  });
+
+  it.each(['logs', 'logs-*-x', '*', 'logs-*,traces-*', 'logs-**', 'lo gs-*'])(
+    'refuses %j as the log index pattern',
+    pattern => {
+      expect(() => logIndexPrefix(pattern)).toThrow(/must be a single pattern/);
+    },
+  );
+
+  it.each([
+    ['logs-dev-01-000001', 'dev-01'],
+    ['logs-prod-01-2026.11.25', 'prod-01'],
+    ['logs-prod-01-2026.11.25-000003', 'prod-01'],
+    ['.ds-logs-ops-01-2026.11.25-000001', 'ops-01'],
+    ['logs-dev-01', undefined],
+    ['jaeger-span-000001', undefined],
+    ['logs-000001', undefined],
+  ])('attributes %s to %s from its name alone', (index, cluster) => {
+    expect(clusterOfLogIndex(index)).toBe(cluster);
+  });
+
+  it('takes the longest known cluster name, and none that is unknown', () => {
+    const clusters = ['prod', 'prod-01', 'dev-01'];
+    expect(clusterOfLogIndex('logs-prod-01-000001', { clusters })).toBe(
+      'prod-01',
+    );
+    expect(clusterOfLogIndex('logs-prod-000001', { clusters })).toBe('prod');
+    expect(clusterOfLogIndex('logs-stag-01-000001', { clusters })).toBe(
+      undefined,
+    );
+    expect(
+      clusterOfLogIndex('app-logs-dev-01-000002', {
+        clusters,
+        logIndexPattern: 'app-logs-*',
+      }),
+    ).toBe('dev-01');
+    expect(
+      clusterOfLogIndex('logs-dev-01-000002', {
+        clusters,
+        logIndexPattern: 'app-logs-*',
+      }),
+    ).toBe(undefined);
+  });
+});
+
+describe('clusterLogIndexPrefixProblem', () => {
+  it('accepts logs-<cluster> and prefixes below logs-<cluster>-', () => {
+    expect(clusterLogIndexPrefix('dev-01')).toBe('logs-dev-01');
+    expect(
+      clusterLogIndexPrefixProblem('dev-01', 'logs-dev-01'),
+    ).toBeUndefined();
+    expect(
+      clusterLogIndexPrefixProblem('dev-01', 'logs-dev-01-apps'),
+    ).toBeUndefined();
+  });
+
+  it('refuses prefixes whose indices logs-<cluster>-* would not find', () => {
+    for (const prefix of [
+      'logs-dev',
+      'logs-dev-010',
+      'logs-apps-dev-01',
+      'dev-01',
+    ]) {
+      expect(clusterLogIndexPrefixProblem('dev-01', prefix)).toBe(
+        `"${prefix}" does not carry the cluster name: dev-01's logs are found by the index pattern logs-dev-01-*, so the index prefix must be logs-dev-01 (or start with logs-dev-01-)`,
+      );
+    }
   });
 });

@@ -116,3 +116,108 @@ export function annotatedIndexPatternProblem(
   }
   return undefined;
 }
+
+/**
+ * The rollover alias a cluster's Filebeat writes to by default (the values file's
+ * `observability.logging.indexPrefix`): `logs-<cluster>`, whose backing indices
+ * `logs-<cluster>-000001`, … {@link clusterLogIndexPattern} matches.
+ *
+ * @public
+ */
+export function clusterLogIndexPrefix(
+  cluster: string,
+  logIndexPattern = 'logs-*',
+): string {
+  return `${logIndexPrefix(logIndexPattern)}${cluster}`;
+}
+
+/**
+ * Why `indexPrefix` (a cluster's Filebeat rollover alias) would put its logs outside
+ * {@link clusterLogIndexPattern}, or undefined when they land there: it must be
+ * `logs-<cluster>` or start with `logs-<cluster>-`.
+ *
+ * @public
+ */
+export function clusterLogIndexPrefixProblem(
+  cluster: string,
+  indexPrefix: string,
+): string | undefined {
+  const own = clusterLogIndexPrefix(cluster);
+  if (indexPrefix === own || indexPrefix.startsWith(`${own}-`)) {
+    return undefined;
+  }
+  return `"${indexPrefix}" does not carry the cluster name: ${cluster}'s logs are found by the index pattern ${clusterLogIndexPattern(
+    cluster,
+  )}, so the index prefix must be ${own} (or start with ${own}-)`;
+}
+
+// A cluster's logs are told apart by index name, as the platform design names them
+// (§3.4: `logs-<cluster>-*`), not by a document field: Filebeat writes to
+// `logs-<cluster>` (a rollover alias or data stream), whose backing indices are
+// `logs-<cluster>-000001` or `.ds-logs-<cluster>-2026.11.25-000001`.
+
+/**
+ * The prefix of every log index, from the configured log index pattern: `logs-*` →
+ * `logs-`. Throws unless the pattern is a single pattern with one `*`, at its end.
+ *
+ * @public
+ */
+export function logIndexPrefix(logIndexPattern: string): string {
+  const problem = singleIndexPatternProblem(logIndexPattern);
+  const star = logIndexPattern.indexOf('*');
+  if (problem || star !== logIndexPattern.length - 1 || star === 0) {
+    throw new Error(
+      `log index pattern "${logIndexPattern}" must be a single pattern ending in its only "*" (e.g. logs-*), so that logs-<cluster>-* names one cluster's logs`,
+    );
+  }
+  return logIndexPattern.slice(0, -1);
+}
+
+/**
+ * The index pattern of one cluster's logs: `logs-dev-01-*` for `dev-01` and `logs-*`.
+ *
+ * @public
+ */
+export function clusterLogIndexPattern(
+  cluster: string,
+  logIndexPattern = 'logs-*',
+): string {
+  return `${logIndexPrefix(logIndexPattern)}${cluster}-*`;
+}
+
+// What follows the cluster name in a backing index: a rollover counter, a date, or both.
+const LOG_INDEX_SUFFIX =
+  /^(.+?)-(?:\d{4}\.\d{2}\.\d{2}-)?\d{6}$|^(.+?)-\d{4}\.\d{2}\.\d{2}$/;
+
+/**
+ * The cluster a log index belongs to (`logs-dev-01-000001` → `dev-01`), or undefined.
+ * With `clusters`, the longest known name that the index starts with (so
+ * `logs-prod-01-000001` is `prod-01`'s even when `prod` is a cluster too); without,
+ * the name between the prefix and the rollover or date suffix. Data stream backing
+ * indices (`.ds-…`) count as their stream.
+ *
+ * @public
+ */
+export function clusterOfLogIndex(
+  index: string,
+  options: { logIndexPattern?: string; clusters?: readonly string[] } = {},
+): string | undefined {
+  const prefix = logIndexPrefix(options.logIndexPattern ?? 'logs-*');
+  const name = index.startsWith('.ds-') ? index.slice(4) : index;
+  if (!name.startsWith(prefix)) return undefined;
+  const rest = name.slice(prefix.length);
+  if (options.clusters) {
+    let found: string | undefined;
+    for (const cluster of options.clusters) {
+      if (
+        rest.startsWith(`${cluster}-`) &&
+        cluster.length > (found?.length ?? -1)
+      ) {
+        found = cluster;
+      }
+    }
+    return found;
+  }
+  const m = LOG_INDEX_SUFFIX.exec(rest);
+  return m ? m[1] ?? m[2] : undefined;
+}

@@ -20,8 +20,23 @@ export const retentionRequestApprovePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Allows silencing (and expiring the silence of) an alert of a catalog entity: a
+ * resource permission on the entity, so a policy can make it conditional on
+ * ownership (`isEntityOwner`). Cluster alerts are checked against the cluster's
+ * Resource entity.
+ *
+ * @public
+ */
+export const alertSilencePermission = createPermission({
+  name: 'observability.alert.silence',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
 /** @public */
 export const observabilityPermissions = [
   retentionRequestCreatePermission,
   retentionRequestApprovePermission,
+  alertSilencePermission,
 ];

@@ -283,6 +283,11 @@ export interface RetentionPlan {
   bounds: RetentionBounds;
   problems: RetentionProblem[];
   estimate?: RetentionCostEstimate;
+  /**
+   * Set for a fleet-wide signal (traces, see FLEET_WIDE_RETENTION): the cluster whose
+   * values file holds the one setting of the whole fleet.
+   */
+  fleetWideOwner?: string;
 }
 
 /** The retention a cluster runs with today, for one signal. @public */
@@ -296,6 +301,11 @@ export interface SignalRetention {
   source?: string;
   missing: string[];
   error?: string;
+  /**
+   * Set for a fleet-wide signal (traces): the cluster whose values file holds the one
+   * setting every cluster runs with (`settings` and `source` are that file's).
+   */
+  fleetWideOwner?: string;
 }
 
 /** Answer item of `GET /v1/retention`. @public */

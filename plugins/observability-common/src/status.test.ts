@@ -63,6 +63,7 @@ describe('summarizeFleet', () => {
             metrics: signalHealth([check('ok'), check('warn')]),
             logs: signalHealth([check('unknown')]),
             traces: signalHealth([check('ok')]),
+            gitops: signalHealth([check('ok')]),
           },
         },
       ],

@@ -82,13 +82,15 @@ export interface SignalHealth<C extends CheckSummary = CheckResult> {
 }
 
 /** @public */
-export type SignalName = 'metrics' | 'logs' | 'traces';
+export type SignalName = 'metrics' | 'logs' | 'traces' | 'gitops';
 
 /** @public */
 export const SIGNAL_NAMES: readonly SignalName[] = [
   'metrics',
   'logs',
   'traces',
+  // Argo CD: sync, health and revision of the cluster's applications.
+  'gitops',
 ];
 
 /** Where a cluster is known from. @public */
@@ -110,6 +112,18 @@ export interface ClusterHealth<C extends CheckSummary = CheckResult> {
 /** @public */
 export type PlatformComponent = 'thanos' | 'elasticsearch' | 'jaeger';
 
+/**
+ * The UIs of the drilldown (platform design §9: Grafana → Kibana → Jaeger), shown as
+ * platform parts next to the {@link PlatformComponent}s. Optional in a fleet answer:
+ * a back end older than them does not send them.
+ *
+ * @public
+ */
+export type PlatformUi = 'kibana' | 'grafana';
+
+/** Every platform part of a fleet answer. @public */
+export type PlatformPart = PlatformComponent | PlatformUi;
+
 /** How the round of checks behind an answer went. @public */
 export interface FleetRound {
   /** Upstream requests the round sent: the same for 4 and for 400 clusters. */
@@ -122,13 +136,19 @@ export interface FleetRound {
   durationMs: number;
 }
 
+/** Number of clusters in each status, for the whole fleet. @public */
+export type FleetStatusCounts = Record<HealthStatus, number>;
+
 /** Answer of `GET /v1/fleet`. @public */
 export interface FleetHealth<C extends CheckSummary = CheckResult> {
   generatedAt: string;
   round?: FleetRound;
+  /** Clusters by status, for the whole fleet (absent from answers of older back ends). */
+  counts?: FleetStatusCounts;
   clusters: Array<ClusterHealth<C>>;
   /** The shared platform parts, always with every check in full. */
-  platform: Record<PlatformComponent, SignalHealth>;
+  platform: Record<PlatformComponent, SignalHealth> &
+    Partial<Record<PlatformUi, SignalHealth>>;
 }
 
 /**
@@ -138,6 +158,56 @@ export interface FleetHealth<C extends CheckSummary = CheckResult> {
  * @public
  */
 export type FleetHealthSummary = FleetHealth<CheckResult | CheckSummary>;
+
+/**
+ * What `GET /v1/fleet` can sort a page by: the overall status (worst first when
+ * descending), a signal's status, the name or the environment. Ties go by name.
+ *
+ * @public
+ */
+export type FleetSortField = 'status' | 'name' | 'environment' | SignalName;
+
+/**
+ * The filter and paging parameters of `GET /v1/fleet`. Any of them makes the answer a
+ * {@link FleetPage}.
+ *
+ * @public
+ */
+export interface FleetPageQuery {
+  /** One status, or `not-ok` for every status but `ok`. */
+  status?: HealthStatus | 'not-ok';
+  environment?: string;
+  /** Case-insensitive part of the cluster's name or environment. */
+  q?: string;
+  /** Default `status`. */
+  sort?: FleetSortField;
+  /** Default `desc` for statuses (worst first), `asc` otherwise. */
+  order?: 'asc' | 'desc';
+  /** Clusters per page, 1 to 500 (default 50). */
+  limit?: number;
+  /** The `nextCursor` of the previous page, as it came (opaque). */
+  cursor?: string;
+}
+
+/**
+ * One page of the fleet (`GET /v1/fleet` with filter or paging parameters): the
+ * clusters of the page, with the counts and environments of the whole fleet.
+ *
+ * @public
+ */
+export interface FleetPage<C extends CheckSummary = CheckResult>
+  extends FleetHealth<C> {
+  counts: FleetStatusCounts;
+  /** Every environment of the fleet, sorted (for a filter). */
+  environments: string[];
+  /** Clusters that match the filter, over all pages. */
+  matched: number;
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A {@link FleetPage} of the summary view (`?view=summary`). @public */
+export type FleetSummaryPage = FleetPage<CheckResult | CheckSummary>;
 
 /**
  * One item of the onboarding checklist of a new cluster (platform design 10.11),

@@ -37,11 +37,16 @@ describe('observability plugin (new frontend system)', () => {
 
   it('renders the fleet summary from the API', async () => {
     const tester = createExtensionTester(page);
-    const getFleetSummary = jest.fn(async () => fleetSummaryFixture);
+    const getFleetPage = jest.fn(async () => ({
+      ...fleetSummaryFixture,
+      counts: { ok: 1, warn: 1, critical: 0, unknown: 0 },
+      environments: ['dev', 'prod'],
+      matched: fleetSummaryFixture.clusters.length,
+    }));
     await renderInTestApp(tester.reactElement(), {
-      apis: [[observabilityApiRef, { getFleetSummary }]],
+      apis: [[observabilityApiRef, { getFleetPage }]],
     });
     expect(await screen.findByText('dev-01')).toBeInTheDocument();
-    expect(getFleetSummary).toHaveBeenCalled();
+    expect(getFleetPage).toHaveBeenCalled();
   });
 });

@@ -253,6 +253,9 @@ const WRITERS: Record<
       environment: 'dev',
       server: `https://${CLUSTER}-k8s.endpoint.kubernetes`,
       components: { monitoring: true, logging: true, jaeger: true },
+      gatewayHostnames: [],
+      allowHostsWithoutClusterName: false,
+      thanos: { type: 'GCS', bucket: '' },
     },
   },
   'obs:globalquery:add-store': {
@@ -260,6 +263,7 @@ const WRITERS: Record<
     inputs: {
       cluster: CLUSTER,
       endpoint: `thanos-query.${CLUSTER}.example.com:443`,
+      allowHostsWithoutClusterName: false,
     },
   },
   'obs:pki:issue': {
@@ -277,7 +281,17 @@ const WRITERS: Record<
     inputs: {
       cluster: CLUSTER,
       data: { token: 'stand-in' },
-      yamlData: { 'objstore.yml': { type: 'S3' } },
+      yamlData: {
+        'objstore.yml': {
+          type: 'GCS',
+          config: {
+            service_account: 'stand-in',
+            endpoint: 'stand-in',
+            access_key: 'stand-in',
+            secret_key: 'stand-in',
+          },
+        },
+      },
     },
   },
   'obs:catalog:write-cluster': {

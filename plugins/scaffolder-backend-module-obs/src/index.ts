@@ -25,3 +25,4 @@ export type {
 export { createSealSecretFilter } from './filters/sealSecretFilter';
 export { readSettings } from './lib/settings';
 export type { ObsSettings } from './lib/settings';
+export type { NewClusterRetention } from './lib/retentionDefaults';

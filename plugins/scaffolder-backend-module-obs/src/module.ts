@@ -52,7 +52,7 @@ export const scaffolderModuleObsActions = createBackendModule({
           createPkiIssueAction({ settings, auth, discovery }),
           createSecretSealAction({ settings, auth, discovery }),
           createCatalogWriteClusterAction({ settings }),
-          createClusterPromoteAction({ settings }),
+          createClusterPromoteAction({ settings, backend }),
           createGitopsRepositoryAction({
             settings,
             urlReader,

@@ -19,10 +19,20 @@ import {
   startGitHost,
   startScaffolderWithObsActions,
 } from './__testUtils__/dryRun';
+import { fakeObservabilityGatePlugin } from './actions/clusterPromoteGate.testHelpers';
 
 jest.setTimeout(120_000);
 
 const OPS_VALUES = `${VALUES_DIR}/values.ops-01.yaml`;
+/** The shape of a GCS service-account key file (its private key a stand-in). */
+const SERVICE_ACCOUNT = JSON.stringify({
+  type: 'service_account',
+  project_id: 'fleetobs-demo',
+  private_key_id: '0123456789abcdef',
+  private_key: 'very-secret-key',
+  client_email: 'thanos@fleetobs-demo.iam.gserviceaccount.com',
+  client_id: '100000000000000000001',
+});
 const seedOpsValues = () =>
   fs.readFileSync(path.join(GITOPS_SEED, OPS_VALUES), 'utf8');
 
@@ -43,6 +53,8 @@ describe('templates through the scaffolder dry-run API', () => {
       gitHost,
       sealingCertificate: controller.certificatePem,
       ca,
+      // The promotion gate's answers: every cluster green.
+      features: [fakeObservabilityGatePlugin()],
     });
   });
 
@@ -109,7 +121,7 @@ describe('templates through the scaffolder dry-run API', () => {
       '(aligned with dev-01, ops-01, prod-01, stag-01)\n- charts/app-of-apps/values.ops-01.yaml: Global Thanos Query store thanos-query.dev-07.example.com:443 added (5 stores)\n- clusters/dev-07/catalog-info.yaml',
     );
     expect(pr.description).toContain(
-      '**Secrets pending.** Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore) and the mTLS keys (sealed certificate mode).',
+      '**Secrets pending.** Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore: the GCS service-account key for thanos-dev-07) and the mTLS keys (sealed certificate mode).',
     );
     expect(pr).toMatchObject({
       repoUrl: `${new URL(gitHost.repoUrl).host}?owner=fleetobs&repo=gitops`,
@@ -162,7 +174,7 @@ describe('templates through the scaffolder dry-run API', () => {
       pki.sort(),
     );
     expect(loggedInputs(res.body, 'pr').description).toContain(
-      'Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore).',
+      'Nothing is sealed yet: the Thanos object storage credentials (monitoring/thanos-objstore: the GCS service-account key for thanos-dev-06).',
     );
   });
 
@@ -179,10 +191,7 @@ describe('templates through the scaffolder dry-run API', () => {
             validityDays: 90,
             gatewayHostnames: ['thanos-query.stag-01.example.com'],
           },
-          {
-            objstoreAccessKey: 'AKIA-TEST',
-            objstoreSecretKey: 'very-secret-key',
-          },
+          { objstoreServiceAccount: SERVICE_ACCOUNT },
         ),
       );
     expect([res.status, res.body.errors ?? failures(res.body)]).toEqual([
@@ -212,15 +221,18 @@ describe('templates through the scaffolder dry-run API', () => {
         'utf8',
       ),
     );
-    expect(YAML.parse(plain)).toMatchObject({
-      type: 'S3',
+    // GCS, as the values file declares: the service-account key exactly, as one string.
+    expect(YAML.parse(plain)).toEqual({
+      type: 'GCS',
       config: {
         bucket: stagValues.observability.thanos.objstore.bucket,
-        access_key: 'AKIA-TEST',
-        secret_key: 'very-secret-key',
+        service_account: SERVICE_ACCOUNT,
       },
       prefix: stagValues.observability.thanos.objstore.prefix,
     });
+    expect(stagValues.observability.thanos.objstore.bucket).toBe(
+      'thanos-stag-01',
+    );
     // The values file is read, not changed.
     expect(files['charts/app-of-apps/values.stag-01.yaml']).toBe(
       fs.readFileSync(
@@ -232,11 +244,40 @@ describe('templates through the scaffolder dry-run API', () => {
       expect(content).not.toMatch(/PRIVATE KEY|very-secret-key/);
     }
     expect(log).not.toMatch(/PRIVATE KEY|very-secret-key/);
+    expect(loggedInputs(res.body, 'pr').description).toContain(
+      `- clusters/stag-01/secrets/thanos-objstore.sealedsecret.yaml: Thanos object storage credentials (monitoring/thanos-objstore, GCS bucket thanos-stag-01)`,
+    );
     expect(loggedInputs(res.body, 'pr')).toMatchObject({
       branchName: 'seal-secrets-stag-01',
       title: 'Seal the secrets of cluster stag-01',
     });
     expect(branches()).toBe('main');
+  });
+
+  it('seal-cluster-secrets requires the service-account key: without it a dry run seals the placeholder, never an absent key', async () => {
+    const res = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send(
+        dryRunBody('seal-cluster-secrets', {
+          cluster: 'resource:default/dev-01',
+        }),
+      );
+    expect(failures(res.body)).toEqual([]);
+    const sealed = YAML.parse(
+      decode(res.body.directoryContents)[
+        'clusters/dev-01/secrets/thanos-objstore.sealedsecret.yaml'
+      ],
+    );
+    const plain = controllerDecrypt(
+      controller,
+      sealed.spec.encryptedData['objstore.yml'],
+      'monitoring/thanos-objstore',
+    ).toString();
+    expect(YAML.parse(plain)).toEqual({
+      type: 'GCS',
+      config: { bucket: 'thanos-dev-01', service_account: '<dry-run>' },
+      prefix: 'dev-01',
+    });
   });
 
   it('seal-cluster-secrets fails for a cluster that has no values file yet', async () => {
@@ -246,7 +287,7 @@ describe('templates through the scaffolder dry-run API', () => {
         dryRunBody(
           'seal-cluster-secrets',
           { cluster: 'resource:default/dev-05' },
-          { objstoreAccessKey: 'a', objstoreSecretKey: 'b' },
+          { objstoreServiceAccount: SERVICE_ACCOUNT },
         ),
       );
     expect(failures(res.body).join('\n')).toMatch(/dev-05/);

@@ -35,6 +35,8 @@ jest.setTimeout(300_000);
 
 /** Free-text string parameters, and why their text never lands in a YAML file as text. */
 const FREE_TEXT: Record<string, string> = {
+  'seal-cluster-secrets objstoreServiceAccount':
+    'a secret: sealed inside objstore.yml, which obs:secret:seal writes from yamlData with the yaml library',
   'seal-cluster-secrets objstoreAccessKey':
     'a secret: sealed inside objstore.yml, which obs:secret:seal writes from yamlData with the yaml library',
   'seal-cluster-secrets objstoreSecretKey':
@@ -289,10 +291,7 @@ describe('template parameters that reach YAML', () => {
         const res = await dryRun(
           'seal-cluster-secrets',
           { cluster: 'resource:default/dev-01' },
-          {
-            objstoreAccessKey: hostile,
-            objstoreSecretKey: `${hostile}-secret`,
-          },
+          { objstoreServiceAccount: hostile },
         );
         expect({
           label,
@@ -317,13 +316,8 @@ describe('template parameters that reach YAML', () => {
         expect({ label, objstore }).toEqual({
           label,
           objstore: {
-            type: 'S3',
-            config: {
-              bucket: 'thanos-dev',
-              endpoint: 's3.example.com',
-              access_key: hostile,
-              secret_key: `${hostile}-secret`,
-            },
+            type: 'GCS',
+            config: { bucket: 'thanos-dev-01', service_account: hostile },
             prefix: 'dev-01',
           },
         });

@@ -29,6 +29,7 @@ import {
 } from './__testUtils__/hostileStrings';
 import { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 import { createClusterPromoteAction } from './actions/clusterPromote';
+import { fakeGateBackend } from './actions/clusterPromoteGate.testHelpers';
 import { createClusterValuesAction } from './actions/clusterValues';
 import { createGlobalQueryAddStoreAction } from './actions/globalQueryAddStore';
 import { createPkiIssueAction } from './actions/pkiIssue';
@@ -263,18 +264,44 @@ describe('YAML injection: every action input that reaches a file', () => {
           jaegerQuery: false,
           labels: { cluster: `c ${hostile}`, environment: `e ${hostile}` },
           extraLabels: { region: hostile },
-          bucket: hostile,
-          prefix: hostile,
+          objstore: {
+            type: 'S3',
+            endpoint: hostile,
+            bucket: hostile,
+            prefix: hostile,
+          },
           indexPrefix: hostile,
           shippingEndpoint: hostile,
           spanIndexPrefix: hostile,
+          collectorElasticsearchUrl: hostile,
+          retention: {
+            metrics: {
+              raw: hostile,
+              fiveMinutes: hostile,
+              oneHour: hostile,
+              bucketLifecycle: hostile,
+            },
+            logs: {
+              rolloverMaxAge: hostile,
+              rolloverMaxSize: hostile,
+              warmAfter: hostile,
+              deleteAfter: hostile,
+            },
+          },
         });
         const [doc] = parseStrict(text) as any[];
         // Label names hold the hostile text themselves: checked exactly below.
         const { externalLabels, ...rest } = doc.observability;
+        const { tags, ...collector } = rest.tracing.collector;
         expect({
           label,
-          injected: injectedKeys({ ...doc, observability: rest }),
+          injected: injectedKeys({
+            ...doc,
+            observability: {
+              ...rest,
+              tracing: { ...rest.tracing, collector },
+            },
+          }),
         }).toEqual({
           label,
           injected: [],
@@ -293,10 +320,25 @@ describe('YAML injection: every action input that reaches a file', () => {
           [`e ${hostile}`]: hostile,
           region: hostile,
         });
+        expect(tags).toEqual({ [`c ${hostile}`]: hostile });
         expect(doc.observability.thanos.objstore).toMatchObject({
+          type: 'S3',
+          endpoint: hostile,
           bucket: hostile,
           prefix: hostile,
+          lifecycle: hostile,
         });
+        expect(doc.observability.thanos.compactor.retention).toEqual({
+          raw: hostile,
+          '5m': hostile,
+          '1h': hostile,
+        });
+        expect(doc.observability.logging.ilm.delete.minAge).toBe(hostile);
+        expect(doc.observability.tracing.collector.elasticsearch.url).toBe(
+          hostile,
+        );
+        // Outside ops the fleet's trace policy is not written.
+        expect(doc.observability.tracing.ilm).toBeUndefined();
         expect(doc.observability.logging.indexPrefix).toBe(hostile);
         expect(doc.observability.logging.shipping.endpoint).toBe(hostile);
         expect(doc.observability.tracing.spanIndexPrefix).toBe(hostile);
@@ -597,7 +639,10 @@ describe('YAML injection: every action input that reaches a file', () => {
   });
 
   describe('obs:cluster:promote', () => {
-    const action = createClusterPromoteAction({ settings: settingsFrom({}) });
+    const action = createClusterPromoteAction({
+      settings: settingsFrom({}),
+      backend: fakeGateBackend(),
+    });
     it('revision', async () => {
       const outcomes = await feed({
         action,

@@ -43,6 +43,7 @@ import {
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import {
+  alertSilencePermission,
   observabilityPermissions,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
@@ -205,6 +206,21 @@ const actions: Expected = {
     ['publish:github:pull-request', prAction, true],
   ],
 };
+const ownedBy = (name: string, owner: string): Entity => ({
+  ...entity('Component', name),
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+const ownAlerts = (group: string): Expected => ({
+  conditional: [
+    ["an entity of the user's group", ownedBy('checkout', group), true],
+    [
+      "another team's entity",
+      ownedBy('payments', 'group:default/pay-team'),
+      false,
+    ],
+  ],
+});
+
 const ownTasks = (ref: string): Expected => ({
   conditional: [
     ['own task', taskOf(ref), true],
@@ -261,6 +277,11 @@ const table: Row[] = [
   ['alice', alice, actionExecutePermission, 'ALLOW'],
   ['bob', bob, actionExecutePermission, actions],
   ['guest', guest, actionExecutePermission, actions],
+
+  // Silencing alerts: admins any, others those of the entities they own.
+  ['alice', alice, alertSilencePermission, 'ALLOW'],
+  ['bob', bob, alertSilencePermission, ownAlerts('group:default/shop-team')],
+  ['guest', guest, alertSilencePermission, ownAlerts('user:development/guest')],
 
   // Cancelling tasks: admins any, others their own.
   ['alice', alice, taskCancelPermission, 'ALLOW'],

@@ -18,6 +18,7 @@ import {
 import {
   AuthorizeResult,
   isPermission,
+  isResourcePermission,
   Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
@@ -44,7 +45,10 @@ import {
   templateStepReadPermission,
 } from '@backstage/plugin-scaffolder-common/alpha';
 import { kubernetesProxyPermission } from '@backstage/plugin-kubernetes-common';
-import { retentionRequestApprovePermission } from '@fleetobs/plugin-observability-common';
+import {
+  alertSilencePermission,
+  retentionRequestApprovePermission,
+} from '@fleetobs/plugin-observability-common';
 
 /** Who may approve retention change requests unless configured otherwise. */
 export const DEFAULT_RETENTION_APPROVERS = ['group:default/platform-team'];
@@ -144,6 +148,18 @@ export class FleetPermissionPolicy implements PermissionPolicy {
 
     if (ADMIN_ONLY_PERMISSIONS.some(p => isPermission(permission, p))) {
       return { result: AuthorizeResult.DENY };
+    }
+
+    // Silencing an alert: owners of the entity (a cluster's Resource entity for
+    // cluster alerts); admins got it above.
+    if (
+      isPermission(permission, alertSilencePermission) &&
+      isResourcePermission(permission, 'catalog-entity')
+    ) {
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({ claims: refsOf(user) }),
+      );
     }
 
     if (isPermission(permission, catalogEntityReadPermission)) {

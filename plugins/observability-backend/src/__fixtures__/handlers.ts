@@ -8,6 +8,8 @@ export const FIXTURE_URLS = {
   elasticsearch: 'http://es.test',
   jaeger: 'http://jaeger.test',
   alertmanager: 'http://alertmanager.test',
+  kibana: 'http://kibana.test',
+  grafana: 'http://grafana.test',
 };
 
 export type FixtureFault = 'slow' | '500' | 'bad-json';
@@ -47,6 +49,8 @@ export function fixtureHandlers(
       const form = new URLSearchParams(await request.text());
       const q = form.get('query') ?? '';
       const byMetric: Array<[string, string]> = [
+        ['operation_failures_total', 'object-storage'],
+        ['(cluster, bucket)', 'bucket-prefix'],
         ['prometheus_build_info', 'prometheus-ha'],
         ['thanos_shipper', 'sidecar-shipping'],
         ['thanos_compact', 'compactor'],
@@ -80,15 +84,15 @@ export function fixtureHandlers(
       `${e}/_nodes/stats/:metrics`,
       respond('elasticsearch', () => fixture('elasticsearch/nodes-stats.json')),
     ),
-    http.post(`${e}/:index/_search`, ({ params }) =>
-      respond('elasticsearch', () =>
-        fixture(
-          String(params.index).startsWith('jaeger')
-            ? 'elasticsearch/search-span-freshness.json'
-            : 'elasticsearch/search-log-freshness.json',
-        ),
-      )(),
-    ),
+    http.post(`${e}/:index/_search`, ({ params }) => {
+      const index = String(params.index);
+      let name = 'search-log-freshness';
+      if (index.startsWith('jaeger')) name = 'search-span-freshness';
+      if (index.startsWith('elastalert')) name = 'search-elastalert';
+      return respond('elasticsearch', () =>
+        fixture(`elasticsearch/${name}.json`),
+      )();
+    }),
     http.get(
       `${e}/:index/_ilm/explain`,
       respond('elasticsearch', () => fixture('elasticsearch/ilm-explain.json')),
@@ -119,6 +123,14 @@ export function fixtureHandlers(
     http.get(
       `${FIXTURE_URLS.alertmanager}/api/v2/alerts`,
       respond('alertmanager', () => fixture('alertmanager/alerts.json')),
+    ),
+    http.get(
+      `${FIXTURE_URLS.kibana}/api/status`,
+      respond('kibana', () => fixture('kibana/status-available.json')),
+    ),
+    http.get(
+      `${FIXTURE_URLS.grafana}/api/health`,
+      respond('grafana', () => fixture('grafana/health-ok.json')),
     ),
     http.get(
       `${FIXTURE_URLS.alertmanager}/api/v2/status`,

@@ -1,5 +1,9 @@
 import { FIXTURE_CLUSTERS, fixture, fixtureContext } from '../__fixtures__';
-import { alertRoutingFilter, evaluateAlertRouting } from './alertRouting';
+import {
+  alertRoutingFilter,
+  evaluateAlertRouting,
+  evaluateAlertRoutingPerAlertmanager,
+} from './alertRouting';
 import { answered, failed } from './types';
 
 const ctx = fixtureContext();
@@ -33,5 +37,28 @@ describe('alert-routing', () => {
     );
     expect(r['dev-01'].status).toBe('unknown');
     expect(r['dev-01'].evidence.error).toMatch(/not configured/);
+  });
+});
+
+describe('alert-routing per Alertmanager', () => {
+  it('makes only the clusters of a failed Alertmanager unknown', () => {
+    const r = evaluateAlertRoutingPerAlertmanager(
+      answered([
+        {
+          clusters: ['dev-01', 'stag-01'],
+          answer: answered(fixture('alertmanager/alerts.json')),
+        },
+        {
+          clusters: ['prod-01', 'ops-01'],
+          answer: failed('alertmanager at /api/v2/alerts timed out'),
+        },
+      ]),
+      FIXTURE_CLUSTERS,
+      ctx,
+    );
+    expect(r['dev-01'].status).toBe('ok');
+    expect(r['stag-01'].status).toBe('warn');
+    expect(r['prod-01'].status).toBe('unknown');
+    expect(r['ops-01'].evidence.error).toMatch(/timed out/);
   });
 });

@@ -1,4 +1,13 @@
-import { defineCheck, upstreamRequest } from './defineCheck';
+import {
+  alertmanagerPoolOf,
+  AlertmanagerAnswer,
+  askEachAlertmanager,
+} from '../alerts/askEachAlertmanager';
+import {
+  defineCheck,
+  NotConfiguredError,
+  UpstreamRequest,
+} from './defineCheck';
 import { CheckResult } from '@fleetobs/plugin-observability-common';
 import { AlertmanagerAlert } from '../upstream/AlertmanagerClient';
 import { unknownForAll } from './perCluster';
@@ -97,6 +106,58 @@ export function evaluateAlertRouting(
   return out;
 }
 
+/**
+ * The Watchdog question to every Alertmanager of the round: one request per
+ * Alertmanager (not per cluster), in parallel, each with its own timeout.
+ */
+export const watchdogRequest: UpstreamRequest<
+  AlertmanagerAnswer<AlertmanagerAlert[]>[]
+> = {
+  key: 'alertmanager:watchdog',
+  upstream: 'alertmanager',
+  send: (clients, env) => {
+    const pool = alertmanagerPoolOf(clients);
+    if (!pool) throw new NotConfiguredError('alertmanager');
+    return askEachAlertmanager(
+      pool,
+      env.clusters.map(c => c.name),
+      client =>
+        client.alerts({
+          filter: alertRoutingFilter(env.watchdogAlertName),
+          active: true,
+          silenced: true,
+          inhibited: true,
+        }),
+    );
+  },
+};
+
+/** Judges each Alertmanager's clusters on its own answer: a down one makes only its clusters `unknown`. */
+export function evaluateAlertRoutingPerAlertmanager(
+  answer: Answer<AlertmanagerAnswer<AlertmanagerAlert[]>[]>,
+  clusters: FleetClusterRef[],
+  ctx: CheckContext,
+  alertName = DEFAULT_WATCHDOG_ALERT,
+): Record<string, CheckResult> {
+  if (!answer.ok) {
+    return evaluateAlertRouting(answer, clusters, ctx, alertName);
+  }
+  const out: Record<string, CheckResult> = {};
+  for (const part of answer.value) {
+    const served = new Set(part.clusters);
+    Object.assign(
+      out,
+      evaluateAlertRouting(
+        part.answer,
+        clusters.filter(c => served.has(c.name)),
+        ctx,
+        alertName,
+      ),
+    );
+  }
+  return out;
+}
+
 /** Alert routing (`alert-routing`). */
 export const alertRoutingCheck = defineCheck({
   id: 'alert-routing',
@@ -108,20 +169,16 @@ export const alertRoutingCheck = defineCheck({
     "Check the cluster's Alertmanager endpoints in Prometheus, the external labels, and the environment-specific routes; a test alert must hit the expected receiver.",
   places: [{ signal: 'metrics' }],
   source: 'alertmanager',
-  requests: {
-    alerts: upstreamRequest('alertmanager', 'watchdog', (alertmanager, env) =>
-      alertmanager.alerts({
-        filter: alertRoutingFilter(env.watchdogAlertName),
-        active: true,
-        silenced: true,
-        inhibited: true,
-      }),
-    ),
-  },
+  requests: { alerts: watchdogRequest },
   evaluate: ({ alerts }, { clusters, ctx, watchdogAlertName }) => [
     {
       signal: 'metrics',
-      results: evaluateAlertRouting(alerts, clusters, ctx, watchdogAlertName),
+      results: evaluateAlertRoutingPerAlertmanager(
+        alerts,
+        clusters,
+        ctx,
+        watchdogAlertName,
+      ),
     },
   ],
 });

@@ -1,6 +1,6 @@
 import {
   CheckResult,
-  PlatformComponent,
+  PlatformPart,
   SignalName,
 } from '@fleetobs/plugin-observability-common';
 import {
@@ -15,10 +15,20 @@ import { Answer, CheckContext, FleetClusterRef } from './types';
 export interface EsCheckSettings {
   logIndexPattern: string;
   spanIndexPattern: string;
-  clusterField: string;
   spanClusterField: string;
   logTimeField: string;
   spanTimeField: string;
+}
+
+/** ElastAlert2 (`observability.elastalert`), defaults applied. */
+export interface ElastAlertSettings {
+  /**
+   * `writeback_index` of ElastAlert2's config; the runs of rules are in its
+   * `<writebackIndex>_status` index (ElastAlert2 on Elasticsearch 6 and later).
+   */
+  writebackIndex: string;
+  /** How a rule's name starts for a cluster, e.g. `{cluster}/` (`dev-01/error-spike`). */
+  ruleNamePrefix: string;
 }
 
 /** What a check's requests and evaluation see of one round. */
@@ -31,6 +41,9 @@ export interface CheckEnv {
   watchdogAlertName?: string;
   /** PEM certificates of the upstreams' `tls` config. */
   certificates: ConfiguredCertificate[];
+  elastalert: ElastAlertSettings;
+  /** The bucket a cluster's sidecars must write to: `{cluster}`, `{environment}` filled in. */
+  clusterBucket: string;
 }
 
 type ClientName = UpstreamName & keyof UpstreamClients;
@@ -79,7 +92,7 @@ export function upstreamRequest<U extends ClientName, T>(
  */
 export type CheckPlace = (
   | { signal: SignalName }
-  | { platform: PlatformComponent }
+  | { platform: PlatformPart }
 ) & {
   source?: string;
 };
@@ -87,7 +100,7 @@ export type CheckPlace = (
 /** Results of one evaluation, by place. */
 export type CheckPlacement =
   | { signal: SignalName; results: Record<string, CheckResult> }
-  | { platform: PlatformComponent; result: CheckResult | undefined };
+  | { platform: PlatformPart; result: CheckResult | undefined };
 
 type Answers<R> = {
   [K in keyof R]: R[K] extends UpstreamRequest<infer T> ? Answer<T> : never;

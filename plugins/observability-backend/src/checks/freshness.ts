@@ -2,10 +2,15 @@ import {
   CheckDescriptor,
   CheckEnv,
   CheckPlacement,
-  EsCheckSettings,
   upstreamRequest,
 } from './defineCheck';
-import { CheckResult, DeepLink } from '@fleetobs/plugin-observability-common';
+import {
+  CheckResult,
+  clusterLogIndexPattern,
+  clusterOfLogIndex,
+  DeepLink,
+  logIndexPrefix,
+} from '@fleetobs/plugin-observability-common';
 import { z } from 'zod';
 import { EsSearchResponse } from '../upstream/ElasticsearchClient';
 import { unknownForAll } from './perCluster';
@@ -26,71 +31,131 @@ export function assertEsField(field: string): string {
 export const FRESHNESS_WINDOW_MS = 24 * 3600 * 1000;
 
 /**
- * ONE search for the whole fleet: a terms aggregation on the cluster field (limited
- * to the known clusters) with the newest timestamp of each.
+ * How documents name their cluster: a field (spans: Jaeger's `process.tag.cluster`),
+ * or the index name (logs, as the platform design names them: `logs-<cluster>-*`).
+ */
+export type Attribution = { field: string } | { logIndexPattern: string };
+
+/** Upper bound of the `_index` buckets: a cluster writes a few indices a day. */
+const INDICES_PER_CLUSTER = 10;
+
+/**
+ * ONE search for the whole fleet: the newest timestamp per cluster field value (limited
+ * to the known clusters), or per index (each index then attributed to its cluster).
  */
 export function freshnessSearchBody(options: {
   clusters: FleetClusterRef[];
-  clusterField: string;
+  attribution: Attribution;
   timeField: string;
   now: Date;
 }): Record<string, unknown> {
-  const clusterField = assertEsField(options.clusterField);
   const timeField = assertEsField(options.timeField);
   const names = options.clusters.map(c => c.name);
+  const range = {
+    range: {
+      [timeField]: {
+        gte: options.now.getTime() - FRESHNESS_WINDOW_MS,
+        lte: options.now.getTime() + 60_000,
+        format: 'epoch_millis',
+      },
+    },
+  };
+  const latest = { latest: { max: { field: timeField } } };
+  if ('logIndexPattern' in options.attribution) {
+    logIndexPrefix(options.attribution.logIndexPattern); // refuses a bad pattern
+    return {
+      size: 0,
+      track_total_hits: false,
+      query: { bool: { filter: [range] } },
+      aggs: {
+        indices: {
+          terms: {
+            field: '_index',
+            size: Math.max(names.length * INDICES_PER_CLUSTER, 100),
+          },
+          aggs: latest,
+        },
+      },
+    };
+  }
+  const clusterField = assertEsField(options.attribution.field);
   return {
     size: 0,
     track_total_hits: false,
     query: {
-      bool: {
-        filter: [
-          {
-            range: {
-              [timeField]: {
-                gte: options.now.getTime() - FRESHNESS_WINDOW_MS,
-                lte: options.now.getTime() + 60_000,
-                format: 'epoch_millis',
-              },
-            },
-          },
-          { terms: { [clusterField]: names } },
-        ],
-      },
+      bool: { filter: [range, { terms: { [clusterField]: names } }] },
     },
     aggs: {
       clusters: {
         terms: { field: clusterField, size: Math.max(names.length, 1) },
-        aggs: { latest: { max: { field: timeField } } },
+        aggs: latest,
       },
     },
   };
 }
 
-const aggSchema = z.object({
-  clusters: z.object({
-    buckets: z.array(
-      z
-        .object({
-          key: z.union([z.string(), z.number()]),
-          doc_count: z.number(),
-          latest: z.object({ value: z.number().nullable() }).passthrough(),
-        })
-        .passthrough(),
-    ),
-  }),
+const bucketsSchema = z.object({
+  buckets: z.array(
+    z
+      .object({
+        key: z.union([z.string(), z.number()]),
+        doc_count: z.number(),
+        latest: z.object({ value: z.number().nullable() }).passthrough(),
+      })
+      .passthrough(),
+  ),
 });
+const aggSchema = z.union([
+  z.object({ clusters: bucketsSchema }),
+  z.object({ indices: bucketsSchema }),
+]);
 
 export interface FreshnessOptions {
   id: 'log-freshness' | 'span-freshness';
   index: string;
-  clusterField: string;
+  attribution: Attribution;
   timeField: string;
   /** `logs` or `spans`, for summaries. */
   noun: string;
+  /** Ages (seconds) that warn / are critical. */
+  warnSeconds: number;
+  criticalSeconds: number;
   links?: (cluster: FleetClusterRef) => DeepLink[];
 }
 
-/** Age of the newest document per cluster against the freshness thresholds. */
+/** Newest document and count per cluster, from either kind of aggregation. */
+function newestByCluster(
+  aggregations: z.infer<typeof aggSchema>,
+  clusters: FleetClusterRef[],
+  attribution: Attribution,
+) {
+  const latest = new Map<string, { ms: number | null; docs: number }>();
+  const add = (cluster: string, ms: number | null, docs: number) => {
+    const seen = latest.get(cluster);
+    const newest =
+      seen?.ms === undefined || seen.ms === null
+        ? ms
+        : Math.max(seen.ms, ms ?? -Infinity);
+    latest.set(cluster, { ms: newest, docs: (seen?.docs ?? 0) + docs });
+  };
+  if ('clusters' in aggregations) {
+    for (const b of aggregations.clusters.buckets) {
+      add(String(b.key), b.latest.value, b.doc_count);
+    }
+  } else if ('logIndexPattern' in attribution) {
+    const names = clusters.map(c => c.name);
+    for (const b of aggregations.indices.buckets) {
+      const cluster = clusterOfLogIndex(String(b.key), {
+        logIndexPattern: attribution.logIndexPattern,
+        clusters: names,
+      });
+      if (cluster) add(cluster, b.latest.value, b.doc_count);
+    }
+  }
+  return latest;
+}
+
+/** Age of the newest document per cluster against the check's thresholds. */
 export function evaluateFreshness(
   answer: Answer<EsSearchResponse>,
   clusters: FleetClusterRef[],
@@ -99,7 +164,7 @@ export function evaluateFreshness(
 ): Record<string, CheckResult> {
   const body = freshnessSearchBody({
     clusters,
-    clusterField: options.clusterField,
+    attribution: options.attribution,
     timeField: options.timeField,
     now: ctx.now,
   });
@@ -122,29 +187,31 @@ export function evaluateFreshness(
       `unexpected aggregation in the answer of ${options.index}/_search`,
     );
   }
-  const latest = new Map<string, { ms: number | null; docs: number }>();
-  for (const bucket of parsed.data.clusters.buckets) {
-    latest.set(String(bucket.key), {
-      ms: bucket.latest.value,
-      docs: bucket.doc_count,
-    });
-  }
-  const { freshnessWarnSeconds: warnAt, freshnessCriticalSeconds: critAt } =
-    ctx.thresholds;
+  const latest = newestByCluster(parsed.data, clusters, options.attribution);
+  const { warnSeconds: warnAt, criticalSeconds: critAt } = options;
   const out: Record<string, CheckResult> = {};
   for (const cluster of clusters) {
     const found = latest.get(cluster.name);
     const links = options.links?.(cluster);
+    const where: { index: string } & Record<string, string> =
+      'field' in options.attribution
+        ? { field: options.attribution.field, index: options.index }
+        : {
+            attributed_by: '_index',
+            index: clusterLogIndexPattern(
+              cluster.name,
+              options.attribution.logIndexPattern,
+            ),
+          };
     const base = {
-      field: options.clusterField,
-      index: options.index,
+      ...where,
       warn_after_seconds: warnAt,
       critical_after_seconds: critAt,
     };
     if (!found || found.ms === null || found.docs === 0) {
       out[cluster.name] = checkResult(options.id, ctx, {
         status: 'critical',
-        summary: `No ${options.noun} from ${cluster.name} in ${options.index} in the last 24h`,
+        summary: `No ${options.noun} from ${cluster.name} in ${where.index} in the last 24h`,
         evidence: {
           source: 'elasticsearch',
           query,
@@ -193,29 +260,27 @@ export function freshnessCheckParts(signal: {
   id: 'log-freshness' | 'span-freshness';
   signal: 'logs' | 'traces';
   noun: string;
-  /** Index pattern, cluster field and time field of the signal. */
-  select: (es: EsCheckSettings) => {
+  /** Index pattern, attribution, time field and thresholds of the signal. */
+  select: (env: CheckEnv) => {
     index: string;
-    clusterField: string;
+    attribution: Attribution;
     timeField: string;
+    warnSeconds: number;
+    criticalSeconds: number;
   };
-  links: (
-    cluster: FleetClusterRef,
-    env: CheckEnv,
-    fields: { clusterField: string },
-  ) => DeepLink[];
+  links: (cluster: FleetClusterRef, env: CheckEnv) => DeepLink[];
 }) {
   return {
     places: [{ signal: signal.signal }],
     source: 'elasticsearch',
     requests: {
       newest: upstreamRequest('elasticsearch', signal.id, (es, env) => {
-        const { index, clusterField, timeField } = signal.select(env.es);
+        const { index, attribution, timeField } = signal.select(env);
         return es.search(
           index,
           freshnessSearchBody({
             clusters: env.clusters,
-            clusterField,
+            attribution,
             timeField,
             now: env.ctx.now,
           }),
@@ -225,19 +290,16 @@ export function freshnessCheckParts(signal: {
     evaluate: (
       { newest }: { newest: Answer<EsSearchResponse> },
       env: CheckEnv,
-    ): CheckPlacement[] => {
-      const fields = signal.select(env.es);
-      return [
-        {
-          signal: signal.signal,
-          results: evaluateFreshness(newest, env.clusters, env.ctx, {
-            id: signal.id,
-            ...fields,
-            noun: signal.noun,
-            links: cluster => signal.links(cluster, env, fields),
-          }),
-        },
-      ];
-    },
+    ): CheckPlacement[] => [
+      {
+        signal: signal.signal,
+        results: evaluateFreshness(newest, env.clusters, env.ctx, {
+          id: signal.id,
+          ...signal.select(env),
+          noun: signal.noun,
+          links: cluster => signal.links(cluster, env),
+        }),
+      },
+    ],
   } satisfies Partial<CheckDescriptor>;
 }

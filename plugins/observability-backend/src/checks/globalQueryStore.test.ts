@@ -4,6 +4,7 @@ import {
   evaluateGlobalQueryStores,
 } from './globalQueryStore';
 import { answered, failed } from './types';
+import { FetchThanosClient } from '../upstream/ThanosClient';
 
 const ctx = fixtureContext();
 const stores = () => answered(fixture('thanos/stores.json').data);
@@ -26,12 +27,39 @@ describe('global-query-store', () => {
     );
   });
 
+  it('warns when the Global Query is wired to sidecars / store gateways directly', async () => {
+    // Through the real client: `rule: null` and the type groups as Thanos sends them.
+    const body = fixture('thanos/stores-direct.json');
+    const client = new FetchThanosClient({
+      get: async (_path: string, schema: any) => schema.parse(body),
+    } as any);
+    const direct = answered(await client.stores());
+    const r = evaluateGlobalQueryStores(direct, FIXTURE_CLUSTERS, ctx);
+    expect(r['ops-01'].status).toBe('warn');
+    expect(r['ops-01'].summary).toMatch(
+      /wired to the cluster's sidecar and store directly .*prometheus-k8s-0.*thanos-store\.ops-01.*Global Query → local Query ONLY/,
+    );
+    expect(r['ops-01'].evidence.values).toMatchObject({
+      stores: 3,
+      direct: 3,
+      healthy: 3,
+    });
+    expect(r['ops-01'].mitigation).toMatch(/only the cluster's local Query/);
+    expect(r['dev-01'].status).toBe('ok');
+    expect(r['dev-01'].evidence.values).toMatchObject({ direct: 0 });
+    const p = evaluateGlobalQueryPlatform(direct, FIXTURE_CLUSTERS, ctx);
+    expect(p.status).toBe('warn');
+    expect(p.summary).toMatch(/3 endpoints are not a local Query/);
+    expect(p.evidence.values).toMatchObject({ direct: 3 });
+  });
+
   it('summarises the platform', () => {
     const p = evaluateGlobalQueryPlatform(stores(), FIXTURE_CLUSTERS, ctx);
     expect(p.status).toBe('warn');
     expect(p.evidence.values).toMatchObject({
       stores: 4,
       failing: 1,
+      direct: 0,
       clusters_missing: 0,
     });
     expect(

@@ -8,6 +8,11 @@ import { Answer, CheckContext, FleetClusterRef } from './types';
 export const STORES_PATH = '/api/v1/stores';
 /** A store endpoint not checked for this long is considered stale. */
 export const STORE_STALE_SECONDS = 300;
+/**
+ * The only store type the Global Query may fan out to (seed §1, §4.6: "Global Query →
+ * local Query ONLY"); `sidecar`, `store`, `rule`, `receive`… are wired directly.
+ */
+export const LOCAL_QUERY_TYPE = 'query';
 
 interface TypedStore extends ThanosStore {
   type: string;
@@ -53,10 +58,12 @@ export function evaluateGlobalQueryStores(
     const newestCheck = Math.min(
       ...healthy.map(s => checkAgeSeconds(s, ctx.now) ?? Infinity),
     );
+    const direct = mine.filter(s => s.type !== LOCAL_QUERY_TYPE);
     const values = {
       stores: mine.length,
       healthy: healthy.length,
       failing: failing.length,
+      direct: direct.length,
       endpoints: mine.map(s => `${s.type}:${s.name}`).join(', '),
       last_error: failing[0]?.lastError?.slice(0, 200) ?? null,
       last_check_age_seconds: Number.isFinite(newestCheck)
@@ -78,6 +85,17 @@ export function evaluateGlobalQueryStores(
       out[cluster.name] = result(
         'critical',
         `The Global Query cannot reach ${failing[0].name}: ${values.last_error}`,
+      );
+    } else if (direct.length > 0) {
+      out[cluster.name] = result(
+        'warn',
+        `The Global Query is wired to the cluster's ${[
+          ...new Set(direct.map(s => s.type)),
+        ].join(' and ')} directly (${direct
+          .map(s => s.name)
+          .join(
+            ', ',
+          )}), not only to its local Query: the seed's rule is Global Query → local Query ONLY`,
       );
     } else if (newestCheck > STORE_STALE_SECONDS) {
       out[cluster.name] = result(
@@ -121,9 +139,15 @@ export function evaluateGlobalQueryPlatform(
     stores.flatMap(s => (s.labelSets ?? []).map(set => set[label])),
   );
   const missing = clusters.filter(c => !advertised.has(c.name));
+  const direct = stores.filter(s => s.type !== LOCAL_QUERY_TYPE);
   const values = {
     stores: stores.length,
     failing: failing.length,
+    direct: direct.length,
+    direct_endpoints: direct
+      .slice(0, 20)
+      .map(s => `${s.type}:${s.name}`)
+      .join(', '),
     clusters_seen: clusters.length - missing.length,
     clusters_missing: missing.length,
     missing: missing
@@ -144,10 +168,16 @@ export function evaluateGlobalQueryPlatform(
   if (failing.length === stores.length) {
     return result('critical', `All ${stores.length} store endpoints fail`);
   }
-  if (failing.length > 0 || missing.length > 0) {
+  if (failing.length > 0 || missing.length > 0 || direct.length > 0) {
     return result(
       'warn',
-      `${failing.length} of ${stores.length} store endpoints fail; ${missing.length} of ${clusters.length} clusters not federated`,
+      `${failing.length} of ${stores.length} store endpoints fail; ${
+        missing.length
+      } of ${clusters.length} clusters not federated${
+        direct.length > 0
+          ? `; ${direct.length} endpoints are not a local Query (sidecars / store gateways wired directly)`
+          : ''
+      }`,
     );
   }
   return result(
@@ -160,11 +190,11 @@ export function evaluateGlobalQueryPlatform(
 export const globalQueryStoreCheck = defineCheck({
   id: 'global-query-store',
   title: 'Global Thanos Query sees the cluster',
-  seed: '§1 / §4 global federation over mTLS; 10.1; §6 Global metrics',
+  seed: '§1 / §4.6 Global Query → local Query ONLY, over mTLS; 10.1; §6 Global metrics',
   failureMode:
-    "The Global Thanos Query does not reach the cluster's local Thanos Query (mTLS StoreAPI): the global view is partial and queries across the cluster label miss it.",
+    "The Global Thanos Query does not reach the cluster's local Thanos Query (mTLS StoreAPI), or reaches its sidecars / store gateway directly: the global view is partial, or every cluster's internals become cross-cluster mTLS targets.",
   mitigation:
-    "Check the cluster's local Query endpoint, DNS and its mTLS client/server certificates; Thanos Query continues with the healthy clusters (outage isolation).",
+    "Register only the cluster's local Query endpoint with the Global Query (not its sidecars or store gateway); check that endpoint, its DNS and its mTLS client/server certificates. Thanos Query continues with the healthy clusters (outage isolation).",
   places: [{ signal: 'metrics' }, { platform: 'thanos' }],
   source: 'thanos',
   requests: {

@@ -37,12 +37,17 @@ export function createLinkBuilder(ui: UiLinks): LinkBuilder {
       )}`;
       return [{ title, url }];
     },
-    kibanaDiscover(title, { kuery, range = DEFAULT_RANGE }): DeepLink[] {
+    kibanaDiscover(
+      title,
+      { kuery, range = DEFAULT_RANGE, indexPattern },
+    ): DeepLink[] {
       if (!ui.kibanaUrl) return [];
       const g = `(time:(from:${risonString(range.from)},to:${risonString(
         range.to,
       )}))`;
-      const a = `(query:(language:kuery,query:${risonString(kuery)}))`;
+      // An ad-hoc data view by index pattern, as Kibana writes it in `_a.index`.
+      const index = indexPattern ? `index:${risonString(indexPattern)},` : '';
+      const a = `(${index}query:(language:kuery,query:${risonString(kuery)}))`;
       const url = `${trimBase(
         ui.kibanaUrl,
       )}/app/discover#/?_g=${encodeURIComponent(g)}&_a=${encodeURIComponent(

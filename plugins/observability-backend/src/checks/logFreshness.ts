@@ -1,12 +1,16 @@
 import { defineCheck } from './defineCheck';
+import { clusterLogIndexPattern } from '@fleetobs/plugin-observability-common';
 import { freshnessCheckParts } from './freshness';
-import { kqlString } from './links';
 
-/** Log freshness (`log-freshness`): the newest log of each cluster, one aggregation. */
+/**
+ * Log freshness (`log-freshness`): the newest log of each cluster, one aggregation. A
+ * log is the cluster's by its index name (platform design §3.4: `logs-<cluster>-*`,
+ * where the generated Filebeat values write), not by a field nothing sets.
+ */
 export const logFreshnessCheck = defineCheck({
   id: 'log-freshness',
   title: 'Log freshness',
-  seed: '§6 Log ingestion; §8 Envoy Gateway down',
+  seed: '§3.4 logs-<cluster>-* indices; §6 Log ingestion; §8 Envoy Gateway down',
   failureMode:
     'Envoy Gateway down (ingress) or Filebeat stopped: remote log shipping halts, the newest log of the cluster gets old.',
   mitigation:
@@ -15,14 +19,17 @@ export const logFreshnessCheck = defineCheck({
     id: 'log-freshness',
     signal: 'logs',
     noun: 'logs',
-    select: es => ({
+    select: ({ es, ctx }) => ({
       index: es.logIndexPattern,
-      clusterField: es.clusterField,
+      attribution: { logIndexPattern: es.logIndexPattern },
       timeField: es.logTimeField,
+      warnSeconds: ctx.thresholds.freshnessWarnSeconds,
+      criticalSeconds: ctx.thresholds.freshnessCriticalSeconds,
     }),
-    links: (cluster, { ctx }, { clusterField }) =>
+    links: (cluster, { ctx, es }) =>
       ctx.links.kibanaDiscover('Logs of the cluster in Kibana', {
-        kuery: `${clusterField}:${kqlString(cluster.name)}`,
+        indexPattern: clusterLogIndexPattern(cluster.name, es.logIndexPattern),
+        kuery: '',
       }),
   }),
 });

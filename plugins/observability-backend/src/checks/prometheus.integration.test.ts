@@ -62,7 +62,12 @@ async function waitFor<T>(
       if (!installed) return;
       sim = await startFleetSimulator({
         port: 0,
-        faults: { clusters: { 'prod-01': ['sidecar-down'] } },
+        faults: {
+          clusters: {
+            'prod-01': ['sidecar-down'],
+            'stag-01': ['bucket-mismatch', 'bucket-outage'],
+          },
+        },
       });
       const simHost = new URL(sim.url).host;
       dir = mkdtempSync(join(tmpdir(), 'obs-prometheus-'));
@@ -151,11 +156,13 @@ async function waitFor<T>(
         /All 2 Thanos sidecars are down/,
       );
 
-      for (const healthy of ['dev-01', 'stag-01', 'ops-01']) {
+      for (const healthy of ['dev-01', 'ops-01']) {
         const m = metrics(healthy);
         for (const id of [
           'prometheus-ha',
           'sidecar-shipping',
+          'bucket-prefix',
+          'object-storage',
           'compactor',
           'store-gateway',
           'external-labels',
@@ -179,16 +186,43 @@ async function waitFor<T>(
         'compactor',
         'store-gateway',
         'external-labels',
+        'object-storage',
       ]) {
         expect(`${id} ${prod[id].status}`).toBe(`${id} ok`);
       }
+      // the bucket label of the sidecars' objstore metrics, against thanos-{cluster}
+      expect(metrics('dev-01')['bucket-prefix'].evidence.values).toMatchObject({
+        expected_bucket: 'thanos-dev-01',
+        sidecar_buckets: 'thanos-dev-01',
+      });
+      const stag = metrics('stag-01');
+      expect(stag['bucket-prefix']).toMatchObject({
+        status: 'critical',
+        summary:
+          "The sidecars write to thanos-stag, not to the cluster's bucket thanos-stag-01",
+      });
+      // every bucket operation of stag-01 fails: an object storage outage (§8)
+      expect(stag['object-storage'].status).toBe('critical');
+      expect(stag['object-storage'].summary).toMatch(
+        /^Object storage outage: /,
+      );
+      expect(
+        Number(stag['object-storage'].evidence.values?.failed_percent),
+      ).toBeGreaterThan(90);
+      expect(
+        Number(
+          metrics('dev-01')['object-storage'].evidence.values?.operations_15m,
+        ),
+      ).toBeGreaterThan(0);
+      // no sidecar of prod-01 to say which bucket it writes to
+      expect(prod['bucket-prefix'].status).toBe('warn');
       // plain Prometheus has no Thanos stores page: that check cannot be answered
       expect(prod['global-query-store'].status).toBe('unknown');
       expect(prod['global-query-store'].evidence.error).toMatch(
         /\/api\/v1\/stores answered HTTP 404/,
       );
-      // only Thanos is configured here: 6 queries + the stores page
-      expect(run.upstreamRequests).toBe(7);
+      // only Thanos is configured here: 8 queries + the stores page
+      expect(run.upstreamRequests).toBe(9);
     });
   },
 );

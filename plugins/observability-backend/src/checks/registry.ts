@@ -1,17 +1,24 @@
 import { alertRoutingCheck } from './alertRouting';
+import { argocdHealthCheck } from './argocdHealth';
+import { argocdSyncCheck } from './argocdSync';
+import { bucketPrefixCheck } from './bucketPrefix';
 import { certExpiryCheck } from './certExpiry';
 import { compactorCheck } from './compactor';
 import { CheckDescriptor } from './defineCheck';
+import { elastalertCheck } from './elastalert';
 import { esClusterHealthCheck } from './esClusterHealth';
 import { externalLabelsCheck } from './externalLabels';
 import { globalQueryStoreCheck } from './globalQueryStore';
 import { ilmCheck } from './ilm';
 import { jaegerQueryCheck } from './jaegerQuery';
 import { logFreshnessCheck } from './logFreshness';
+import { objectStorageCheck } from './objectStorage';
 import { prometheusHaCheck } from './prometheusHa';
+import { revisionDriftCheck } from './revisionDrift';
 import { sidecarShippingCheck } from './sidecarShipping';
 import { spanFreshnessCheck } from './spanFreshness';
 import { storeGatewayCheck } from './storeGateway';
+import { grafanaReachableCheck, kibanaReachableCheck } from './uiReachability';
 
 let checks: readonly CheckDescriptor[] | undefined;
 
@@ -26,6 +33,8 @@ export function fleetChecks(): readonly CheckDescriptor[] {
   checks ??= [
     prometheusHaCheck,
     sidecarShippingCheck,
+    bucketPrefixCheck,
+    objectStorageCheck,
     compactorCheck,
     storeGatewayCheck,
     globalQueryStoreCheck,
@@ -34,9 +43,15 @@ export function fleetChecks(): readonly CheckDescriptor[] {
     esClusterHealthCheck,
     jaegerQueryCheck,
     logFreshnessCheck,
+    elastalertCheck,
     spanFreshnessCheck,
     ilmCheck,
     certExpiryCheck,
+    kibanaReachableCheck,
+    grafanaReachableCheck,
+    argocdSyncCheck,
+    argocdHealthCheck,
+    revisionDriftCheck,
   ] as readonly CheckDescriptor<any>[];
   return checks;
 }

@@ -40,8 +40,8 @@ const ids = (
   signal: 'metrics' | 'logs' | 'traces',
 ) => run.clusters[cluster][signal].map(c => c.id);
 
-/** Upstream requests per full run when all four upstreams are configured. */
-const REQUESTS_PER_RUN = 15;
+/** Upstream requests per full run when all six upstreams are configured. */
+const REQUESTS_PER_RUN = 20;
 
 describe('runFleetChecks', () => {
   it('answers every cluster and platform part from one round of requests', async () => {
@@ -51,6 +51,8 @@ describe('runFleetChecks', () => {
     expect(ids(run, 'dev-01', 'metrics')).toEqual([
       'prometheus-ha',
       'sidecar-shipping',
+      'bucket-prefix',
+      'object-storage',
       'compactor',
       'store-gateway',
       'global-query-store',
@@ -58,7 +60,11 @@ describe('runFleetChecks', () => {
       'alert-routing',
       'cert-expiry',
     ]);
-    expect(ids(run, 'dev-01', 'logs')).toEqual(['log-freshness', 'ilm']);
+    expect(ids(run, 'dev-01', 'logs')).toEqual([
+      'log-freshness',
+      'elastalert',
+      'ilm',
+    ]);
     expect(ids(run, 'dev-01', 'traces')).toEqual(['span-freshness', 'ilm']);
     expect(run.platform.thanos.map(c => c.id)).toEqual(['global-query-store']);
     expect(run.platform.elasticsearch.map(c => c.id)).toEqual([
@@ -66,6 +72,8 @@ describe('runFleetChecks', () => {
       'ilm',
     ]);
     expect(run.platform.jaeger.map(c => c.id)).toEqual(['jaeger-query', 'ilm']);
+    expect(run.platform.kibana.map(c => c.id)).toEqual(['kibana-reachable']);
+    expect(run.platform.grafana.map(c => c.id)).toEqual(['grafana-reachable']);
     // dev-01 is healthy in the recordings
     for (const signal of ['metrics', 'logs', 'traces'] as const) {
       for (const check of run.clusters['dev-01'][signal]) {
@@ -230,11 +238,23 @@ describe('runFleetChecks', () => {
       ['thanos-sidecar', 'ok'],
       ['alert-routing', 'ok'],
       ['ilm-policy', 'ok'],
-      ['log-alert-engine', 'unknown'],
+      ['log-alert-engine', 'ok'],
       ['trace-ingestion', 'ok'],
     ]);
     const stag = checklistForCluster(run, 'stag-01')!;
     expect(stag.find(i => i.id === 'ilm-policy')?.status).toBe('critical');
+    // sidecars shipping to the environment's bucket: not the correct bucket prefix
+    expect(stag.find(i => i.id === 'thanos-sidecar')).toMatchObject({
+      status: 'critical',
+      checks: ['sidecar-shipping', 'bucket-prefix'],
+      detail: expect.stringMatching(/write to thanos-stag, not to/),
+    });
+    // ElastAlert2's runs of the cluster's rules are the evidence of 10.11's item
+    expect(stag.find(i => i.id === 'log-alert-engine')).toMatchObject({
+      status: 'warn',
+      checks: ['elastalert'],
+      detail: expect.stringMatching(/stag-01\/error-spike: 40m 0s/),
+    });
     expect(checklistForCluster(run, 'nope')).toBeUndefined();
     // also accepts the fleet answer shape
     const fleet = {
@@ -245,6 +265,7 @@ describe('runFleetChecks', () => {
             metrics: { checks: run.clusters['dev-01'].metrics },
             logs: { checks: [] },
             traces: { checks: [] },
+            gitops: { checks: [] },
           },
         },
       ],

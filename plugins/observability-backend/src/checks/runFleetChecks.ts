@@ -1,12 +1,14 @@
 import {
   CheckResult,
-  PlatformComponent,
+  PlatformPart,
   SignalName,
 } from '@fleetobs/plugin-observability-common';
 import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { describeError } from '../upstream/UpstreamError';
 import { UpstreamTiming, withUpstreamTimings } from '../upstream/timings';
 import {
+  DEFAULT_CLUSTER_BUCKET,
+  DEFAULT_ELASTALERT,
   DEFAULT_ES_OPTIONS,
   DEFAULT_LABELS,
   DEFAULT_THRESHOLDS,
@@ -16,6 +18,7 @@ import {
   CheckEnv,
   CheckPlace,
   CheckPlacement,
+  ElastAlertSettings,
   EsCheckSettings,
   NotConfiguredError,
   UpstreamRequest,
@@ -50,6 +53,9 @@ export interface FleetCheckOptions {
   jobs?: Partial<JobSelectors>;
   /** Heartbeat alert used by `alert-routing` (default `Watchdog`). */
   watchdogAlertName?: string;
+  elastalert?: Partial<ElastAlertSettings>;
+  /** Bucket template of `bucket-prefix` (default `thanos-{cluster}`). */
+  clusterBucket?: string;
   now: Date;
 }
 
@@ -57,7 +63,7 @@ export type SignalChecks = Record<SignalName, CheckResult[]>;
 
 export interface FleetCheckRun {
   clusters: Record<string, SignalChecks>;
-  platform: Record<PlatformComponent, CheckResult[]>;
+  platform: Record<PlatformPart, CheckResult[]>;
   /** Upstream requests this run sent; the same for 4 and for 400 clusters. */
   upstreamRequests: number;
   /** The slowest of them, when there were any. */
@@ -114,15 +120,29 @@ export async function runFleetChecks(
     jobs: { ...DEFAULT_JOBS, ...stripUndefined(options.jobs) },
     watchdogAlertName: options.watchdogAlertName,
     certificates: clients.certificates ?? [],
+    elastalert: {
+      ...DEFAULT_ELASTALERT,
+      ...stripUndefined(options.elastalert),
+    },
+    clusterBucket: options.clusterBucket ?? DEFAULT_CLUSTER_BUCKET,
   };
   const { clusters } = env;
 
   const evaluateAll = async (): Promise<FleetCheckRun> => {
     const run: FleetCheckRun = {
       clusters: Object.fromEntries(
-        clusters.map(c => [c.name, { metrics: [], logs: [], traces: [] }]),
+        clusters.map(c => [
+          c.name,
+          { metrics: [], logs: [], traces: [], gitops: [] },
+        ]),
       ),
-      platform: { thanos: [], elasticsearch: [], jaeger: [] },
+      platform: {
+        thanos: [],
+        elasticsearch: [],
+        jaeger: [],
+        kibana: [],
+        grafana: [],
+      },
       upstreamRequests: 0,
     };
     const place = (placement: CheckPlacement) => {

@@ -23,6 +23,8 @@ function clients(url = sim.url, timeoutMs = 3000): UpstreamClients {
         elasticsearch: { url: `${url}/es` },
         jaeger: { url: `${url}/jaeger` },
         alertmanager: { url: `${url}/alertmanager` },
+        kibana: { url: `${url}/kibana` },
+        grafana: { url: `${url}/grafana` },
       },
     }),
     { timeoutMs },
@@ -64,7 +66,7 @@ const statuses = (r: FleetCheckRun) =>
   );
 
 describe('fleet simulator with the real clients', () => {
-  it('is healthy everywhere without faults, in one round of 15 requests', async () => {
+  it('is healthy everywhere without faults, in one round of 20 requests', async () => {
     sim.resetRequestCounts();
     const r = await run(clients());
     for (const [cluster, checks] of Object.entries(statuses(r))) {
@@ -72,16 +74,25 @@ describe('fleet simulator with the real clients', () => {
         expect(`${cluster} ${id} ${status}`).toBe(`${cluster} ${id} ok`);
       }
     }
-    for (const part of ['thanos', 'elasticsearch', 'jaeger'] as const) {
+    for (const part of [
+      'thanos',
+      'elasticsearch',
+      'jaeger',
+      'kibana',
+      'grafana',
+    ] as const) {
+      expect(r.platform[part].length).toBeGreaterThan(0);
       for (const c of r.platform[part])
         expect(`${part} ${c.id} ${c.status}`).toBe(`${part} ${c.id} ok`);
     }
-    expect(r.upstreamRequests).toBe(15);
+    expect(r.upstreamRequests).toBe(20);
     expect(sim.requestCounts()).toMatchObject({
-      thanos: 7,
-      elasticsearch: 6,
+      thanos: 9,
+      elasticsearch: 7,
       jaeger: 1,
       alertmanager: 1,
+      kibana: 1,
+      grafana: 1,
     });
   });
 
@@ -96,7 +107,8 @@ describe('fleet simulator with the real clients', () => {
     });
     const r = await run(clients());
     expect(check(r, 'prod-01', 'sidecar-shipping').status).toBe('critical');
-    expect(check(r, 'prod-01', 'span-freshness').status).toBe('critical');
+    // spans an hour old: warn with the span thresholds (critical after 2 h)
+    expect(check(r, 'prod-01', 'span-freshness').status).toBe('warn');
     expect(check(r, 'prod-01', 'log-freshness').status).toBe('ok');
     expect(check(r, 'stag-01', 'compactor').status).toBe('critical');
     expect(check(r, 'stag-01', 'ilm', 'logs')).toMatchObject({
@@ -134,6 +146,63 @@ describe('fleet simulator with the real clients', () => {
     expect(check(r, 'prod-01', 'prometheus-ha').status).toBe('warn');
     expect(check(r, 'prod-01', 'global-query-store').status).toBe('critical');
     expect(r.platform.thanos[0].status).toBe('warn');
+  });
+
+  it('shows the platform-fidelity failure modes (issue 16) on their checks', async () => {
+    sim.setFaults({
+      clusters: {
+        'ops-01': ['global-query-direct'],
+        'stag-01': ['bucket-mismatch', 'elastalert-stalled'],
+        'prod-01': ['bucket-outage'],
+      },
+      platform: ['kibana-unavailable', 'grafana-database-failing'],
+    });
+    const r = await run(clients());
+    expect(check(r, 'ops-01', 'global-query-store')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/sidecar and store directly/),
+    });
+    expect(check(r, 'stag-01', 'bucket-prefix')).toMatchObject({
+      status: 'critical',
+      summary:
+        "The sidecars write to thanos-stag, not to the cluster's bucket thanos-stag-01",
+    });
+    expect(check(r, 'stag-01', 'elastalert', 'logs').status).toBe('critical');
+    expect(check(r, 'prod-01', 'object-storage')).toMatchObject({
+      status: 'critical',
+      summary: expect.stringMatching(/^Object storage outage: /),
+    });
+    expect(r.platform.kibana[0].status).toBe('critical');
+    expect(r.platform.grafana[0].status).toBe('critical');
+    // the rest stays ok
+    for (const [cluster, id] of [
+      ['dev-01', 'global-query-store'],
+      ['dev-01', 'bucket-prefix'],
+      ['dev-01', 'object-storage'],
+      ['dev-01', 'elastalert'],
+      ['prod-01', 'bucket-prefix'],
+    ]) {
+      expect(`${cluster} ${id} ${check(r, cluster, id).status}`).toBe(
+        `${cluster} ${id} ok`,
+      );
+    }
+  });
+
+  it('attributes logs by index name in the check and the service search alike', async () => {
+    // The same recorded index names (logs-<cluster>-NNNNNN) behind log-freshness,
+    // the service tab's search and the Kibana link of the cluster.
+    const r = await run(clients());
+    const freshness = check(r, 'prod-01', 'log-freshness');
+    expect(freshness.evidence.values).toMatchObject({
+      attributed_by: '_index',
+      index: 'logs-prod-01-*',
+    });
+    const c = clients();
+    const indices = await c.elasticsearch!.catIndices('logs-prod-01-*', [
+      'index',
+    ]);
+    expect(indices.length).toBeGreaterThan(0);
+    expect(indices.every(i => i.index.startsWith('logs-prod-01-'))).toBe(true);
   });
 
   it.each([
@@ -174,21 +243,25 @@ describe('fleet simulator with the real clients', () => {
     },
   );
 
-  it('costs the same 15 requests for 4 and for 400 clusters', async () => {
+  it('costs the same 20 requests for 4 and for 400 clusters', async () => {
     const big = await startFleetSimulator({ port: 0, clusters: 400 });
     try {
       big.resetRequestCounts();
       const r = await run(clients(big.url, 10000), big.clusters);
-      expect(r.upstreamRequests).toBe(15);
+      expect(r.upstreamRequests).toBe(20);
       expect(big.requestCounts()).toMatchObject({
-        thanos: 7,
-        elasticsearch: 6,
+        thanos: 9,
+        elasticsearch: 7,
         jaeger: 1,
         alertmanager: 1,
+        kibana: 1,
+        grafana: 1,
       });
       expect(Object.keys(r.clusters)).toHaveLength(400);
       expect(check(r, 'edge-400', 'sidecar-shipping').status).toBe('ok');
       expect(check(r, 'edge-400', 'log-freshness').status).toBe('ok');
+      expect(check(r, 'edge-400', 'elastalert').status).toBe('ok');
+      expect(check(r, 'edge-400', 'bucket-prefix').status).toBe('ok');
     } finally {
       await big.close();
     }

@@ -22,8 +22,22 @@ export interface CheckThresholds {
   shippingCriticalSeconds: number;
   freshnessWarnSeconds: number;
   freshnessCriticalSeconds: number;
+  /** Span freshness has its own: spans are sampled (see the README). */
+  spanFreshnessWarnSeconds: number;
+  spanFreshnessCriticalSeconds: number;
+  /** Age of the last run of a cluster's ElastAlert2 rule that warns / is critical. */
+  elastalertWarnSeconds: number;
+  elastalertCriticalSeconds: number;
+  /** Share of failed object storage operations (15 min) that warns / is critical. */
+  objstoreFailureWarnPercent: number;
+  objstoreFailureCriticalPercent: number;
   certWarnDays: number;
   certCriticalDays: number;
+  /**
+   * How long an Argo CD application may be OutOfSync (since its last sync operation)
+   * or Progressing before `argocd-sync` / `argocd-health` warn.
+   */
+  argocdGraceSeconds: number;
   hotNodeHeapPercent: number;
   /** Disk use of a hot node that warns (ES low watermark, default 85). */
   hotNodeDiskWarnPercent: number;
@@ -46,7 +60,7 @@ export interface LinkBuilder {
   grafanaExplore(title: string, promql: string, range?: TimeRange): DeepLink[];
   kibanaDiscover(
     title: string,
-    options: { kuery: string; range?: TimeRange },
+    options: { kuery: string; range?: TimeRange; indexPattern?: string },
   ): DeepLink[];
   jaegerSearch(
     title: string,

@@ -153,7 +153,7 @@ describe('FleetHealthService', () => {
         logger,
         history: {
           readState: async () => new Map(),
-          plan: (_statuses, now) => ({
+          plan: async (_statuses, now) => ({
             since: new Map([['dev-01|overall', '2026-11-01T00:00:00.000Z']]),
             commit: async () => {
               await gate;
@@ -210,7 +210,7 @@ describe('FleetHealthService', () => {
         logger,
         history: {
           readState: async () => new Map(),
-          plan: () => ({
+          plan: async () => ({
             since: new Map(),
             commit: async () => {
               throw new Error('disk full');

@@ -1,5 +1,6 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
+  CheckResult,
   ClusterHealth,
   FleetHealth,
   PlatformComponent,
@@ -8,17 +9,24 @@ import {
   summarizeFleet,
   worstStatus,
 } from '@fleetobs/plugin-observability-common';
+import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import { ClusterRegistry } from '../lib/ClusterRegistry';
 import { FleetCluster } from '../lib/clusters';
 import { HealthHistoryStore, ScopeStatus } from './HealthHistoryStore';
 import { FleetCheckRun } from '../checks/runFleetChecks';
+import { FleetIndex, countByStatus } from './fleetPage';
+import { FleetPageRequest } from './fleetQuery';
+import { stringifyFleet } from './stringifyFleet';
 
 /** Runs every check for the whole fleet in one round of upstream requests. */
 export type FleetChecker = (clusters: FleetCluster[]) => Promise<FleetCheckRun>;
 
-const CACHE_KEY = 'fleet-health:v1';
+// The full view gzipped, base64: at 4,000 clusters 40 MB of JSON are some 700 KB,
+// which the shared cache serializes and ships without stalling the event loop.
+const CACHE_KEY = 'fleet-health:v2:gzip';
 // A small key beside the body: a warm request reads only this to know whether the
 // body this replica already holds (parsed and serialized) is still the latest.
 const STAMP_KEY = 'fleet-health:v1:stamp';
@@ -42,8 +50,20 @@ export type FleetView = 'full' | 'summary';
  */
 export interface FleetSnapshot {
   fleet: FleetHealth;
-  view(name: FleetView): RenderedFleet;
+  view(name: FleetView): Promise<RenderedFleet>;
+  /**
+   * One page of the fleet in a view (`?status=&environment=&q=&limit=&cursor=`);
+   * the pages asked for most recently are kept, as every open fleet page polls the
+   * same first page.
+   */
+  page(name: FleetView, request: FleetPageRequest): RenderedFleet;
 }
+
+/** Rendered pages kept per round: at most this many, of at most this many characters. */
+const PAGES_KEPT = 64;
+const PAGE_CHARS_KEPT = 16 * 1024 * 1024;
+
+const gunzipAsync = promisify(gunzip);
 
 function rendered(body: string, etag: string): RenderedFleet {
   let gz: Promise<Buffer> | undefined;
@@ -54,20 +74,51 @@ function rendered(body: string, etag: string): RenderedFleet {
   };
 }
 
-function snapshotOf(
-  fleet: FleetHealth,
-  body = JSON.stringify(fleet),
-): FleetSnapshot {
-  const views: Partial<Record<FleetView, RenderedFleet>> = {
-    full: rendered(body, `"${fleet.generatedAt}"`),
+/** A round's answer; `body` is its full view, serialized already. */
+function snapshotOf(fleet: FleetHealth, body: string): FleetSnapshot {
+  const views: Partial<Record<FleetView, Promise<RenderedFleet>>> = {
+    full: Promise.resolve(rendered(body, `"${fleet.generatedAt}"`)),
   };
+  let index: FleetIndex<CheckResult> | undefined;
+  const pages = new Map<string, RenderedFleet>();
+  let pageChars = 0;
   return {
     fleet,
     view: name =>
-      (views[name] ??= rendered(
-        JSON.stringify(summarizeFleet(fleet)),
-        `"${fleet.generatedAt}-${name}"`,
-      )),
+      (views[name] ??= stringifyFleet(
+        fleet,
+        clusters => summarizeFleet({ ...fleet, clusters }).clusters,
+      ).then(summary => rendered(summary, `"${fleet.generatedAt}-${name}"`))),
+    page: (name, request) => {
+      const id = `${name}:${JSON.stringify(request)}`;
+      let page = pages.get(id);
+      if (page) {
+        // Most recently used last: the first key is the one to drop.
+        pages.delete(id);
+      } else {
+        const answer = (index ??= new FleetIndex(fleet)).page(request);
+        // Only the page's clusters are summarized, not the fleet.
+        const text = JSON.stringify(
+          name === 'summary' ? summarizeFleet(answer) : answer,
+        );
+        const hash = createHash('sha256')
+          .update(id)
+          .digest('base64url')
+          .slice(0, 16);
+        page = rendered(text, `"${fleet.generatedAt}-${name}-${hash}"`);
+        pageChars += text.length;
+        while (
+          pages.size > 0 &&
+          (pages.size >= PAGES_KEPT || pageChars > PAGE_CHARS_KEPT)
+        ) {
+          const [oldest, dropped] = pages.entries().next().value!;
+          pages.delete(oldest);
+          pageChars -= dropped.body.length;
+        }
+      }
+      pages.set(id, page);
+      return page;
+    },
   };
 }
 
@@ -134,10 +185,17 @@ export class FleetHealthService {
       return this.latest!;
     }
     if (stamp) {
-      const body = await this.options.cache.get<string>(CACHE_KEY);
-      if (typeof body === 'string') {
-        this.latest = snapshotOf(JSON.parse(body), body);
-        return this.latest;
+      const stored = await this.options.cache.get<string>(CACHE_KEY);
+      if (typeof stored === 'string') {
+        try {
+          const body = (
+            await gunzipAsync(Buffer.from(stored, 'base64'))
+          ).toString('utf8');
+          this.latest = snapshotOf(JSON.parse(body), body);
+          return this.latest;
+        } catch (error) {
+          this.options.logger.warn(`Unreadable fleet cache entry: ${error}`);
+        }
       }
     }
     return this.refresh();
@@ -210,11 +268,15 @@ export class FleetHealthService {
     const clusters = await this.options.registry.list();
     const run = await this.options.checker(clusters);
     const now = new Date();
-    const fleet = assembleFleet(clusters, run, now);
+    const fleet = await assembleFleet(clusters, run, now);
     let commitHistory = async () => {};
     if (history) {
       try {
-        const planned = history.plan(scopeStatuses(fleet), now, (await state)!);
+        const planned = await history.plan(
+          scopeStatuses(fleet),
+          now,
+          (await state)!,
+        );
         attachSince(fleet, planned.since);
         commitHistory = planned.commit;
       } catch (error) {
@@ -236,7 +298,7 @@ export class FleetHealthService {
         fleet.round.slowestUpstreamMs ?? '-'
       } ms, ready after ${fleet.round.durationMs} ms`,
     );
-    const snapshot = snapshotOf(fleet);
+    const snapshot = snapshotOf(fleet, await stringifyFleet(fleet));
     this.latest = snapshot;
     this.publishing = snapshot;
     this.pending = this.writeRound(snapshot, commitHistory);
@@ -255,7 +317,8 @@ export class FleetHealthService {
     }
     try {
       // The body before the stamp that names it.
-      await cache.set(CACHE_KEY, snapshot.view('full').body, {
+      const gzipped = await (await snapshot.view('full')).gzipped();
+      await cache.set(CACHE_KEY, gzipped.toString('base64'), {
         ttl: ttlMs,
       });
       await cache.set(STAMP_KEY, snapshot.fleet.generatedAt, { ttl: ttlMs });
@@ -267,27 +330,52 @@ export class FleetHealthService {
   }
 }
 
-const SIGNALS: SignalName[] = ['metrics', 'logs', 'traces'];
-const PLATFORM: PlatformComponent[] = ['thanos', 'elasticsearch', 'jaeger'];
+const SIGNALS: SignalName[] = ['metrics', 'logs', 'traces', 'gitops'];
+const PLATFORM = [
+  'thanos',
+  'elasticsearch',
+  'jaeger',
+  'kibana',
+  'grafana',
+] as PlatformComponent[];
 
-export function assembleFleet(
+/** Clusters rolled up between two turns of the event loop. */
+const CLUSTERS_PER_TURN = 500;
+
+/**
+ * The round's answer: checks rolled up per signal and cluster, a slice of clusters at
+ * a time with the event loop let run in between (4,000 clusters take tens of ms).
+ */
+export async function assembleFleet(
   clusters: FleetCluster[],
   run: FleetCheckRun,
   now: Date,
-): FleetHealth {
+): Promise<FleetHealth> {
+  const healths: ClusterHealth[] = [];
+  for (let i = 0; i < clusters.length; i += CLUSTERS_PER_TURN) {
+    if (i > 0) await nextTurn();
+    healths.push(...clusters.slice(i, i + CLUSTERS_PER_TURN).map(health));
+  }
+  function health(cluster: FleetCluster): ClusterHealth {
+    const found = run.clusters[cluster.name] ?? {};
+    const signals = Object.fromEntries(
+      SIGNALS.map(signal => [signal, signalHealth(found[signal] ?? [])]),
+    ) as ClusterHealth['signals'];
+    return {
+      ...cluster,
+      // A signal without checks (no Argo CD configured for `gitops`) does not count.
+      status: worstStatus(
+        SIGNALS.filter(s => signals[s].checks.length > 0).map(
+          s => signals[s].status,
+        ),
+      ),
+      signals,
+    };
+  }
   return {
     generatedAt: now.toISOString(),
-    clusters: clusters.map((cluster): ClusterHealth => {
-      const found = run.clusters[cluster.name] ?? {};
-      const signals = Object.fromEntries(
-        SIGNALS.map(signal => [signal, signalHealth(found[signal] ?? [])]),
-      ) as ClusterHealth['signals'];
-      return {
-        ...cluster,
-        status: worstStatus(SIGNALS.map(s => signals[s].status)),
-        signals,
-      };
-    }),
+    counts: countByStatus(healths),
+    clusters: healths,
     platform: Object.fromEntries(
       PLATFORM.map(part => [part, signalHealth(run.platform[part] ?? [])]),
     ) as FleetHealth['platform'],

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { HealthStatus } from '@fleetobs/plugin-observability-common';
 import { Knex } from 'knex';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** The status of one scope of a cluster: `overall`, a signal, or `signal/check-id`. */
 export interface ScopeStatus {
@@ -41,6 +42,9 @@ const STATE = 'obs_health_state';
 const CHUNK = 150;
 const TRANSITIONS = 'obs_health_transitions';
 
+/** Scopes planned between two turns of the event loop. */
+const SCOPES_PER_TURN = 5000;
+
 function toIso(value: Date | string | number): string {
   return new Date(value).toISOString();
 }
@@ -68,7 +72,7 @@ export class HealthHistoryStore {
     statuses: ScopeStatus[],
     now: Date,
   ): Promise<Map<string, string>> {
-    const planned = this.plan(statuses, now, await this.readState());
+    const planned = await this.plan(statuses, now, await this.readState());
     await planned.commit();
     return planned.since;
   }
@@ -91,19 +95,31 @@ export class HealthHistoryStore {
    * a state read before another replica's write is safe, as every write is a
    * compare-and-set.
    */
-  plan(
+  async plan(
     statuses: ScopeStatus[],
     now: Date,
     current: StoredState,
-  ): PlannedRecord {
-    const since = new Map(
-      [...current].map(([key, r]) => [key, toIso(r.since)]),
-    );
-
-    const changed = statuses.filter(
-      s => current.get(`${s.cluster}|${s.scope}`)?.status !== s.status,
-    );
-    for (const s of changed) since.set(`${s.cluster}|${s.scope}`, toIso(now));
+  ): Promise<PlannedRecord> {
+    // 4,000 clusters are some 60,000 scopes: the event loop runs between slices.
+    let done = 0;
+    const step = async () => {
+      if (++done % SCOPES_PER_TURN === 0) await nextTurn();
+    };
+    const since = new Map<string, string>();
+    for (const [key, r] of current) {
+      await step();
+      since.set(key, toIso(r.since));
+    }
+    const nowIso = toIso(now);
+    const changed: ScopeStatus[] = [];
+    for (const s of statuses) {
+      await step();
+      const key = `${s.cluster}|${s.scope}`;
+      if (current.get(key)?.status !== s.status) {
+        changed.push(s);
+        since.set(key, nowIso);
+      }
+    }
     const fresh = changed.filter(s => !current.has(`${s.cluster}|${s.scope}`));
     const moved = changed.filter(s => current.has(`${s.cluster}|${s.scope}`));
     const commit = async () => {

@@ -8,12 +8,9 @@ import { sealedSecretsItem } from '../checks/secretsChecklistItem';
 import type { GitopsValuesSource } from '../retention/GitopsValuesSource';
 import { isValidClusterName } from '../lib/clusters';
 import { FleetHealthService } from './FleetHealthService';
+import { parseFleetQuery } from './fleetQuery';
 import { parseOrThrow } from '../lib/parseOrThrow';
 import { HealthHistoryStore } from './HealthHistoryStore';
-
-const fleetQuery = z
-  .object({ view: z.enum(['full', 'summary']).default('full') })
-  .strict();
 
 const historyQuery = z
   .object({
@@ -24,7 +21,7 @@ const historyQuery = z
       .optional(),
     scope: z
       .string()
-      .regex(/^(overall|metrics|logs|traces)(\/[a-z-]+)?$/, {
+      .regex(/^(overall|metrics|logs|traces|gitops)(\/[a-z-]+)?$/, {
         message: 'must be overall, a signal, or signal/check-id',
       })
       .optional(),
@@ -54,8 +51,9 @@ export async function createRouter(options: {
   router.get('/v1/fleet', async (req, res) => {
     const start = performance.now();
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const { view } = parseOrThrow(fleetQuery, req.query, 'query');
-    const answer = (await fleet.getSnapshot()).view(view);
+    const { view, page } = parseFleetQuery(req.query);
+    const snapshot = await fleet.getSnapshot();
+    const answer = page ? snapshot.page(view, page) : await snapshot.view(view);
     // The back end's own time for this answer (browsers show it; the benchmark reads it).
     res.setHeader(
       'Server-Timing',

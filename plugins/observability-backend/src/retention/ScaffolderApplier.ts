@@ -4,6 +4,7 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
+  FLEET_WIDE_RETENTION,
   RETENTION_VALUE_PATHS,
   RetentionRequest,
 } from '@fleetobs/plugin-observability-common';
@@ -47,9 +48,11 @@ export function retentionChangeTitle(request: RetentionRequest): string {
         ? `${name} ${current[field]} → ${requested[field]}`
         : `${name} ${requested[field]}`;
     });
-  const title = `Retention of ${request.cluster} ${request.signal}: ${
-    changes.join(', ') || 'no change'
-  }`;
+  // A fleet-wide signal (traces) changes every cluster's data, in the owner's file.
+  const whose = FLEET_WIDE_RETENTION[request.signal]
+    ? `the fleet's ${request.signal} (in ${request.cluster})`
+    : `${request.cluster} ${request.signal}`;
+  const title = `Retention of ${whose}: ${changes.join(', ') || 'no change'}`;
   return title.length > 200 ? `${title.slice(0, 199)}…` : title;
 }
 

@@ -1,6 +1,8 @@
 import {
+  FLEET_WIDE_RETENTION,
   RetentionBounds,
   RetentionSignal,
+  intersectBounds,
 } from '@fleetobs/plugin-observability-common';
 import type { RetentionBoundsTable } from '../config';
 
@@ -25,4 +27,20 @@ export function retentionBoundsLookup(
     const b = signals && own(signals, signal) ? signals[signal] : undefined;
     return { minDays: b?.minDays, maxDays: b?.maxDays };
   };
+}
+
+/**
+ * The bounds a change of `signal` for a cluster of `environment` must keep: the
+ * environment's own, or for a fleet-wide signal (traces: one policy holds every
+ * cluster's spans) those of every environment of the fleet at once.
+ */
+export function signalBounds(
+  lookup: RetentionBoundsLookup,
+  signal: RetentionSignal,
+  environment: string,
+  fleet: ReadonlyArray<{ environment: string }>,
+): RetentionBounds {
+  if (!FLEET_WIDE_RETENTION[signal]) return lookup(environment, signal);
+  const environments = new Set([environment, ...fleet.map(c => c.environment)]);
+  return intersectBounds([...environments].map(e => lookup(e, signal)));
 }

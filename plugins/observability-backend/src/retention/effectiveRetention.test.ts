@@ -77,11 +77,84 @@ describe('readEffectiveRetention', () => {
       `${REPO}/blob/main/charts/app-of-apps/values.prod-01.yaml`,
     );
     expect(prod.signals.metrics.longestDays).toBe(365);
-    expect(prod.signals.traces.missing).toContain(
-      'observability.tracing.ilm.delete.minAge',
-    );
+    // Traces are fleet-wide, kept in the ops cluster's file: this fleet has none.
+    expect(prod.signals.traces.error).toMatch(/the fleet has no ops cluster/);
     expect(prod.signals.traces.longestDays).toBeUndefined();
     expect(dev.signals.metrics.error).toMatch(/No values file for dev-01/);
+  });
+
+  it("reads every cluster's trace retention from the ops cluster's file, with the fleet's bounds", async () => {
+    const files: Record<string, string> = {
+      [`${REPO}/blob/main/charts/app-of-apps/values.prod-01.yaml`]: `${PROD_VALUES}  tracing:
+    # a per-cluster leftover: ignored, the ops file owns the policy
+    ilm:
+      rollover: { maxAge: 1d, maxSize: 50gb }
+      warm: { minAge: 3d }
+      delete: { minAge: 7d }
+`,
+      [`${REPO}/blob/main/charts/app-of-apps/values.ops-01.yaml`]: `observability:
+  tracing:
+    ilm:
+      rollover: { maxAge: 1d, maxSize: 50gb }
+      warm: { minAge: 3d }
+      delete: { minAge: 14d }
+`,
+    };
+    const readUrl = jest.fn(async (url: string) => {
+      if (!(url in files)) {
+        throw Object.assign(new Error(`${url} not found`), {
+          name: 'NotFoundError',
+        });
+      }
+      return { buffer: async () => Buffer.from(files[url]) };
+    });
+    const source = createGitopsValuesSource({
+      gitops: gitopsOptions({ observability: { gitops: { repoUrl: REPO } } }),
+      urlReader: mockServices.urlReader.mock({ readUrl: readUrl as any }),
+      integrations,
+      logger: mockServices.logger.mock(),
+    });
+    const byEnv: Record<string, object> = {
+      prod: { minDays: 7 },
+      dev: { maxDays: 30 },
+    };
+    const [prod, ops] = await readEffectiveRetention({
+      clusters: [
+        { name: 'prod-01', environment: 'prod', sources: ['config'] },
+        { name: 'ops-01', environment: 'ops', sources: ['config'] },
+      ],
+      fleet: [
+        { name: 'prod-01', environment: 'prod', sources: ['config'] },
+        { name: 'ops-01', environment: 'ops', sources: ['config'] },
+        { name: 'dev-01', environment: 'dev', sources: ['config'] },
+      ],
+      source,
+      bounds: env => byEnv[env] ?? {},
+    });
+    for (const cluster of [prod, ops]) {
+      expect(cluster.signals.traces).toEqual({
+        settings: {
+          rolloverMaxAge: '1d',
+          rolloverMaxSize: '50gb',
+          warmAfter: '3d',
+          deleteAfter: '14d',
+        },
+        longestDays: 14,
+        bounds: { minDays: 7, maxDays: 30 },
+        missing: [],
+        source: `${REPO}/blob/main/charts/app-of-apps/values.ops-01.yaml`,
+        fleetWideOwner: 'ops-01',
+      });
+    }
+    // Logs stay per cluster, with the cluster's own bounds.
+    expect(prod.signals.logs.source).toBe(
+      `${REPO}/blob/main/charts/app-of-apps/values.prod-01.yaml`,
+    );
+    expect(prod.signals.logs.fleetWideOwner).toBeUndefined();
+    // The ops file was read once for both clusters.
+    expect(
+      readUrl.mock.calls.filter(([url]) => url.includes('ops-01')),
+    ).toHaveLength(1);
   });
 
   it('says so when no GitOps repository is configured', async () => {

@@ -155,6 +155,35 @@ describe('measureIngest', () => {
     expect(rates.inputs.clusterShareOfSpans).toBe(0.75);
   });
 
+  it('costs a fleet-wide trace policy as every cluster’s spans, without asking for shares', async () => {
+    const search = jest.fn();
+    const rates = await measureIngest({
+      ...base,
+      cluster: 'ops-01',
+      signal: 'traces',
+      fleetWide: true,
+      elasticsearch: {
+        catIndices: async () => [
+          {
+            index: 'jaeger-span-2026-11-24',
+            'creation.date': created('2026-11-24T00:00:00Z'),
+            'store.size': String(40e9),
+          },
+          {
+            index: 'jaeger-span-2026-11-25',
+            'creation.date': created('2026-11-25T00:00:00Z'),
+            'store.size': String(1e9),
+          },
+        ],
+        search,
+      } as any,
+    });
+    expect(rates.gbPerDay).toBeCloseTo(40);
+    expect(rates.warnings).toEqual([]);
+    expect(rates.inputs).not.toHaveProperty('clusterShareOfSpans');
+    expect(search).not.toHaveBeenCalled();
+  });
+
   it('names what it could not measure', async () => {
     expect(
       (await measureIngest({ ...base, signal: 'metrics' })).warnings,

@@ -59,6 +59,11 @@ export async function measureIngest(options: {
   logIndexPrefix: (cluster: string) => string;
   spanIndexPattern: string;
   spanClusterField: string;
+  /**
+   * Traces only: the change is the fleet-wide policy of the shared span indices, so its
+   * cost is that of every cluster's spans, not the cluster's share.
+   */
+  fleetWide?: boolean;
 }): Promise<IngestRates> {
   const { signal, cluster, clusterLabel } = options;
   const inputs: Record<string, number | string> = {};
@@ -121,37 +126,47 @@ export async function measureIngest(options: {
       inputs.daysMeasured = measured.days;
       return { gbPerDay: measured.gb, inputs, warnings };
     }
-    // Spans of every cluster share the jaeger-span-* indices: the cluster's part is its
-    // share of the last day's spans.
+    // Spans of every cluster share the jaeger-span-* indices: a fleet-wide policy costs
+    // all of them; otherwise the cluster's part is its share of the last day's spans.
     const [indices, shares] = await Promise.all([
       options.elasticsearch.catIndices(
         options.spanIndexPattern,
         INGEST_COLUMNS,
       ),
-      options.elasticsearch.search(options.spanIndexPattern, {
-        size: 0,
-        query: { range: { startTimeMillis: { gte: 'now-1d' } } },
-        aggs: {
-          clusters: { terms: { field: options.spanClusterField, size: 1000 } },
-        },
-      }),
+      options.fleetWide
+        ? undefined
+        : options.elasticsearch.search(options.spanIndexPattern, {
+            size: 0,
+            query: { range: { startTimeMillis: { gte: 'now-1d' } } },
+            aggs: {
+              clusters: {
+                terms: { field: options.spanClusterField, size: 1000 },
+              },
+            },
+          }),
     ]);
     const measured = gbPerDay(indices);
-    const buckets: Array<{ key: string; doc_count: number }> =
-      (shares as any).aggregations?.clusters?.buckets ?? [];
-    const total = buckets.reduce((s, b) => s + b.doc_count, 0);
-    const mine = buckets.find(b => b.key === cluster)?.doc_count;
-    let share: number;
-    if (total > 0 && mine !== undefined) {
-      share = mine / total;
-    } else {
-      share = 1 / Math.max(1, options.clusterCount);
-      warnings.push(
-        `No span counts for ${cluster}: assumed an even share of 1/${options.clusterCount}`,
-      );
+    let share = 1;
+    if (!options.fleetWide) {
+      const buckets: Array<{ key: string; doc_count: number }> =
+        (shares as any)?.aggregations?.clusters?.buckets ?? [];
+      const total = buckets.reduce((s, b) => s + b.doc_count, 0);
+      const mine = buckets.find(b => b.key === cluster)?.doc_count;
+      if (total > 0 && mine !== undefined) {
+        share = mine / total;
+      } else {
+        share = 1 / Math.max(1, options.clusterCount);
+        warnings.push(
+          `No span counts for ${cluster}: assumed an even share of 1/${options.clusterCount}`,
+        );
+      }
     }
     inputs.indices = options.spanIndexPattern;
-    inputs.clusterShareOfSpans = Number(share.toFixed(3));
+    if (options.fleetWide) {
+      inputs.spansOf = 'every cluster (one fleet-wide policy)';
+    } else {
+      inputs.clusterShareOfSpans = Number(share.toFixed(3));
+    }
     if (!measured) {
       warnings.push(
         `Fewer than two indices with sizes and creation dates match ${options.spanIndexPattern}`,

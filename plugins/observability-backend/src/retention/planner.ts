@@ -2,12 +2,14 @@ import {
   RetentionPlan,
   RetentionSettings,
   RetentionSignal,
+  clusterLogIndexPrefix,
+  retentionOwner,
   validateRetention,
 } from '@fleetobs/plugin-observability-common';
 import { FleetCluster } from '../lib/clusters';
 import { ElasticsearchClient, ThanosClient } from '../upstream';
 import { estimateRetentionCost, RetentionPricing } from './costEstimate';
-import { RetentionBoundsLookup } from './bounds';
+import { RetentionBoundsLookup, signalBounds } from './bounds';
 import { readEffectiveRetention } from './effectiveRetention';
 import { GitopsValuesSource } from './GitopsValuesSource';
 import { measureIngest } from './measureIngest';
@@ -33,14 +35,27 @@ export class RetentionPlanner {
     },
   ) {}
 
+  /**
+   * `fleet` is every cluster: a fleet-wide signal (traces) is planned only for its owner
+   * (the ops cluster), against the bounds of every environment; a request for another
+   * cluster gets a problem naming the owner.
+   */
   async plan(
     cluster: FleetCluster,
     signal: RetentionSignal,
     requested: RetentionSettings,
+    fleet: FleetCluster[] = [cluster],
   ): Promise<RetentionPlan> {
-    const bounds = this.options.bounds(cluster.environment, signal);
+    const bounds = signalBounds(
+      this.options.bounds,
+      signal,
+      cluster.environment,
+      fleet,
+    );
+    const ownership = retentionOwner(signal, cluster.name, fleet);
     const [effective] = await readEffectiveRetention({
       clusters: [cluster],
+      fleet,
       source: this.options.values,
       bounds: this.options.bounds,
     });
@@ -49,7 +64,12 @@ export class RetentionPlanner {
       today.missing.length === 0 && !today.error
         ? (today.settings as RetentionSettings)
         : undefined;
-    const problems = validateRetention(signal, requested, bounds);
+    const problems = [
+      ...(ownership.problem
+        ? [{ field: 'cluster', message: ownership.problem }]
+        : []),
+      ...validateRetention(signal, requested, bounds),
+    ];
     const plan: RetentionPlan = {
       cluster: cluster.name,
       environment: cluster.environment,
@@ -59,6 +79,9 @@ export class RetentionPlanner {
       requested,
       bounds,
       problems,
+      ...(ownership.fleetWide && ownership.owner
+        ? { fleetWideOwner: ownership.owner }
+        : {}),
     };
     if (problems.length > 0) {
       return plan;
@@ -70,9 +93,10 @@ export class RetentionPlanner {
       clusterLabel: this.options.clusterLabel,
       thanos: this.options.thanos,
       elasticsearch: this.options.elasticsearch,
-      logIndexPrefix: name => `logs-${name}`,
+      logIndexPrefix: clusterLogIndexPrefix,
       spanIndexPattern: this.options.spanIndexPattern,
       spanClusterField: this.options.spanClusterField,
+      fleetWide: ownership.fleetWide,
     });
     plan.estimate = estimateRetentionCost({
       signal,

@@ -13,6 +13,7 @@ import {
   RetentionRequestState,
   retentionRequestApprovePermission,
   retentionRequestCreatePermission,
+  retentionOwner,
   validateRetention,
 } from '@fleetobs/plugin-observability-common';
 import express, { Request } from 'express';
@@ -21,7 +22,7 @@ import { z } from 'zod';
 import { parseOrThrow } from '../lib/parseOrThrow';
 import { ClusterRegistry } from '../lib/ClusterRegistry';
 import { RetentionApplyLauncher } from './ApplyLauncher';
-import { RetentionBoundsLookup } from './bounds';
+import { RetentionBoundsLookup, signalBounds } from './bounds';
 import { RetentionRequestStore } from './RetentionRequestStore';
 import { retentionChangeTitle } from './ScaffolderApplier';
 import { readEffectiveRetention } from './effectiveRetention';
@@ -194,13 +195,14 @@ export function createRetentionRouter(options: {
   async function planFor(
     body: z.infer<typeof createBody> | z.infer<typeof planBody>,
   ) {
-    const cluster = (await registry.list()).find(c => c.name === body.cluster);
+    const fleet = await registry.list();
+    const cluster = fleet.find(c => c.name === body.cluster);
     if (!cluster) {
       throw new InputError(
         `Invalid retention request: cluster "${body.cluster}" is not in the fleet`,
       );
     }
-    return options.planner.plan(cluster, body.signal, body.requested);
+    return options.planner.plan(cluster, body.signal, body.requested, fleet);
   }
 
   const problemsError = (plan: RetentionPlan) =>
@@ -278,14 +280,23 @@ export function createRetentionRouter(options: {
     if (!request) {
       throw new NotFoundError(`No retention request ${req.params.id}`);
     }
-    const cluster = (await registry.list()).find(
-      c => c.name === request.cluster,
-    );
+    const fleet = await registry.list();
+    const cluster = fleet.find(c => c.name === request.cluster);
     const bounds = cluster
-      ? options.bounds(cluster.environment, request.signal)
+      ? signalBounds(options.bounds, request.signal, cluster.environment, fleet)
       : {};
+    // A fleet-wide signal is applied only to its owner's values file (the ops cluster
+    // today, even if the fleet changed since the request was filed).
+    const ownerProblem = cluster
+      ? retentionOwner(request.signal, cluster.name, fleet).problem
+      : undefined;
     const problems = cluster
-      ? validateRetention(request.signal, request.requested, bounds)
+      ? [
+          ...(ownerProblem
+            ? [{ field: 'cluster', message: ownerProblem }]
+            : []),
+          ...validateRetention(request.signal, request.requested, bounds),
+        ]
       : [
           {
             field: 'cluster',

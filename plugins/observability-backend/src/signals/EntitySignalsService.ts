@@ -82,6 +82,11 @@ export class EntitySignalsService {
       )
       .digest('hex')}`;
 
+    // A round already on its way answers first, before the shared cache is asked: the
+    // cache read is a round trip, and a round that ends during it must still be shared
+    // (200 concurrent requests for one service send one set of upstream requests).
+    const early = this.inFlight.get(key);
+    if (early) return early;
     const cached = await cache.get(key).catch(() => undefined);
     if (cached) return cached as unknown as EntitySignals;
     const running = this.inFlight.get(key);

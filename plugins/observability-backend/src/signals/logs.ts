@@ -1,4 +1,6 @@
 import {
+  clusterLogIndexPattern,
+  clusterOfLogIndex,
   DeepLink,
   kibanaDiscoverUrl,
   kqlString,
@@ -55,7 +57,32 @@ const text = (v: unknown): string | undefined => {
   return typeof first === 'string' ? first : JSON.stringify(first);
 };
 
-/** The one `_search` of the logs part: latest error lines, their count, and per cluster. */
+// A log line is a cluster's by its index name (platform design §3.4:
+// `logs-<cluster>-*`), the same rule as `log-freshness` and the Kibana links.
+
+/** The index patterns of the target's clusters (`logs-<cluster>-*`), if it names any. */
+function clusterIndexPatterns(target: SignalsTarget, logs: LogsConfig) {
+  return target.clusters?.map(c =>
+    clusterLogIndexPattern(c, logs.indexPattern),
+  );
+}
+
+/** The cluster of a hit, from its index name. */
+function clusterOfHit(
+  index: string,
+  target: SignalsTarget,
+  logs: LogsConfig,
+): string | undefined {
+  return clusterOfLogIndex(index, {
+    logIndexPattern: logs.indexPattern,
+    clusters: target.clusters,
+  });
+}
+
+/** Most indices counted per search: a cluster writes a few a day, a range is ≤ 7 days. */
+const MAX_INDEX_BUCKETS = 1000;
+
+/** The one `_search` of the logs part: latest error lines, their count, and per index (→ cluster). */
 export function errorLogSearch(
   target: SignalsTarget,
   logs: LogsConfig,
@@ -74,8 +101,14 @@ export function errorLogSearch(
       },
     },
   ];
-  if (target.clusters) {
-    filter.push({ terms: { [logs.clusterField]: target.clusters } });
+  const patterns = clusterIndexPatterns(target, logs);
+  if (patterns) {
+    filter.push({
+      bool: {
+        should: patterns.map(value => ({ wildcard: { _index: { value } } })),
+        minimum_should_match: 1,
+      },
+    });
   }
   return {
     size: logs.sampleSize,
@@ -84,12 +117,13 @@ export function errorLogSearch(
     _source: [
       logs.timestampField,
       logs.levelField,
-      logs.clusterField,
       logs.messageField,
       logs.traceIdField,
     ],
     query: { bool: { filter } },
-    aggs: { by_cluster: { terms: { field: logs.clusterField, size: 100 } } },
+    aggs: {
+      by_index: { terms: { field: '_index', size: MAX_INDEX_BUCKETS } },
+    },
   };
 }
 
@@ -103,15 +137,21 @@ export function errorLogKuery(target: SignalsTarget, logs: LogsConfig): string {
     `${logs.serviceField}: ${kqlString(target.service)}`,
     `${logs.levelField}: ${any(logs.errorLevels)}`,
   ];
-  if (target.clusters && target.clusters.length > 0) {
-    parts.push(`${logs.clusterField}: ${any(target.clusters)}`);
+  const patterns = clusterIndexPatterns(target, logs);
+  if (patterns && patterns.length > 0) {
+    // Unquoted: a wildcard (cluster names are DNS labels, nothing to escape).
+    parts.push(
+      `_index: ${
+        patterns.length === 1 ? patterns[0] : `(${patterns.join(' or ')})`
+      }`,
+    );
   }
   return parts.join(' and ');
 }
 
 const logColumns = (logs: LogsConfig) => [
   logs.levelField,
-  logs.clusterField,
+  '_index',
   logs.messageField,
   logs.traceIdField,
 ];
@@ -144,6 +184,7 @@ function toSamples(
     _source?: Record<string, unknown>;
   }>,
   logs: LogsConfig,
+  target: SignalsTarget,
 ): LogSample[] {
   return hits.map(hit => {
     const source = hit._source;
@@ -153,7 +194,7 @@ function toSamples(
       index: hit._index,
       timestamp: text(fieldValue(source, logs.timestampField)) ?? '',
       level: text(fieldValue(source, logs.levelField)),
-      cluster: text(fieldValue(source, logs.clusterField)),
+      cluster: clusterOfHit(hit._index, target, logs),
       message: (text(fieldValue(source, logs.messageField)) ?? '').slice(
         0,
         2000,
@@ -198,7 +239,6 @@ export async function fetchTraceLogs(
       _source: [
         logs.timestampField,
         logs.levelField,
-        logs.clusterField,
         logs.messageField,
         logs.traceIdField,
       ],
@@ -219,7 +259,7 @@ export async function fetchTraceLogs(
         },
       },
     });
-    const samples = toSamples(answer.hits.hits, logs);
+    const samples = toSamples(answer.hits.hits, logs, target);
     return {
       ...base,
       status: 'ok',
@@ -284,24 +324,37 @@ export async function fetchLogs(
     const total = answer.hits.total;
     const buckets =
       (
-        answer.aggregations?.by_cluster as
+        answer.aggregations?.by_index as
           | { buckets?: Array<{ key: unknown; doc_count: number }> }
           | undefined
       )?.buckets ?? [];
-    const samples = toSamples(answer.hits.hits, logs);
+    const samples = toSamples(answer.hits.hits, logs, target);
     return {
       ...base,
       status: 'ok',
       total: typeof total === 'number' ? total : total?.value ?? samples.length,
       totalRelation:
         typeof total === 'object' && total?.relation === 'gte' ? 'gte' : 'eq',
-      byCluster: buckets.map(b => ({
-        cluster: String(b.key),
-        count: b.doc_count,
-      })),
+      byCluster: countByCluster(buckets, target, logs),
       samples,
     };
   } catch (error) {
     return { ...base, status: 'unknown', error: describeError(error) };
   }
+}
+
+/** Error counts per cluster from the counts per index (indices of no cluster left out). */
+function countByCluster(
+  buckets: Array<{ key: unknown; doc_count: number }>,
+  target: SignalsTarget,
+  logs: LogsConfig,
+): Array<{ cluster: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const b of buckets) {
+    const cluster = clusterOfHit(String(b.key), target, logs);
+    if (cluster) counts.set(cluster, (counts.get(cluster) ?? 0) + b.doc_count);
+  }
+  return [...counts]
+    .map(([cluster, count]) => ({ cluster, count }))
+    .sort((a, b) => b.count - a.count || a.cluster.localeCompare(b.cluster));
 }

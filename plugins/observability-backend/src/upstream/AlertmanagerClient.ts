@@ -37,7 +37,38 @@ const statusSchema = z
   })
   .passthrough();
 
+const silenceCreatedSchema = z.object({ silenceID: z.string() }).passthrough();
+
+const silenceSchema = z
+  .object({
+    id: z.string(),
+    matchers: z.array(
+      z.object({
+        name: z.string(),
+        value: z.string(),
+        isRegex: z.boolean(),
+        isEqual: z.boolean().optional(),
+      }),
+    ),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    createdBy: z.string(),
+    comment: z.string(),
+    status: z.object({ state: z.enum(['expired', 'active', 'pending']) }),
+  })
+  .passthrough();
+
 export type AlertmanagerAlert = z.infer<typeof alertSchema>;
+export type AlertmanagerSilence = z.infer<typeof silenceSchema>;
+
+/** The body of `POST /api/v2/silences` (a new silence: no `id`). */
+export interface NewSilence {
+  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
 export type AlertmanagerStatus = z.infer<typeof statusSchema>;
 
 export interface AlertQuery {
@@ -58,6 +89,20 @@ export interface AlertmanagerClient {
   alerts(query?: AlertQuery): Promise<AlertmanagerAlert[]>;
   /** `GET /api/v2/status`. */
   status(): Promise<AlertmanagerStatus>;
+  /** `POST /api/v2/silences`: the new silence's id. */
+  createSilence(silence: NewSilence): Promise<string>;
+  /** `GET /api/v2/silence/{id}`. */
+  silence(id: string): Promise<AlertmanagerSilence>;
+  /** `DELETE /api/v2/silence/{id}`: expires it. */
+  expireSilence(id: string): Promise<void>;
+}
+
+// Alertmanager's silence ids are UUIDs; anything else never reaches a path.
+const SILENCE_ID = /^[0-9a-fA-F-]{1,64}$/;
+
+function silencePath(id: string) {
+  if (!SILENCE_ID.test(id)) throw new Error(`invalid silence id "${id}"`);
+  return `/api/v2/silence/${id}`;
 }
 
 export class FetchAlertmanagerClient implements AlertmanagerClient {
@@ -81,5 +126,22 @@ export class FetchAlertmanagerClient implements AlertmanagerClient {
 
   status() {
     return this.http.get('/api/v2/status', statusSchema);
+  }
+
+  async createSilence(silence: NewSilence) {
+    const created = await this.http.post(
+      '/api/v2/silences',
+      silenceCreatedSchema,
+      { json: silence },
+    );
+    return created.silenceID;
+  }
+
+  silence(id: string) {
+    return this.http.get(silencePath(id), silenceSchema);
+  }
+
+  async expireSilence(id: string) {
+    await this.http.delete(silencePath(id));
   }
 }

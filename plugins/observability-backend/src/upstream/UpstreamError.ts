@@ -3,7 +3,10 @@ export type UpstreamName =
   | 'thanos'
   | 'elasticsearch'
   | 'jaeger'
-  | 'alertmanager';
+  | 'alertmanager'
+  | 'kibana'
+  | 'grafana'
+  | 'argocd';
 
 /**
  * Why a request to an upstream failed:

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { fixture } from '../__fixtures__';
 import { FIXTURE_URLS, fixtureHandlers } from '../__fixtures__/handlers';
 import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { UpstreamError } from './UpstreamError';
@@ -88,8 +89,20 @@ describe('ThanosClient', () => {
     expect(range.resultType).toBe('matrix');
     expect(await thanos!.labels()).toContain('cluster');
     const stores = await thanos!.stores();
-    expect(Object.keys(stores)).toEqual(['query', 'sidecar']);
+    expect(Object.keys(stores)).toEqual(['query']);
     expect(stores.query[1].lastError).toMatch(/certificate has expired/);
+    // grouped by store type, as Thanos Query answers; a type without endpoints is null
+    server.use(
+      http.get(`${FIXTURE_URLS.thanos}/api/v1/stores`, () =>
+        HttpResponse.json(fixture('thanos/stores-direct.json')),
+      ),
+    );
+    const direct = await thanos!.stores();
+    expect(Object.keys(direct)).toEqual(['query', 'sidecar', 'store', 'rule']);
+    expect(direct.rule).toEqual([]);
+    expect(direct.store[0].name).toBe(
+      'thanos-store.ops-01.fleet.example:10901',
+    );
   });
 
   it('turns a Prometheus error answer into a typed error', async () => {
@@ -307,5 +320,63 @@ describe('AlertmanagerClient', () => {
     expect(alerts).toHaveLength(4);
     expect(alerts[0].receivers[0].name).toBe('heartbeat-nonprod');
     expect((await alertmanager!.status()).cluster.status).toBe('ready');
+  });
+});
+
+describe('KibanaClient / GrafanaClient', () => {
+  const { kibana, grafana } = upstreamClientsFromConfig(
+    new ConfigReader({
+      observability: {
+        kibana: {
+          url: FIXTURE_URLS.kibana,
+          auth: { username: 'portal', password: 'kibana-secret' },
+        },
+        grafana: { url: FIXTURE_URLS.grafana },
+      },
+    }),
+    { timeoutMs: 1000 },
+  );
+
+  it('read the health documents with their HTTP status, 503 included', async () => {
+    let authorization: string | null = null;
+    server.use(
+      http.get(`${FIXTURE_URLS.kibana}/api/status`, ({ request }) => {
+        authorization = request.headers.get('authorization');
+        return HttpResponse.json(fixture('kibana/status-unavailable.json'), {
+          status: 503,
+        });
+      }),
+    );
+    const status = await kibana!.status();
+    expect(status.httpStatus).toBe(503);
+    expect(status.status.status.overall.level).toBe('unavailable');
+    expect(authorization).toBe(
+      `Basic ${Buffer.from('portal:kibana-secret').toString('base64')}`,
+    );
+    expect(await grafana!.health()).toEqual({
+      httpStatus: 200,
+      health: fixture('grafana/health-ok.json'),
+    });
+  });
+
+  it('still fail on other error statuses, without the credentials', async () => {
+    server.use(
+      http.get(`${FIXTURE_URLS.kibana}/api/status`, () =>
+        HttpResponse.json(
+          { message: 'kibana-secret is wrong' },
+          { status: 500 },
+        ),
+      ),
+      http.get(`${FIXTURE_URLS.grafana}/api/health`, () =>
+        HttpResponse.json({ unexpected: true }),
+      ),
+    );
+    const error = await kibana!.status().catch(e => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error.message).toMatch(/kibana at \/api\/status answered HTTP 500/);
+    expect(error.message).not.toContain('kibana-secret');
+    await expect(grafana!.health()).rejects.toThrow(
+      /unexpected response shape from grafana at \/api\/health: database/,
+    );
   });
 });

@@ -7,10 +7,18 @@ import {
   ElasticsearchClient,
   FetchElasticsearchClient,
 } from './ElasticsearchClient';
+import type { GitopsValuesSource } from '../retention/GitopsValuesSource';
+import { ArgoCdClient, createArgoCdClient } from './ArgoCdClient';
 import { RequestHook, UpstreamHttp } from './httpJson';
+import { FetchGrafanaClient, GrafanaClient } from './GrafanaClient';
 import { FetchJaegerClient, JaegerClient } from './JaegerClient';
+import { FetchKibanaClient, KibanaClient } from './KibanaClient';
 import { FetchThanosClient, ThanosClient } from './ThanosClient';
 import { UpstreamName } from './UpstreamError';
+import {
+  AlertmanagerPool,
+  createAlertmanagerPool,
+} from '../alerts/AlertmanagerPool';
 
 /** A PEM certificate from config (never a key), for the `cert-expiry` check. */
 export interface ConfiguredCertificate {
@@ -28,6 +36,14 @@ export interface UpstreamClients {
   elasticsearch?: ElasticsearchClient;
   jaeger?: JaegerClient;
   alertmanager?: AlertmanagerClient;
+  /** Each cluster's Alertmanager (`url`, `urlTemplate` or `clusters`). */
+  alertmanagers?: AlertmanagerPool;
+  kibana?: KibanaClient;
+  grafana?: GrafanaClient;
+  /** The fleet's Argo CD instances (one, or one per cluster). */
+  argocd?: ArgoCdClient;
+  /** The GitOps repository's values files (`revision-drift`); set by the plugin. */
+  gitopsValues?: GitopsValuesSource;
   /** PEM certificates (CA bundles and client certificates) found in the upstreams' `tls`. */
   certificates?: ConfiguredCertificate[];
   /** Total requests sent by all clients so far. */
@@ -41,6 +57,9 @@ export const UPSTREAM_NAMES: readonly UpstreamName[] = [
   'elasticsearch',
   'jaeger',
   'alertmanager',
+  'kibana',
+  'grafana',
+  'argocd',
 ];
 
 /** PEM certificates under `observability.<upstream>.tls.{ca,cert}`. */
@@ -70,12 +89,15 @@ export function createUpstreamClients(
   options: { timeoutMs: number; onRequest?: RequestHook },
 ): UpstreamClients {
   const transports: UpstreamHttp[] = [];
-  const transport = (name: UpstreamName): UpstreamHttp | undefined => {
+  const transport = (
+    name: UpstreamName,
+    url = upstreams[name]?.url,
+  ): UpstreamHttp | undefined => {
     const block = upstreams[name];
-    if (!block?.url) return undefined;
+    if (!block || !url) return undefined;
     const http = new UpstreamHttp({
       name,
-      baseUrl: block.url,
+      baseUrl: url,
       timeoutMs: options.timeoutMs,
       maxResponseBytes: block.maxResponseBytes,
       tls: block.tls,
@@ -90,16 +112,35 @@ export function createUpstreamClients(
   const elasticsearch = transport('elasticsearch');
   const jaeger = transport('jaeger');
   const alertmanager = transport('alertmanager');
+  const alertmanagerClient =
+    alertmanager && new FetchAlertmanagerClient(alertmanager);
+  const alertmanagerBlock = upstreams.alertmanager;
+  const kibana = transport('kibana');
+  const grafana = transport('grafana');
+  // Argo CD may be one per cluster: its client makes its own transports.
+  const argocd = createArgoCdClient(upstreams.argocd, options);
 
   return {
     thanos: thanos && new FetchThanosClient(thanos),
     elasticsearch: elasticsearch && new FetchElasticsearchClient(elasticsearch),
     jaeger: jaeger && new FetchJaegerClient(jaeger),
-    alertmanager: alertmanager && new FetchAlertmanagerClient(alertmanager),
+    alertmanager: alertmanagerClient,
+    alertmanagers:
+      alertmanagerBlock &&
+      createAlertmanagerPool(alertmanagerBlock, url =>
+        url === alertmanagerBlock.url && alertmanagerClient
+          ? alertmanagerClient
+          : new FetchAlertmanagerClient(transport('alertmanager', url)!),
+      ),
+    kibana: kibana && new FetchKibanaClient(kibana),
+    grafana: grafana && new FetchGrafanaClient(grafana),
+    argocd,
     certificates: configuredCertificates(upstreams),
-    requestCount: () => transports.reduce((n, t) => n + t.requestCount, 0),
+    requestCount: () =>
+      transports.reduce((n, t) => n + t.requestCount, 0) +
+      (argocd?.requestCount ?? 0),
     close: async () => {
-      await Promise.all(transports.map(t => t.close()));
+      await Promise.all([...transports.map(t => t.close()), argocd?.close()]);
     },
   };
 }

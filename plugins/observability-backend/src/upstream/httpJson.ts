@@ -145,6 +145,24 @@ export class UpstreamHttp {
     return this.request('GET', path, schema, { query });
   }
 
+  /**
+   * A GET whose answer is read (and validated) also for the `alsoRead` error statuses:
+   * health endpoints (Kibana's `/api/status`, Grafana's `/api/health`) answer 503 with
+   * the same document when they are up but unhealthy.
+   */
+  async getWithStatus<T>(
+    path: string,
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+    alsoRead: number[],
+  ): Promise<{ status: number; body: T }> {
+    let status = 200;
+    const body = await this.request('GET', path, schema, {
+      alsoRead,
+      onStatus: s => (status = s),
+    });
+    return { status, body };
+  }
+
   post<T>(
     path: string,
     schema: z.ZodType<T, z.ZodTypeDef, unknown>,
@@ -152,6 +170,11 @@ export class UpstreamHttp {
     query?: QueryParams,
   ): Promise<T> {
     return this.request('POST', path, schema, { query, ...body });
+  }
+
+  /** A DELETE whose answer may be empty (Alertmanager's `DELETE /api/v2/silence/{id}`). */
+  delete(path: string): Promise<unknown> {
+    return this.request('DELETE', path, z.unknown(), { emptyOk: true });
   }
 
   /** Closes the mTLS connection pool, if there is one. */
@@ -163,7 +186,15 @@ export class UpstreamHttp {
     method: string,
     path: string,
     schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-    options: { query?: QueryParams; json?: unknown; form?: QueryParams },
+    options: {
+      query?: QueryParams;
+      json?: unknown;
+      form?: QueryParams;
+      alsoRead?: number[];
+      onStatus?: (status: number) => void;
+      /** A 2xx answer without a body is read as `null`. */
+      emptyOk?: boolean;
+    },
   ): Promise<T> {
     const url = `${this.baseUrl}${path}${toSearch(options.query)}`;
     const headers: Record<string, string> = { ...this.headers };
@@ -197,7 +228,9 @@ export class UpstreamHttp {
       if (this.dispatcher) init.dispatcher = this.dispatcher;
       const response = await fetch(url, init as RequestInit);
       status = response.status;
-      const ok = status >= 200 && status < 300;
+      const ok =
+        (status >= 200 && status < 300) ||
+        (options.alsoRead ?? []).includes(status);
       text = await readCappedText(
         response,
         ok
@@ -230,18 +263,23 @@ export class UpstreamHttp {
       });
     }
 
-    if (status < 200 || status >= 300) {
-      throw this.fail(
+    const httpError = () =>
+      this.fail(
         'http',
         path,
         `${this.name} at ${path} answered HTTP ${status}${describeBody(text)}`,
         status,
       );
+    const errorStatus = status < 200 || status >= 300;
+    if (errorStatus && !(options.alsoRead ?? []).includes(status)) {
+      throw httpError();
     }
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = options.emptyOk && !errorStatus && !text.trim() ? null : JSON.parse(text);
     } catch {
+      // An error status read for its document, without one (a proxy's page): the status.
+      if (errorStatus) throw httpError();
       throw this.fail(
         'parse',
         path,
@@ -250,6 +288,7 @@ export class UpstreamHttp {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
+      if (errorStatus) throw httpError();
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : '(root)';
       throw this.fail(
@@ -260,6 +299,7 @@ export class UpstreamHttp {
         }`,
       );
     }
+    options.onStatus?.(status);
     return parsed.data;
   }
 

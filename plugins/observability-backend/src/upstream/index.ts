@@ -6,4 +6,7 @@ export * from './ThanosClient';
 export * from './ElasticsearchClient';
 export * from './JaegerClient';
 export * from './AlertmanagerClient';
+export * from './KibanaClient';
+export * from './GrafanaClient';
+export * from './ArgoCdClient';
 export * from './createUpstreamClients';

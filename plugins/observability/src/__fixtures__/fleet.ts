@@ -60,6 +60,7 @@ export const fleetFixture: FleetHealth = {
         },
         logs: unchecked,
         traces: unchecked,
+        gitops: unchecked,
       },
     },
     {
@@ -71,6 +72,7 @@ export const fleetFixture: FleetHealth = {
         metrics: { status: 'ok', checks: [] },
         logs: { status: 'ok', checks: [] },
         traces: { status: 'ok', checks: [] },
+        gitops: { status: 'ok', checks: [] },
       },
     },
   ],

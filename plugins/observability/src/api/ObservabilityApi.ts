@@ -1,17 +1,22 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AlertsAnswer,
   ClusterDetail,
   ClusterRetention,
   EntitySignals,
   EntityTrace,
   FleetHealth,
   FleetHealthSummary,
+  FleetPageQuery,
+  FleetSummaryPage,
   HealthTransition,
   RetentionPlan,
   RetentionRequest,
   RetentionRequestState,
   RetentionSettings,
   RetentionSignal,
+  SilenceCreated,
+  SilenceRequest,
 } from '@fleetobs/plugin-observability-common';
 
 export type {
@@ -75,6 +80,15 @@ export interface ObservabilityApi {
    * {@link ObservabilityApi.getCluster} has them in full.
    */
   getFleetSummary(): Promise<FleetHealthSummary>;
+  /**
+   * One page of the fleet summary, filtered and sorted on the server
+   * (`GET /v1/fleet?view=summary&status=&environment=&q=&sort=&order=&limit=&cursor=`),
+   * with the counts by status and the environments of the whole fleet.
+   */
+  getFleetPage(
+    query?: FleetPageQuery,
+    options?: { signal?: AbortSignal },
+  ): Promise<FleetSummaryPage>;
   /** One cluster with every check in full and its onboarding checklist (`GET /v1/clusters/:name`). */
   getCluster(name: string): Promise<ClusterDetail>;
   /** Status changes of one cluster (`GET /v1/clusters/:name/history`). */
@@ -114,6 +128,22 @@ export interface ObservabilityApi {
     decision: RetentionDecision,
     comment?: string,
   ): Promise<RetentionRequest>;
+  /**
+   * Firing alerts of a cluster, of an entity (its alert selector, in the answer) or of
+   * the fleet (`GET /v1/alerts?cluster=&entity=`).
+   */
+  getAlerts(query?: {
+    cluster?: string;
+    entityRef?: string;
+  }): Promise<AlertsAnswer>;
+  /** Silences one alert's labels in its cluster's Alertmanager (`POST /v1/silences`). */
+  createSilence(request: SilenceRequest): Promise<SilenceCreated>;
+  /** Expires a silence (`DELETE /v1/silences/:id?cluster=&entity=`). */
+  expireSilence(input: {
+    cluster: string;
+    silenceId: string;
+    entityRef?: string;
+  }): Promise<void>;
 }
 
 /**

@@ -61,6 +61,60 @@ describe('ObservabilityClient', () => {
     expect(requests[0].url.search).toBe('');
   });
 
+  it('asks for one page of the fleet summary with its filters, sort and cursor', async () => {
+    const requests = serve('get', '/v1/fleet', { clusters: [], matched: 0 });
+    await expect(
+      client.getFleetPage({
+        status: 'not-ok',
+        environment: 'prod',
+        q: 'edge 1&x=',
+        sort: 'name',
+        order: 'desc',
+        limit: 50,
+        cursor: 'eyJzIjoibmFtZTpkZXNjIn0',
+      }),
+    ).resolves.toEqual({ clusters: [], matched: 0 });
+    const params = requests[0].url.searchParams;
+    expect(Object.fromEntries(params)).toEqual({
+      view: 'summary',
+      status: 'not-ok',
+      environment: 'prod',
+      q: 'edge 1&x=',
+      sort: 'name',
+      order: 'desc',
+      limit: '50',
+      cursor: 'eyJzIjoibmFtZTpkZXNjIn0',
+    });
+  });
+
+  it('leaves empty and absent filters out of the page request', async () => {
+    const requests = serve('get', '/v1/fleet', { clusters: [] });
+    await client.getFleetPage({ environment: '', q: '', limit: 20 });
+    expect(requests[0].url.search).toBe('?view=summary&limit=20');
+    await client.getFleetPage();
+    expect(requests[1].url.search).toBe('?view=summary');
+  });
+
+  it("rejects with the back end's message when a page request is refused", async () => {
+    serve(
+      'get',
+      '/v1/fleet',
+      {
+        error: {
+          name: 'InputError',
+          message: 'Invalid query: cursor is not a cursor of this API',
+        },
+      },
+      { status: 400 },
+    );
+    const error = await rejection(client.getFleetPage({ cursor: 'x' }));
+    expect(error).toMatchObject({
+      status: 400,
+      name: 'InputError',
+      message: 'Invalid query: cursor is not a cursor of this API',
+    });
+  });
+
   it('asks for a cluster and its history by encoded name', async () => {
     serve('get', '/v1/clusters/dev%2001', { cluster: { name: 'dev 01' } });
     const history = serve('get', '/v1/clusters/dev-01/history', {
@@ -220,5 +274,79 @@ describe('ObservabilityClient', () => {
     );
     controller.abort();
     await expect(plan).rejects.toMatchObject({ name: 'AbortError' });
+  });
+  it('asks for the alerts of an entity or a cluster, and posts a silence', async () => {
+    const answer = { alerts: [], unavailable: [], selector: 'service="cart"' };
+    const alerts = serve('get', '/v1/alerts', answer);
+    await expect(
+      client.getAlerts({ entityRef: 'component:default/cart' }),
+    ).resolves.toEqual(answer);
+    await client.getAlerts({ cluster: 'prod-01' });
+    await client.getAlerts();
+    expect(alerts.map(r => r.url.search)).toEqual([
+      '?entity=component%3Adefault%2Fcart',
+      '?cluster=prod-01',
+      '',
+    ]);
+    const request = {
+      cluster: 'prod-01',
+      entityRef: 'component:default/cart',
+      matchers: [
+        { name: 'service', value: 'cart', isRegex: false, isEqual: true },
+      ],
+      durationMinutes: 60,
+      comment: 'deploying a fix',
+    };
+    const created = { cluster: 'prod-01', silenceId: 'a1', endsAt: 'x' };
+    const posted = serve('post', '/v1/silences', created, { status: 201 });
+    await expect(client.createSilence(request)).resolves.toEqual(created);
+    expect(posted[0].body).toEqual(request);
+  });
+
+  it('expires a silence with DELETE and reads no body from the 204', async () => {
+    const urls: URL[] = [];
+    server.use(
+      http.delete(`${BASE_URL}/v1/silences/:id`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await expect(
+      client.expireSilence({
+        cluster: 'prod-01',
+        silenceId: 'a1/../x',
+        entityRef: 'component:default/cart',
+      }),
+    ).resolves.toBeUndefined();
+    expect(urls[0].pathname).toBe('/api/observability/v1/silences/a1%2F..%2Fx');
+    expect(urls[0].searchParams.get('cluster')).toBe('prod-01');
+    expect(urls[0].searchParams.get('entity')).toBe('component:default/cart');
+  });
+
+  it("rejects a refused silence with the back end's message", async () => {
+    serve(
+      'post',
+      '/v1/silences',
+      {
+        error: {
+          name: 'InputError',
+          message: 'durationMinutes is over the maximum of 10080',
+        },
+        response: { statusCode: 400 },
+      },
+      { status: 400 },
+    );
+    const error = await rejection(
+      client.createSilence({
+        cluster: 'prod-01',
+        matchers: [],
+        durationMinutes: 99999,
+        comment: 'x',
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(errorText(error)).toBe(
+      'durationMinutes is over the maximum of 10080',
+    );
   });
 });

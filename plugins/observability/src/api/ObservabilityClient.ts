@@ -1,15 +1,20 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
+  AlertsAnswer,
   ClusterDetail,
   ClusterRetention,
   EntitySignals,
   EntityTrace,
   FleetHealth,
   FleetHealthSummary,
+  FleetPageQuery,
+  FleetSummaryPage,
   HealthTransition,
   RetentionPlan,
   RetentionRequest,
   RetentionRequestState,
+  SilenceCreated,
+  SilenceRequest,
 } from '@fleetobs/plugin-observability-common';
 import {
   EntityRefParts,
@@ -51,6 +56,20 @@ export class ObservabilityClient implements ObservabilityApi {
 
   getFleetSummary(): Promise<FleetHealthSummary> {
     return this.request('GET', '/v1/fleet?view=summary');
+  }
+
+  getFleetPage(
+    query: FleetPageQuery = {},
+    options?: { signal?: AbortSignal },
+  ): Promise<FleetSummaryPage> {
+    const params = new URLSearchParams({ view: 'summary' });
+    for (const [key, value] of Object.entries(query)) {
+      // Empty filters are no filters (the server rejects an empty environment).
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    return this.request('GET', withQuery('/v1/fleet', params), {
+      signal: options?.signal,
+    });
   }
 
   getCluster(name: string): Promise<ClusterDetail> {
@@ -142,8 +161,34 @@ export class ObservabilityClient implements ObservabilityApi {
     );
   }
 
+  getAlerts(
+    query: { cluster?: string; entityRef?: string } = {},
+  ): Promise<AlertsAnswer> {
+    const params = new URLSearchParams();
+    if (query.cluster) params.set('cluster', query.cluster);
+    if (query.entityRef) params.set('entity', query.entityRef);
+    return this.request('GET', withQuery('/v1/alerts', params));
+  }
+
+  createSilence(request: SilenceRequest): Promise<SilenceCreated> {
+    return this.request('POST', '/v1/silences', { body: request });
+  }
+
+  async expireSilence(input: {
+    cluster: string;
+    silenceId: string;
+    entityRef?: string;
+  }): Promise<void> {
+    const params = new URLSearchParams({ cluster: input.cluster });
+    if (input.entityRef) params.set('entity', input.entityRef);
+    await this.request(
+      'DELETE',
+      withQuery(`/v1/silences/${encodeURIComponent(input.silenceId)}`, params),
+    );
+  }
+
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: { body?: object; signal?: AbortSignal } = {},
   ): Promise<T> {
@@ -158,6 +203,8 @@ export class ObservabilityClient implements ObservabilityApi {
     if (!response.ok) {
       throw await ObservabilityApiError.fromResponse(response);
     }
+    // 204 No Content (DELETE) has no body to parse.
+    if (response.status === 204) return undefined as T;
     return response.json();
   }
 }

@@ -119,9 +119,14 @@ export async function startScaffolderWithObsActions(options: {
   gitHost: GitHost;
   sealingCertificate: string;
   ca: { certificatePem: string; privateKeyPem: string };
+  /** Further `observability.*` config (naming, UI URLs, retention). */
+  observability?: Record<string, unknown>;
+  /** Further back-end features, e.g. a stand-in for the observability back end. */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }): Promise<Server> {
   const { server } = await startTestBackend({
     features: [
+      ...(options.features ?? []),
       scaffolderPlugin,
       scaffolderModule,
       githubModule,
@@ -131,6 +136,7 @@ export async function startScaffolderWithObsActions(options: {
           backend: { baseUrl: 'http://localhost:7007' },
           integrations: { github: [options.gitHost.integration] },
           observability: {
+            ...options.observability,
             gitops: {
               repoUrl: options.gitHost.repoUrl,
               valuesPath: 'charts/app-of-apps',

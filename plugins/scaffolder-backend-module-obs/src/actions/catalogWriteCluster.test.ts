@@ -17,7 +17,13 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('obs:catalog:write-cluster', () => {
   const mockDir = createMockDirectory();
-  const action = createCatalogWriteClusterAction();
+  // The Grafana link's host comes from observability.ui.grafanaUrl (point 8).
+  const action = createCatalogWriteClusterAction({
+    settings: {
+      httpClusterHosts: [],
+      grafanaUrl: 'https://grafana.corp.example/',
+    },
+  });
   let ca: TestCa;
   let other: TestCa;
   beforeAll(async () => {
@@ -72,7 +78,7 @@ describe('obs:catalog:write-cluster', () => {
           },
           links: [
             {
-              url: 'https://grafana.example.com/d/cluster-overview?var-cluster=dev-07',
+              url: 'https://grafana.corp.example/d/cluster-overview?var-cluster=dev-07',
               title: 'Grafana (cluster overview)',
               icon: 'dashboard',
             },
@@ -85,6 +91,15 @@ describe('obs:catalog:write-cluster', () => {
         },
       },
     ]);
+  });
+
+  it('has no Grafana link when observability.ui.grafanaUrl is not configured (no made-up host)', async () => {
+    const ctx = mockContext(mockDir.path, input());
+    await createCatalogWriteClusterAction().handler(ctx as any);
+    const [entity] = parseStrict(
+      fs.readFileSync(path.join(mockDir.path, file), 'utf8'),
+    ) as any[];
+    expect(entity.metadata.links).toEqual([]);
   });
 
   it('accepts an empty caData, a CA bundle, CRLF PEM and short owner refs', async () => {

@@ -82,9 +82,13 @@ const outputSchema = (z: Zod) =>
  * @public
  */
 export function createCatalogWriteClusterAction(
-  options: { settings?: Pick<ObsSettings, 'httpClusterHosts'> } = {},
+  options: {
+    settings?: Pick<ObsSettings, 'httpClusterHosts'> &
+      Partial<Pick<ObsSettings, 'grafanaUrl'>>;
+  } = {},
 ) {
   const httpHosts = options.settings?.httpClusterHosts ?? [];
+  const grafanaUrl = options.settings?.grafanaUrl;
   return createTemplateAction({
     id: 'obs:catalog:write-cluster',
     description:
@@ -130,6 +134,7 @@ export function createCatalogWriteClusterAction(
         authProvider: input.authProvider,
         owner: input.owner,
         system: input.system,
+        grafanaUrl,
       });
       await writeFilesAtomically(ctx.workspacePath, [
         { path: relPath, content: yamlText(entity, { comment: HEADER }) },

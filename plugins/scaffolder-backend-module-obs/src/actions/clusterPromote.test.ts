@@ -9,6 +9,11 @@ import {
   VALUES_DIR,
 } from '../__testUtils__/fixtures';
 import { createClusterPromoteAction } from './clusterPromote';
+import {
+  DEMO_GATE_CLUSTERS,
+  FakeCluster,
+  fakeGateBackend,
+} from './clusterPromoteGate.testHelpers';
 
 describe('obs:cluster:promote', () => {
   const mockDir = createMockDirectory();
@@ -16,7 +21,10 @@ describe('obs:cluster:promote', () => {
     mockDir.clear();
     seedValues(mockDir.path);
   });
-  const action = createClusterPromoteAction({ settings: settingsFrom({}) });
+  const action = createClusterPromoteAction({
+    settings: settingsFrom({}),
+    backend: fakeGateBackend(),
+  });
   const file = (c: string) =>
     path.join(mockDir.path, VALUES_DIR, `values.${c}.yaml`);
   const read = (c: string) => fs.readFileSync(file(c), 'utf8');
@@ -34,6 +42,8 @@ describe('obs:cluster:promote', () => {
       files: ['charts/app-of-apps/values.stag-01.yaml'],
       previousRevisions: { 'stag-01': oldStag },
       forced: false,
+      refusals: [],
+      pullRequestBody: expect.stringContaining('| dev-01 | ok |'),
     });
     expect(revision('stag-01')).toBe('v1.5.0');
     expect(read('stag-01')).toBe(
@@ -102,7 +112,11 @@ describe('obs:cluster:promote', () => {
   it.each([
     [
       'environment outside the order',
-      { revision: 'v1.5.0', targetEnvironment: 'ops' },
+      {
+        revision: 'v1.5.0',
+        targetEnvironment: 'ops',
+        order: ['dev', 'stag', 'prod'],
+      },
       /targetEnvironment: ops is not in the promotion order/,
     ],
     [
@@ -131,5 +145,190 @@ describe('obs:cluster:promote', () => {
       { revision: 'v1.5.0' },
       /values\.prod-01\.yaml: not valid YAML/,
     );
+  });
+
+  describe('the gate', () => {
+    /** The action over a fake back end whose clusters are the demo's, changed by `changes`. */
+    function gated(
+      changes: Record<string, Partial<FakeCluster>> = {},
+      options: Parameters<typeof fakeGateBackend>[1] = {},
+    ) {
+      const clusters = Object.fromEntries(
+        Object.entries(DEMO_GATE_CLUSTERS).map(([name, c]) => [
+          name,
+          { ...c, ...changes[name] },
+        ]),
+      );
+      const backend = fakeGateBackend(clusters, options);
+      const gatedAction = createClusterPromoteAction({
+        settings: settingsFrom({}),
+        backend,
+      });
+      return { backend, ...actionRunner(gatedAction, () => mockDir.path) };
+    }
+    const toProd = { revision: 'v1.4.0', targetEnvironment: 'prod' };
+
+    it('asks the back end about the previous environment and puts what it saw in the PR', async () => {
+      const { backend, run: gatedRun } = gated();
+      const { outputs } = await gatedRun(toProd);
+      expect(backend.asked).toEqual(['applications:stag', 'history:stag-01']);
+      expect(outputs.refusals).toEqual([]);
+      expect(outputs.pullRequestBody).toContain(
+        '### Promotion gate: stag at v1.4.0',
+      );
+      expect(outputs.pullRequestBody).toMatch(
+        /\| stag-01 \| ok \| \d{4}-\d\d-\d\dT[^|]+ \| stag-01-config: Synced \/ Healthy \/ HEAD<br>stag-01-monitoring: Synced \/ Healthy \/ v1\.4\.0 \|/,
+      );
+      expect(outputs.pullRequestBody).toContain(
+        'Every cluster passed the gate.',
+      );
+    });
+
+    it('refuses a revision Degraded in stag, naming cluster, application and reason', async () => {
+      const { expectRefused: expectGateRefused } = gated({
+        'stag-01': { apps: { monitoring: { health: 'Degraded' } } },
+      });
+      await expectGateRefused(
+        toProd,
+        /v1\.4\.0 cannot be promoted to prod: stag does not pass the gate \(stag-01 \/ stag-01-monitoring: health Degraded\)/,
+      );
+    });
+
+    it.each<[string, Partial<FakeCluster>, RegExp]>([
+      [
+        'OutOfSync',
+        { apps: { monitoring: { sync: 'OutOfSync' } } },
+        /stag-01 \/ stag-01-monitoring: sync OutOfSync/,
+      ],
+      [
+        'a failed last sync',
+        {
+          apps: {
+            monitoring: {
+              operation: { phase: 'Failed', message: 'hook failed' },
+            },
+          },
+        },
+        /stag-01-monitoring: last sync failed: hook failed/,
+      ],
+      [
+        'another revision',
+        { revision: 'v1.3.9' },
+        /stag-01 \/ stag-01-monitoring: runs v1\.3\.9, not v1\.4\.0/,
+      ],
+      [
+        'an Argo CD error',
+        { error: 'argocd at /api/v1/applications answered HTTP 401' },
+        /stag-01: Argo CD: argocd at .* HTTP 401/,
+      ],
+      [
+        'fleet health critical',
+        { health: { to: 'critical', at: '2026-11-25T11:00:00.000Z' } },
+        /stag-01: fleet health critical since 2026-11-25T11:00:00\.000Z/,
+      ],
+      [
+        'no health history',
+        { health: 'none' },
+        /stag-01: no fleet health history yet/,
+      ],
+    ])(
+      'refuses %s in the previous environment',
+      async (_t, change, message) => {
+        const { expectRefused: expectGateRefused } = gated({
+          'stag-01': change,
+        });
+        await expectGateRefused(toProd, message);
+      },
+    );
+
+    it('waits for the soak time, then promotes', async () => {
+      const now = new Date();
+      const okSince = new Date(now.getTime() - 10 * 60_000).toISOString();
+      const { expectRefused: expectGateRefused } = gated(
+        { 'stag-01': { health: { at: okSince } } },
+        { soakSeconds: 1800, now },
+      );
+      await expectGateRefused(
+        toProd,
+        new RegExp(
+          `stag-01: fleet health ok only since ${okSince.replace(
+            /[.]/g,
+            '\\.',
+          )} \\(soak time 30m\\)`,
+        ),
+      );
+      const { run: laterRun } = gated(
+        { 'stag-01': { health: { at: okSince } } },
+        { soakSeconds: 600, now },
+      );
+      const { outputs } = await laterRun(toProd);
+      expect(outputs.clusters).toEqual(['prod-01']);
+      expect(revision('prod-01')).toBe('v1.4.0');
+    });
+
+    it('fails closed when the back end cannot be asked; force with a reason passes, into the PR', async () => {
+      const down = new Error('The observability back end could not be reached');
+      const { expectRefused: expectGateRefused, run: forcedRun } = gated(
+        {},
+        { failWith: down },
+      );
+      await expectGateRefused(
+        toProd,
+        /stag-01: Argo CD state could not be read: The observability back end could not be reached/,
+      );
+      const { outputs, ctx } = await forcedRun({
+        ...toProd,
+        force: true,
+        reason: 'Argo CD outage, approved in CHG-4712',
+      });
+      expect(outputs.forced).toBe(true);
+      expect(outputs.refusals).toEqual([
+        'stag-01: Argo CD state could not be read: The observability back end could not be reached',
+      ]);
+      expect(outputs.pullRequestBody).toContain(
+        '**Forced** past the gate. Reason: Argo CD outage, approved in CHG-4712',
+      );
+      expect(ctx.logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('CHG-4712'),
+      );
+      expect(revision('prod-01')).toBe('v1.4.0');
+    });
+
+    it('promotes ops after prod (ops last in the default order)', async () => {
+      fs.writeFileSync(
+        file('prod-01'),
+        read('prod-01').replace(
+          /targetRevision: \S+/,
+          'targetRevision: v1.4.0',
+        ),
+      );
+      const { backend, run: gatedRun } = gated({
+        'stag-01': { revision: 'v1.4.0' },
+        'prod-01': { revision: 'v1.4.0' },
+      });
+      const { outputs } = await gatedRun({ revision: 'v1.4.0' });
+      expect(outputs.environment).toBe('ops');
+      expect(backend.asked).toContain('applications:prod');
+      expect(revision('ops-01')).toBe('v1.4.0');
+    });
+
+    it('keeps upstream text from breaking the PR table', async () => {
+      const { run: gatedRun } = gated({
+        'stag-01': {
+          apps: { monitoring: { sync: 'Synced|<img src=x>\n# hi' } },
+        },
+      });
+      const { outputs } = await gatedRun({
+        ...toProd,
+        force: true,
+        reason: 'testing the table with hostile text',
+      });
+      expect(outputs.pullRequestBody).toContain(
+        'Synced\\|\\<img src=x\\> # hi',
+      );
+      // Every `<` of upstream text is escaped, and no line starts a heading.
+      expect(outputs.pullRequestBody).not.toMatch(/[^\\]<img/);
+      expect(outputs.pullRequestBody).not.toMatch(/^# hi/m);
+    });
   });
 });

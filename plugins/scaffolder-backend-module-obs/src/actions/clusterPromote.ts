@@ -2,9 +2,22 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { PlannedFile, workspaceFile, writeFilesAtomically } from '../lib/files';
 import { REVISION_PATTERN } from '../lib/naming';
+import {
+  describeRefusals,
+  GateEvidence,
+  gateMarkdown,
+  PromotionGateBackend,
+  runPromotionGate,
+} from './clusterPromoteGate';
 import { ObsSettings } from '../lib/settings';
 import { PATHS, factsOf, readValuesFiles } from '../lib/valuesFiles';
 import { Zod, parseInput, zod } from '../lib/zod';
+
+/**
+ * ops last: ops-01 runs what every cluster's signals go through (Global Query,
+ * Elasticsearch, Jaeger Query), so a revision reaches it only after prod has soaked.
+ */
+export const DEFAULT_PROMOTION_ORDER = ['dev', 'stag', 'prod', 'ops'] as const;
 
 const inputSchema = (z: Zod) =>
   z.object({
@@ -22,8 +35,10 @@ const inputSchema = (z: Zod) =>
     order: z
       .array(z.string().regex(/^[a-z]+$/))
       .min(2)
-      .default(['dev', 'stag', 'prod'])
-      .describe('Promotion order of the environments'),
+      .default([...DEFAULT_PROMOTION_ORDER])
+      .describe(
+        'Promotion order of the environments (default dev → stag → prod → ops)',
+      ),
     trackingRevisions: z
       .array(z.string())
       .default(['HEAD'])
@@ -34,7 +49,7 @@ const inputSchema = (z: Zod) =>
       .boolean()
       .default(false)
       .describe(
-        'Promote even if the previous environment is not at the revision',
+        'Promote even if the previous environment is not at the revision, or fails the gate',
       ),
     reason: z
       .string()
@@ -50,19 +65,30 @@ const outputSchema = (z: Zod) =>
     files: z.array(z.string()),
     previousRevisions: z.record(z.string()),
     forced: z.boolean(),
+    refusals: z
+      .array(z.string())
+      .describe('What the gate refused (empty unless forced past it)'),
+    pullRequestBody: z
+      .string()
+      .describe('Description of the pull request: the evidence the gate saw'),
   });
 
 /**
- * `obs:cluster:promote`: moves a revision to the next environment, dev → stag → prod.
+ * `obs:cluster:promote`: moves a revision to the next environment, dev → stag → prod →
+ * ops, once the previous environment runs it Synced and Healthy in Argo CD and has
+ * been `ok` for the soak time (the gate, asked of the observability back end).
  *
  * @public
  */
-export function createClusterPromoteAction(options: { settings: ObsSettings }) {
-  const { settings } = options;
+export function createClusterPromoteAction(options: {
+  settings: ObsSettings;
+  backend: PromotionGateBackend;
+}) {
+  const { settings, backend } = options;
   return createTemplateAction({
     id: 'obs:cluster:promote',
     description:
-      "Sets source.targetRevision in the values files of the next environment's clusters (dev → stag → prod by default), refusing to skip an environment unless forced with a reason.",
+      "Sets source.targetRevision in the values files of the next environment's clusters (dev → stag → prod → ops by default), refusing to skip an environment, or to promote a revision the previous environment does not run Synced, Healthy and ok for the soak time, unless forced with a reason.",
     supportsDryRun: true,
     examples: [
       {
@@ -162,6 +188,34 @@ export function createClusterPromoteAction(options: { settings: ObsSettings }) {
           `Forced promotion of ${input.revision} to ${target} skipping ${previous} (${detail}). Reason: ${input.reason}`,
         );
       }
+      // The gate: the nearest environment before the target that has clusters.
+      const previousEnv = input.order
+        .slice(0, index)
+        .reverse()
+        .find(env => (byEnv.get(env) ?? []).length > 0);
+      let gate: GateEvidence | undefined;
+      if (previousEnv) {
+        gate = await runPromotionGate({
+          backend,
+          environment: previousEnv,
+          clusters: (byEnv.get(previousEnv) ?? []).map(f => f.fileCluster),
+          revision: input.revision,
+          trackingRevisions: input.trackingRevisions,
+          now: new Date(),
+        });
+        if (gate.refusals.length) {
+          const detail = describeRefusals(gate.refusals);
+          if (!input.force) {
+            throw new InputError(
+              `revision: ${input.revision} cannot be promoted to ${target}: ${previousEnv} does not pass the gate (${detail}); fix it and wait for the soak time, or set force with a reason`,
+            );
+          }
+          forced = true;
+          ctx.logger.warn(
+            `Forced promotion of ${input.revision} to ${target} past the gate of ${previousEnv} (${detail}). Reason: ${input.reason}`,
+          );
+        }
+      }
       const changed = targets.filter(f => revisionOf(f) !== input.revision);
       if (!changed.length) {
         throw new InputError(
@@ -193,6 +247,25 @@ export function createClusterPromoteAction(options: { settings: ObsSettings }) {
       );
       ctx.output('previousRevisions', previousRevisions);
       ctx.output('forced', forced);
+      ctx.output(
+        'refusals',
+        (gate?.refusals ?? []).map(r => describeRefusals([r])),
+      );
+      ctx.output(
+        'pullRequestBody',
+        [
+          `Sets source.targetRevision to ${input.revision} on ${changed
+            .map(f => f.fileCluster)
+            .join(', ')} (${target}).`,
+          '',
+          ...(forced ? [`**Forced.** Reason: ${input.reason}`, ''] : []),
+          gate
+            ? gateMarkdown(gate, forced ? { reason: input.reason! } : undefined)
+            : `${target} is the first environment of ${input.order.join(
+                ' → ',
+              )}: no gate.`,
+        ].join('\n'),
+      );
     },
   });
 }

@@ -104,19 +104,23 @@ describe('obs:cluster:values', () => {
     });
     expect(v.monitoring.enable).toBe(true);
     expect(v.logging.enable).toBe(true);
+    // The seed's keys (step 5.1: jaeger.query.enabled), not the legacy `enable`.
     expect(v.jaeger).toEqual({
       enable: false,
-      collector: { enable: true },
-      query: { enable: false },
+      collector: { enabled: true },
+      query: { enabled: false },
     });
     expect(v.observability.externalLabels).toEqual({
       cluster: 'dev-02',
       environment: 'dev',
     });
+    // GCS, one bucket per cluster, derived from the cluster name.
     expect(v.observability.thanos.objstore).toMatchObject({
-      bucket: 'thanos-dev',
+      type: 'GCS',
+      bucket: 'thanos-dev-02',
       prefix: 'dev-02',
     });
+    expect(v.observability.thanos.objstore).not.toHaveProperty('endpoint');
     expect(v.observability.logging.indexPrefix).toBe('logs-dev-02');
     const dev01 = YAML.parse(read('dev-01'));
     expect(v.observability.logging.shipping.endpoint).toBe(
@@ -137,7 +141,7 @@ describe('obs:cluster:values', () => {
     expect(outputs.targetRevision).toBe(prodRevision);
     expect(
       YAML.parse(read('prod-02')).observability.thanos.objstore.bucket,
-    ).toBe('thanos-prod');
+    ).toBe('thanos-prod-02');
   });
 
   it('updates only the asked values and keeps comments, order and unknown keys', async () => {
@@ -283,7 +287,7 @@ describe('obs:cluster:values', () => {
 
     it('a Thanos bucket prefix another cluster uses', async () => {
       await expectRefused(
-        { ...create, thanos: { prefix: 'dev-01' } },
+        { ...create, thanos: { bucket: 'thanos-dev-01', prefix: 'dev-01' } },
         /observability\.thanos\.objstore\.prefix: .*already used by dev-01/,
       );
     });
@@ -295,29 +299,86 @@ describe('obs:cluster:values', () => {
       );
     });
 
-    it('Jaeger Query outside ops', async () => {
+    it.each([
+      ['the seed key', '  query:\n    enabled: true'],
+      ['the legacy key of earlier files', '  query:\n    enable: true'],
+    ])('Jaeger Query outside ops (%s)', async (_title, query) => {
+      write(
+        'dev-01',
+        read('dev-01').replace('  query:\n    enabled: false', query),
+      );
+      await expectRefused(
+        { cluster: 'dev-01', mode: 'update', targetRevision: 'v1' },
+        /jaeger\.query\.enabled: Jaeger Query runs only in the ops cluster/,
+      );
+    });
+
+    it('a bucket another cluster uses is only a warning (one bucket per cluster)', async () => {
+      const { outputs, ctx } = await run({
+        ...create,
+        thanos: { bucket: 'thanos-dev-01' },
+      });
+      expect(outputs.warnings).toEqual([
+        'observability.thanos.objstore.bucket: thanos-dev-01 is also the bucket of dev-01; the platform keeps one bucket per cluster, so that a bucket outage hits one cluster only (seed §8)',
+      ]);
+      expect(ctx.logger.warn).toHaveBeenCalled();
+    });
+
+    it('a log index prefix without the cluster name (logs are found by logs-<cluster>-*)', async () => {
+      await expectRefused(
+        { ...create, logging: { indexPrefix: 'logs-apps' } },
+        /observability\.logging\.indexPrefix: "logs-apps" does not carry the cluster name: dev-05's logs are found by the index pattern logs-dev-05-\*/,
+      );
+      // A prefix below logs-<cluster>- is fine.
+      const { outputs } = await run({
+        ...create,
+        logging: { indexPrefix: 'logs-dev-05-apps' },
+      });
+      expect(outputs.created).toBe(true);
+    });
+
+    it('a different Elasticsearch for the Jaeger collectors', async () => {
+      await expectRefused(
+        {
+          ...create,
+          tracing: { collectorElasticsearchUrl: 'https://es.elsewhere:9200' },
+        },
+        /observability\.tracing\.collector\.elasticsearch\.url: .*differs .*one shared Elasticsearch/,
+      );
+    });
+
+    it("a collector cluster tag that is not the cluster's name", async () => {
       write(
         'dev-01',
         read('dev-01').replace(
-          '  query:\n    enable: false',
-          '  query:\n    enable: true',
+          '      tags:\n        cluster: dev-01',
+          '      tags:\n        cluster: dev-1',
         ),
       );
       await expectRefused(
         { cluster: 'dev-01', mode: 'update', targetRevision: 'v1' },
-        /jaeger\.query\.enable: Jaeger Query runs only in the ops cluster/,
+        /observability\.tracing\.collector\.tags\.cluster: is "dev-1" but the cluster is "dev-01"; span-freshness/,
       );
     });
 
-    it('a different bucket in the same environment is only a warning', async () => {
-      const { outputs, ctx } = await run({
-        ...create,
-        thanos: { bucket: 'thanos-dev-eu' },
+    it('flags, without refusing, a non-ops file whose trace ILM differs from the ops file (tolerant read)', async () => {
+      // An earlier file with its own copy of the trace policy.
+      write(
+        'dev-01',
+        `${read('dev-01')}    ilm:
+      rollover: { maxAge: 1d, maxSize: 50gb }
+      warm: { minAge: 3d }
+      delete: { minAge: 7d }
+`,
+      );
+      const { outputs } = await run({
+        cluster: 'dev-01',
+        mode: 'update',
+        targetRevision: 'v1',
       });
       expect(outputs.warnings).toEqual([
-        'observability.thanos.objstore.bucket: thanos-dev-eu differs from thanos-dev used by dev-01 in the same environment',
+        "observability.tracing.ilm: differs from the fleet's policy of the shared jaeger-span-* indices in ops-01, which owns it; this copy is not applied: remove it, or change trace retention for ops-01",
       ]);
-      expect(ctx.logger.warn).toHaveBeenCalled();
     });
   });
 });

@@ -8,13 +8,20 @@ import {
   writeFilesAtomically,
 } from '../lib/files';
 import {
+  ALLOW_FOREIGN_HOSTS,
+  checkHostsNameCluster,
+  derivedNames,
+} from '../lib/derivedNames';
+import {
   CLUSTER_NAME_PATTERN,
   ENVIRONMENTS,
+  HOSTNAME_PATTERN,
   REVISION_PATTERN,
   serverProblem,
 } from '../lib/naming';
 import { ObsSettings } from '../lib/settings';
 import {
+  OBJSTORE_TYPES,
   PATHS,
   checkAlignment,
   factsOf,
@@ -26,7 +33,11 @@ import { newValuesFileText } from '../lib/valuesTemplate';
 import { Zod, parseInput, zod } from '../lib/zod';
 
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const ENDPOINT_PATTERN = /^[a-z0-9.-]+(:[0-9]{1,5})?$/;
+const ENDPOINT_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+
+/** `pattern`, or the empty string. */
+const orEmpty = (pattern: RegExp) =>
+  new RegExp(`^(?:${pattern.source.slice(1, -1)})?$`);
 
 const inputSchema = (z: Zod) =>
   z.object({
@@ -61,10 +72,21 @@ const inputSchema = (z: Zod) =>
       .describe('Components to enable (default on create: all)'),
     thanos: z
       .object({
+        type: z
+          .enum(OBJSTORE_TYPES)
+          .optional()
+          .describe('GCS (default, the platform’s) or S3'),
+        // Empty (a form field left blank) is "derive it", not a value.
+        endpoint: z
+          .string()
+          .regex(orEmpty(ENDPOINT_PATTERN), 'must be host[:port]')
+          .optional()
+          .describe('S3 only (required then): the S3 endpoint host[:port]'),
         bucket: z
           .string()
-          .regex(BUCKET_PATTERN, 'must be a bucket name')
-          .optional(),
+          .regex(orEmpty(BUCKET_PATTERN), 'must be a bucket name')
+          .optional()
+          .describe('Empty: derived from the cluster name'),
         prefix: z
           .string()
           .regex(/^[a-z0-9][a-z0-9/-]*$/)
@@ -72,7 +94,25 @@ const inputSchema = (z: Zod) =>
       })
       .optional()
       .describe(
-        'Thanos object storage; default bucket of the same environment (else thanos-<env>), prefix = cluster',
+        'Thanos object storage; default type GCS, bucket of its own [<observability.scaffolder.bucketPrefix>-]thanos-<cluster>, prefix = cluster',
+      ),
+    gatewayHostnames: z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(HOSTNAME_PATTERN, 'must be a DNS host name')
+          .refine(h => !h.startsWith('*.'), 'must not be a wildcard'),
+      )
+      .optional()
+      .describe(
+        "Hosts of the cluster's Gateway, its local Thanos Query first; empty: thanos-query.<cluster>.<observability.scaffolder.clusterDomain>. Each must contain the cluster name",
+      ),
+    [ALLOW_FOREIGN_HOSTS]: z
+      .boolean()
+      .optional()
+      .describe(
+        'Accept gateway hostnames that do not contain the cluster name (they are refused otherwise)',
       ),
     logging: z
       .object({
@@ -95,6 +135,16 @@ const inputSchema = (z: Zod) =>
           .string()
           .regex(/^[a-z0-9][a-z0-9_-]*$/)
           .optional(),
+        collectorElasticsearchUrl: z
+          .string()
+          .regex(
+            /^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/,
+            'must be https://host[:port]',
+          )
+          .optional()
+          .describe(
+            "The shared Elasticsearch the Jaeger collectors write to (default: the siblings', else https://elasticsearch.<clusterDomain>:443)",
+          ),
       })
       .optional(),
     extraExternalLabels: z
@@ -127,6 +177,20 @@ const outputSchema = (z: Zod) =>
     targetRevision: z.string(),
     bucket: z.string().describe('Thanos object storage bucket of the cluster'),
     prefix: z.string().describe('Thanos object storage prefix of the cluster'),
+    objstoreType: z
+      .string()
+      .describe('GCS or S3 (GCS for files that do not say)'),
+    objstoreEndpoint: z.string().describe('S3 endpoint; empty for GCS'),
+    gatewayHostnames: z
+      .array(z.string())
+      .describe(
+        'The Gateway hostnames, given or derived from the cluster name',
+      ),
+    localQueryEndpoint: z
+      .string()
+      .describe(
+        "host:443 of the cluster's local Thanos Query (first hostname)",
+      ),
   });
 
 /**
@@ -167,11 +231,33 @@ export function createClusterValuesAction(options: { settings: ObsSettings }) {
     schema: { input: inputSchema, output: outputSchema },
     async handler(ctx) {
       const input = parseInput(inputSchema(zod), ctx.input);
+      if (input.thanos) {
+        input.thanos.bucket ||= undefined;
+        input.thanos.endpoint ||= undefined;
+      }
       const relDir = input.valuesPath ?? settings.valuesPath;
       const dir = workspaceFile(ctx.workspacePath, relDir, 'valuesPath');
       const relPath = path.posix.join(relDir, valuesFileName(input.cluster));
       const file = workspaceFile(ctx.workspacePath, relPath, 'cluster');
 
+      const derived = derivedNames(input.cluster, settings.naming);
+      const gatewayHostnames = input.gatewayHostnames?.length
+        ? [...new Set(input.gatewayHostnames)]
+        : [derived.localQueryHost];
+      checkHostsNameCluster(
+        'gatewayHostnames',
+        gatewayHostnames,
+        input.cluster,
+        input[ALLOW_FOREIGN_HOSTS],
+      );
+      if (input.thanos?.endpoint !== undefined && input.thanos.type !== 'S3') {
+        throw new InputError(
+          'thanos.endpoint: only for thanos.type S3 (GCS needs no endpoint)',
+        );
+      }
+      if (input.thanos?.type === 'S3' && !input.thanos.endpoint) {
+        throw new InputError('thanos.endpoint: required for thanos.type S3');
+      }
       if (input.server !== undefined) {
         const problem = serverProblem(input.server, settings.httpClusterHosts);
         if (problem) throw new InputError(`server: ${problem}`);
@@ -214,7 +300,14 @@ export function createClusterValuesAction(options: { settings: ObsSettings }) {
         }
         const env = input.environment;
         const sameEnv = siblingFacts.find(f => f.environment === env);
-        const anySibling = siblingFacts[0];
+        const anySibling = (key: keyof (typeof siblingFacts)[number]) =>
+          siblingFacts.find(f => f[key] !== undefined)?.[key] as
+            | string
+            | undefined;
+        const retention = settings.retentionDefaults(env);
+        // The fleet's trace policy lives in the one ops file (FLEET_WIDE_RETENTION).
+        const ownsTraces =
+          env === 'ops' && !siblingFacts.some(f => f.environment === 'ops');
         const components = {
           monitoring: input.components?.monitoring ?? true,
           logging: input.components?.logging ?? true,
@@ -230,17 +323,30 @@ export function createClusterValuesAction(options: { settings: ObsSettings }) {
           jaegerQuery: env === 'ops' && !siblingFacts.some(f => f.jaegerQuery),
           labels: settings.labels,
           extraLabels: input.extraExternalLabels ?? {},
-          bucket: input.thanos?.bucket ?? sameEnv?.bucket ?? `thanos-${env}`,
-          prefix: input.thanos?.prefix ?? input.cluster,
-          indexPrefix: input.logging?.indexPrefix ?? `logs-${input.cluster}`,
+          objstore: {
+            type: input.thanos?.type ?? 'GCS',
+            endpoint: input.thanos?.endpoint,
+            bucket: input.thanos?.bucket ?? derived.bucket,
+            prefix: input.thanos?.prefix ?? input.cluster,
+          },
+          indexPrefix: input.logging?.indexPrefix ?? derived.indexPrefix,
           shippingEndpoint:
             input.logging?.shippingEndpoint ??
-            anySibling?.shippingEndpoint ??
-            'logs-ingest.example.com:443',
+            anySibling('shippingEndpoint') ??
+            derived.shippingEndpoint,
           spanIndexPrefix:
             input.tracing?.spanIndexPrefix ??
-            anySibling?.spanIndexPrefix ??
+            anySibling('spanIndexPrefix') ??
             'jaeger',
+          collectorElasticsearchUrl:
+            input.tracing?.collectorElasticsearchUrl ??
+            anySibling('collectorElasticsearchUrl') ??
+            derived.elasticsearchUrl,
+          retention: {
+            metrics: retention.metrics,
+            logs: retention.logs,
+            ...(ownsTraces ? { traces: retention.traces } : {}),
+          },
         });
         doc = parseValuesFile(text, relPath);
       }
@@ -277,6 +383,10 @@ export function createClusterValuesAction(options: { settings: ObsSettings }) {
       ctx.output('targetRevision', facts.targetRevision ?? '');
       ctx.output('bucket', facts.bucket ?? '');
       ctx.output('prefix', facts.prefix ?? '');
+      ctx.output('objstoreType', facts.objstoreType ?? 'GCS');
+      ctx.output('objstoreEndpoint', facts.objstoreEndpoint ?? '');
+      ctx.output('gatewayHostnames', gatewayHostnames);
+      ctx.output('localQueryEndpoint', `${gatewayHostnames[0]}:443`);
     },
   });
 }
@@ -305,9 +415,16 @@ function applyUpdate(doc: Document, input: Input, settings: ObsSettings) {
   set(PATHS.monitoring, input.components?.monitoring);
   set(PATHS.logging, input.components?.logging);
   set(PATHS.jaeger, input.components?.jaeger);
+  set(PATHS.objstoreType, input.thanos?.type);
+  if (input.thanos?.type === 'GCS') doc.deleteIn(PATHS.objstoreEndpoint);
+  set(PATHS.objstoreEndpoint, input.thanos?.endpoint);
   set(PATHS.bucket, input.thanos?.bucket);
   set(PATHS.prefix, input.thanos?.prefix);
   set(PATHS.indexPrefix, input.logging?.indexPrefix);
   set(PATHS.shippingEndpoint, input.logging?.shippingEndpoint);
   set(PATHS.spanIndexPrefix, input.tracing?.spanIndexPrefix);
+  set(
+    PATHS.collectorElasticsearchUrl,
+    input.tracing?.collectorElasticsearchUrl,
+  );
 }

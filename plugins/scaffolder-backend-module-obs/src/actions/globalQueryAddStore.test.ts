@@ -125,7 +125,7 @@ describe('obs:globalquery:add-store', () => {
     const ops02 = `# ops-02 runs a second global view\ncluster:\n  name: ops-02\nglobalQuery:\n  enable: true\n  # only itself so far\n  stores:\n    - thanos-query.ops-02.example.com:443\n`;
     write('ops-02', ops02);
     const { outputs } = await run({
-      cluster: 'ops-02',
+      cluster: 'ops-03',
       endpoint: 'thanos-query.ops-03.example.com:443',
     });
     expect(outputs).toEqual({
@@ -169,6 +169,28 @@ describe('obs:globalquery:add-store', () => {
       'thanos-query.ops-03.example.com:443',
       'thanos-query.ops-04.example.com:8443',
     ]);
+  });
+
+  it("refuses a store whose host does not name the cluster (a default or another cluster's), unless allowed", async () => {
+    const before = read('ops-01');
+    await expectRefused(
+      {
+        cluster: 'prod-07',
+        endpoint: 'thanos-query.new-cluster.example.com:443',
+      },
+      /endpoint: "thanos-query\.new-cluster\.example\.com" does not contain the cluster name prod-07/,
+    );
+    await expectRefused(
+      { cluster: 'prod-07', endpoint: 'thanos-query.prod-01.example.com:443' },
+      /does not contain the cluster name prod-07/,
+    );
+    expect(read('ops-01')).toBe(before);
+    const { outputs } = await run({
+      cluster: 'prod-07',
+      endpoint: 'query.gateway-7.example.com:443',
+      allowHostsWithoutClusterName: true,
+    });
+    expect(outputs.added).toBe(true);
   });
 
   it('writes the dry-run workspace like a real run (the template editor shows the change)', async () => {

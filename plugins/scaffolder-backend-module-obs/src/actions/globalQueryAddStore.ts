@@ -2,6 +2,10 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { Document, isScalar, isSeq } from 'yaml';
 import { PlannedFile, workspaceFile, writeFilesAtomically } from '../lib/files';
+import {
+  ALLOW_FOREIGN_HOSTS,
+  checkHostsNameCluster,
+} from '../lib/derivedNames';
 import { CLUSTER_NAME_PATTERN, HOSTNAME_PATTERN } from '../lib/naming';
 import { ObsSettings } from '../lib/settings';
 import { dotted, readValuesFiles } from '../lib/valuesFiles';
@@ -48,6 +52,12 @@ const inputSchema = (z: Zod) =>
       })
       .describe(
         "host:port of the cluster's local Thanos Query behind its Gateway, e.g. thanos-query.dev-02.example.com:443",
+      ),
+    [ALLOW_FOREIGN_HOSTS]: z
+      .boolean()
+      .optional()
+      .describe(
+        'Register an endpoint whose host does not contain the cluster name (refused otherwise: it would likely be another cluster’s store)',
       ),
     valuesPath: z
       .string()
@@ -103,7 +113,7 @@ export function createGlobalQueryAddStoreAction(options: {
     action: obs:globalquery:add-store
     input:
       cluster: \${{ parameters.name }}
-      endpoint: \${{ parameters.gatewayHostnames[0] }}:443`,
+      endpoint: \${{ steps.values.output.localQueryEndpoint }}`,
       },
     ],
     schema: { input: inputSchema, output: outputSchema },
@@ -112,6 +122,12 @@ export function createGlobalQueryAddStoreAction(options: {
       const relDir = input.valuesPath ?? settings.valuesPath;
       const dir = workspaceFile(ctx.workspacePath, relDir, 'valuesPath');
       const endpoint = input.endpoint;
+      checkHostsNameCluster(
+        'endpoint',
+        [endpoint.replace(/:[0-9]+$/, '')],
+        input.cluster,
+        input[ALLOW_FOREIGN_HOSTS],
+      );
 
       const all = await readValuesFiles(dir, relDir);
       const globals = all.filter(

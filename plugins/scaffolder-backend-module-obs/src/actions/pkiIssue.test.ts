@@ -116,6 +116,8 @@ describe('obs:pki:issue', () => {
         'filebeat-client.crt',
         'gateway-server-tls.sealedsecret.yaml',
         'gateway-server.crt',
+        'jaeger-collector-client-tls.sealedsecret.yaml',
+        'jaeger-collector-client.crt',
         'thanos-query-client-tls.sealedsecret.yaml',
         'thanos-query-client.crt',
       ].map(f => `${dir}/${f}`),
@@ -148,6 +150,13 @@ describe('obs:pki:issue', () => {
         sans: ['dns:thanos-query.dev-02'],
         cn: 'thanos-query.dev-02',
         secret: 'monitoring/thanos-query-client-tls',
+      },
+      // The Jaeger collectors' client certificate to the shared Elasticsearch (seed 5.3).
+      'jaeger-collector-client': {
+        eku: EKU_CLIENT,
+        sans: ['dns:jaeger-collector.dev-02'],
+        cn: 'jaeger-collector.dev-02',
+        secret: 'tracing/jaeger-collector-client-tls',
       },
     };
     const decrypts = (value: string, label: string) => {
@@ -220,6 +229,7 @@ describe('obs:pki:issue', () => {
       'envoy-gateway-system',
       'logging',
       'monitoring',
+      'tracing',
     ]);
     expect(bundle[0].data['ca.crt'].trim()).toBe(caCert.toString('pem').trim());
   });
@@ -391,6 +401,7 @@ describe('obs:pki:issue', () => {
       `${dir}/ca-bundle.yaml`,
       `${dir}/filebeat-client.certificate.yaml`,
       `${dir}/gateway-server.certificate.yaml`,
+      `${dir}/jaeger-collector-client.certificate.yaml`,
       `${dir}/thanos-query-client.certificate.yaml`,
     ]);
     const gw = YAML.parse(read(`${dir}/gateway-server.certificate.yaml`));
@@ -415,6 +426,17 @@ describe('obs:pki:issue', () => {
     const fb = YAML.parse(read(`${dir}/filebeat-client.certificate.yaml`));
     expect(fb.spec.usages).toContain('client auth');
     expect(fb.metadata.namespace).toBe('logging');
+    const jc = YAML.parse(
+      read(`${dir}/jaeger-collector-client.certificate.yaml`),
+    );
+    expect(jc).toMatchObject({
+      metadata: { name: 'jaeger-collector-client', namespace: 'tracing' },
+      spec: {
+        secretName: 'jaeger-collector-client-tls',
+        commonName: 'jaeger-collector.stag-02',
+        usages: expect.arrayContaining(['client auth']),
+      },
+    });
     expect(emitted(ctx)).not.toMatch(/PRIVATE KEY/);
   });
 

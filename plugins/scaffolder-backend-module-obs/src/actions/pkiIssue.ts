@@ -76,9 +76,12 @@ const inputSchema = (z: Zod) =>
           .default('envoy-gateway-system'),
         logging: z.string().regex(K8S_NAME_PATTERN).default('logging'),
         monitoring: z.string().regex(K8S_NAME_PATTERN).default('monitoring'),
+        tracing: z.string().regex(K8S_NAME_PATTERN).default('tracing'),
       })
       .default({})
-      .describe('Namespaces of the Gateway, Filebeat and Thanos Query secrets'),
+      .describe(
+        'Namespaces of the Gateway, Filebeat, Thanos Query and Jaeger collector secrets',
+      ),
     sealingScope: z.enum(SEALING_SCOPES).default('strict'),
     outputDir: z
       .string()
@@ -208,6 +211,16 @@ function planPki(input: PkiIssueInput, workspacePath: string): PkiPlan {
       purpose: 'clientAuth',
       commonName: `thanos-query.${input.cluster}`,
       dnsNames: [`thanos-query.${input.cluster}`],
+    },
+    // The Jaeger collectors' client certificate to the shared Elasticsearch (seed step
+    // 5.3, "JC->>ES: HTTPS (mTLS / credentials)"), like Filebeat's.
+    {
+      id: 'jaeger-collector-client',
+      secretName: 'jaeger-collector-client-tls',
+      namespace: ns.tracing,
+      purpose: 'clientAuth',
+      commonName: `jaeger-collector.${input.cluster}`,
+      dnsNames: [`jaeger-collector.${input.cluster}`],
     },
   ];
   return {
@@ -393,7 +406,7 @@ export function createPkiIssueAction(options: {
   return createTemplateAction({
     id: 'obs:pki:issue',
     description:
-      'Writes the mTLS material of a cluster: Gateway server certificate, Filebeat and Thanos Query client certificates and the CA bundle, as cert-manager Certificates (default) or as certificates signed here whose keys are written only inside SealedSecrets.',
+      'Writes the mTLS material of a cluster: Gateway server certificate, Filebeat, Thanos Query and Jaeger collector client certificates and the CA bundle, as cert-manager Certificates (default) or as certificates signed here whose keys are written only inside SealedSecrets.',
     supportsDryRun: true,
     examples: [
       {

@@ -158,12 +158,10 @@ describe('obs:retention:apply', () => {
       ),
     );
     expect(read('prod-01')).not.toBe(before);
-    // The traces policy has the same shape and is left alone.
-    expect(YAML.parse(read('prod-01')).observability.tracing.ilm).toEqual({
-      rollover: { maxAge: '1d', maxSize: '50gb' },
-      warm: { minAge: '3d' },
-      delete: { minAge: '14d' },
-    });
+    // No trace policy appears: it is the fleet's, in the ops file.
+    expect(
+      YAML.parse(read('prod-01')).observability.tracing.ilm,
+    ).toBeUndefined();
   });
 
   it('changes the Thanos compactor retention and bucket lifecycle, keeping comments', async () => {
@@ -197,11 +195,12 @@ describe('obs:retention:apply', () => {
     expect(parsed).toEqual(original);
   });
 
-  it('touches only the traces policy for signal traces', async () => {
-    const before = YAML.parse(read('dev-01'));
+  it("touches only the fleet's traces policy, in the ops file, for signal traces", async () => {
+    const before = YAML.parse(read('ops-01'));
     await run(
       approved({
-        cluster: 'dev-01',
+        cluster: 'ops-01',
+        environment: 'ops',
         signal: 'traces',
         requested: {
           rolloverMaxAge: '12h',
@@ -211,13 +210,35 @@ describe('obs:retention:apply', () => {
         },
       }),
     );
-    const after = YAML.parse(read('dev-01'));
+    const after = YAML.parse(read('ops-01'));
     expect(after.observability.logging).toEqual(before.observability.logging);
     expect(after.observability.tracing.ilm).toEqual({
       rollover: { maxAge: '12h', maxSize: '20gb' },
       warm: { minAge: '2d' },
       delete: { minAge: '10d' },
     });
+  });
+
+  it('refuses to write the trace policy into a non-ops file, writing nothing', async () => {
+    const before = read('dev-01');
+    await expect(
+      run(
+        approved({
+          cluster: 'dev-01',
+          environment: 'dev',
+          signal: 'traces',
+          requested: {
+            rolloverMaxAge: '1d',
+            rolloverMaxSize: '50gb',
+            warmAfter: '2d',
+            deleteAfter: '10d',
+          },
+        }),
+      ),
+    ).rejects.toThrow(
+      /traces retention is one policy for the shared jaeger-span-\* indices, kept in the ops cluster's values file; .*values\.dev-01\.yaml is of environment dev, so nothing is applied/,
+    );
+    expect(read('dev-01')).toBe(before);
   });
 
   it('adds the keys when the values file has none yet', async () => {

@@ -1,6 +1,7 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  FLEET_WIDE_RETENTION,
   RETENTION_VALUE_PATHS,
   RetentionApplySpec,
   validateRetention,
@@ -22,7 +23,7 @@ import {
   SIGNALS,
 } from '../lib/retention';
 import { ObsSettings } from '../lib/settings';
-import { parseValuesFile, valuesFileName } from '../lib/valuesFiles';
+import { PATHS, parseValuesFile, valuesFileName } from '../lib/valuesFiles';
 import { Zod, parseInput, zod } from '../lib/zod';
 
 /** A request id as the observability back end makes them (a UUID). */
@@ -223,6 +224,23 @@ export function createRetentionApplyAction(options: {
         );
       }
       const doc = parseValuesFile(text, relPath);
+      // A fleet-wide signal (traces) is written only to its owner's file (the ops
+      // cluster's): a copy anywhere else would never take effect.
+      const fleetWide = FLEET_WIDE_RETENTION[input.signal];
+      const fileEnvironment = doc.getIn(PATHS.environment);
+      if (fleetWide && fileEnvironment !== fleetWide.environment) {
+        throw new InputError(
+          `Retention request ${requestId}: ${
+            input.signal
+          } retention is one policy for the shared ${
+            fleetWide.indices
+          } indices, kept in the ${
+            fleetWide.environment
+          } cluster's values file; ${relPath} is of environment ${String(
+            fileEnvironment,
+          )}, so nothing is applied`,
+        );
+      }
 
       const paths = RETENTION_VALUE_PATHS[input.signal] as Record<
         string,

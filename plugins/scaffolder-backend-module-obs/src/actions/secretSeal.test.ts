@@ -479,6 +479,82 @@ describe('obs:secret:seal', () => {
     });
   });
 
+  it.each([
+    ['an empty string', ''],
+    ['null', null],
+    ['a missing secret', undefined],
+  ])(
+    'never seals a credential left empty (%s) in yamlData: refused naming it, a dry run seals the placeholder',
+    async (_title, empty) => {
+      const input = {
+        name: 'thanos-objstore',
+        namespace: 'monitoring',
+        yamlData: {
+          'objstore.yml': {
+            type: 'GCS',
+            config: { bucket: 'thanos-dev-02', service_account: empty },
+          },
+        },
+      };
+      await expect(
+        action().handler(mockContext(mockDir.path, input) as any),
+      ).rejects.toThrow(
+        'yamlData.objstore.yml.config.service_account: empty value',
+      );
+      const dry = mockContext(mockDir.path, input, { isDryRun: true });
+      await action().handler(dry as any);
+      const outputs = Object.fromEntries((dry.output as jest.Mock).mock.calls);
+      expect(
+        YAML.parse(
+          controllerDecrypt(
+            controller,
+            outputs.encryptedData['objstore.yml'],
+            'monitoring/thanos-objstore',
+          ).toString(),
+        ).config.service_account,
+      ).toBe('<dry-run>');
+    },
+  );
+
+  it('refuses a required yamlData path the scaffolder dropped (a secret not given), naming it', async () => {
+    // What the scaffolder passes when `service_account: ${{ secrets.x }}` rendered empty.
+    const input = {
+      name: 'thanos-objstore',
+      namespace: 'monitoring',
+      yamlData: {
+        'objstore.yml': { type: 'GCS', config: { bucket: 'thanos-dev-02' } },
+      },
+      requiredYamlPaths: [['objstore.yml', 'config', 'service_account']],
+    };
+    await expect(
+      action().handler(mockContext(mockDir.path, input) as any),
+    ).rejects.toThrow(
+      'yamlData.objstore.yml.config.service_account: empty value',
+    );
+    await expect(
+      action().handler(
+        mockContext(mockDir.path, {
+          ...input,
+          requiredYamlPaths: [['objstore.yml', 'nope', 'service_account']],
+        }) as any,
+      ),
+    ).rejects.toThrow(
+      'yamlData.objstore.yml.nope.service_account: empty value',
+    );
+    const dry = mockContext(mockDir.path, input, { isDryRun: true });
+    await action().handler(dry as any);
+    const outputs = Object.fromEntries((dry.output as jest.Mock).mock.calls);
+    expect(
+      YAML.parse(
+        controllerDecrypt(
+          controller,
+          outputs.encryptedData['objstore.yml'],
+          'monitoring/thanos-objstore',
+        ).toString(),
+      ).config,
+    ).toEqual({ bucket: 'thanos-dev-02', service_account: '<dry-run>' });
+  });
+
   describe("a cluster without a configured certificate: its controller's, fetched", () => {
     const input = {
       cluster: 'dev-02',

@@ -60,6 +60,12 @@ const inputSchema = (z: Zod) =>
       .describe(
         'Structured values to seal, by key: each is written as YAML by the yaml library, then sealed (for config files such as objstore.yml, so that no value is spliced into YAML text)',
       ),
+    requiredYamlPaths: z
+      .array(z.array(z.string()).min(2))
+      .optional()
+      .describe(
+        'Paths into yamlData (key first) that must hold a value, e.g. [objstore.yml, config, service_account]: the scaffolder drops a key whose secret was not given, so a missing credential is refused by its path instead of sealed as an absent key',
+      ),
     encoding: z
       .enum(['utf8', 'base64'])
       .default('utf8')
@@ -103,6 +109,56 @@ const outputSchema = (z: Zod) =>
       .string()
       .describe('SHA-256 fingerprint of the controller certificate used'),
   });
+
+/**
+ * Refuses a required yamlData path that holds nothing (the scaffolder drops keys whose
+ * template rendered empty), naming it; a dry run puts DRY_RUN_PLACEHOLDER there.
+ */
+function setMissing(
+  yamlData: Record<string, unknown>,
+  keyPath: string[],
+  dryRun: boolean,
+): void {
+  let node: any = yamlData;
+  for (const [i, key] of keyPath.entries()) {
+    const last = i === keyPath.length - 1;
+    const value = node[key];
+    if (
+      last
+        ? value === undefined || value === null || value === ''
+        : !value || typeof value !== 'object'
+    ) {
+      if (!dryRun || (!last && value !== undefined && value !== null)) {
+        throw new InputError(`yamlData.${keyPath.join('.')}: empty value`);
+      }
+      node[key] = last ? DRY_RUN_PLACEHOLDER : {};
+    }
+    node = node[key];
+  }
+}
+
+/**
+ * `value` with every empty leaf (undefined, null or '') refused, naming its path, or in a
+ * dry run replaced by DRY_RUN_PLACEHOLDER.
+ */
+function fillEmptyLeaves(value: unknown, at: string, dryRun: boolean): unknown {
+  if (value === undefined || value === null || value === '') {
+    if (dryRun) return DRY_RUN_PLACEHOLDER;
+    throw new InputError(`${at}: empty value`);
+  }
+  if (Array.isArray(value)) {
+    return value.map((v, i) => fillEmptyLeaves(v, `${at}[${i}]`, dryRun));
+  }
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        fillEmptyLeaves(v, `${at}.${k}`, dryRun),
+      ]),
+    );
+  }
+  return value;
+}
 
 /**
  * `obs:secret:seal`: kubeseal-compatible SealedSecret from key/values.
@@ -169,6 +225,9 @@ export function createSecretSealAction(options: {
         throw new InputError('data: nothing to seal');
       }
       const data: Record<string, Buffer> = {};
+      for (const required of input.requiredYamlPaths ?? []) {
+        setMissing(yamlData, required, ctx.isDryRun ?? false);
+      }
       for (const [key, value] of Object.entries(yamlData)) {
         if (key in input.data) {
           throw new InputError(`yamlData.${key}: also given in data`);
@@ -176,7 +235,14 @@ export function createSecretSealAction(options: {
         if (value === undefined) {
           throw new InputError(`yamlData.${key}: empty value`);
         }
-        data[key] = Buffer.from(yamlText(value), 'utf8');
+        // An empty leaf is a credential the form did not get (a secret left out): it
+        // is never sealed as if it were one. A dry run (no secrets) seals the placeholder.
+        data[key] = Buffer.from(
+          yamlText(
+            fillEmptyLeaves(value, `yamlData.${key}`, ctx.isDryRun ?? false),
+          ),
+          'utf8',
+        );
       }
       for (const [key, value] of Object.entries(input.data)) {
         if (value === undefined || value === '') {

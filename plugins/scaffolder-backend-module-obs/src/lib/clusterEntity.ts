@@ -73,6 +73,8 @@ export interface ClusterEntityValues {
   authProvider: AuthProvider;
   owner: string;
   system: string;
+  /** `observability.ui.grafanaUrl`; no Grafana link without it. */
+  grafanaUrl?: string;
 }
 
 /**
@@ -81,8 +83,18 @@ export interface ClusterEntityValues {
  * catalog cluster locator (kubernetes.io/* annotations). Serialize it with `yamlText`.
  */
 export function clusterEntity(v: ClusterEntityValues) {
-  const grafana = new URL('https://grafana.example.com/d/cluster-overview');
-  grafana.searchParams.set('var-cluster', v.cluster);
+  const links = [];
+  if (v.grafanaUrl) {
+    const grafana = new URL(
+      `${v.grafanaUrl.replace(/\/+$/, '')}/d/cluster-overview`,
+    );
+    grafana.searchParams.set('var-cluster', v.cluster);
+    links.push({
+      url: grafana.toString(),
+      title: 'Grafana (cluster overview)',
+      icon: 'dashboard',
+    });
+  }
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -97,13 +109,7 @@ export function clusterEntity(v: ClusterEntityValues) {
         [KUBERNETES_ANNOTATIONS.apiServerCa]: v.caData,
         [KUBERNETES_ANNOTATIONS.authProvider]: v.authProvider,
       },
-      links: [
-        {
-          url: grafana.toString(),
-          title: 'Grafana (cluster overview)',
-          icon: 'dashboard',
-        },
-      ],
+      links,
     },
     spec: {
       type: CLUSTER_RESOURCE_TYPE,

@@ -10,6 +10,8 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import {
+  GitopsApplicationsResponse,
+  HealthTransition,
   RetentionApplySpec,
   RetentionPlan,
   RetentionRequest,
@@ -56,6 +58,16 @@ export interface ObservabilityBackend {
   ): Promise<RetentionRequest>;
   /** `GET /v1/retention-requests/:id/apply`; NotFoundError for an unknown id. */
   applySpec(requestId: string): Promise<RetentionApplySpec>;
+  /**
+   * `GET /v1/gitops/applications?environment=`: the Argo CD applications of an
+   * environment's clusters, asked by the back end (which holds the Argo CD token).
+   */
+  gitopsApplications(environment: string): Promise<GitopsApplicationsResponse>;
+  /** `GET /v1/clusters/:name/history?scope=&limit=`: the newest health transitions. */
+  clusterHistory(
+    cluster: string,
+    query: { scope: string; limit: number },
+  ): Promise<{ cluster: string; transitions: HealthTransition[] }>;
 }
 
 /** The message of a Backstage JSON error body, or the status text. */
@@ -177,6 +189,19 @@ export function createObservabilityBackend(options: {
       call<RetentionApplySpec>(
         await auth.getOwnServiceCredentials(),
         `/v1/retention-requests/${encodeURIComponent(requestId)}/apply`,
+      ),
+    // The promotion gate reads the back end's record with the scaffolder's identity.
+    gitopsApplications: async environment =>
+      call<GitopsApplicationsResponse>(
+        await auth.getOwnServiceCredentials(),
+        `/v1/gitops/applications?${new URLSearchParams({ environment })}`,
+      ),
+    clusterHistory: async (cluster, query) =>
+      call<{ cluster: string; transitions: HealthTransition[] }>(
+        await auth.getOwnServiceCredentials(),
+        `/v1/clusters/${encodeURIComponent(cluster)}/history?${new URLSearchParams(
+          { scope: query.scope, limit: String(query.limit) },
+        )}`,
       ),
   };
 }

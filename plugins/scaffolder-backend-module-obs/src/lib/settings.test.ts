@@ -14,6 +14,9 @@ describe('readSettings', () => {
       backendTimeoutMs: 30_000,
       httpClusterHosts: [],
       labels: { cluster: 'cluster', environment: 'environment' },
+      naming: { clusterDomain: 'example.com', bucketPrefix: undefined },
+      grafanaUrl: undefined,
+      retentionDefaults: expect.any(Function),
       sealedSecrets: {
         certificate: undefined,
         fleetWide: false,
@@ -131,5 +134,26 @@ describe('readSettings', () => {
       'localhost',
       '*.lab',
     ]);
+  });
+
+  it('reads the naming of derived hosts and buckets, and refuses bad values naming the key', () => {
+    expect(
+      settings({
+        scaffolder: { clusterDomain: 'corp.example', bucketPrefix: 'acme' },
+        ui: { grafanaUrl: 'https://grafana.corp.example/' },
+      }),
+    ).toMatchObject({
+      naming: { clusterDomain: 'corp.example', bucketPrefix: 'acme' },
+      grafanaUrl: 'https://grafana.corp.example',
+    });
+    expect(() =>
+      settings({ scaffolder: { clusterDomain: 'not a domain' } }),
+    ).toThrow(/observability\.scaffolder\.clusterDomain: must be a DNS domain/);
+    expect(() => settings({ scaffolder: { bucketPrefix: 'Acme_' } })).toThrow(
+      /observability\.scaffolder\.bucketPrefix: must be/,
+    );
+    expect(() =>
+      settings({ ui: { grafanaUrl: 'ftp://grafana.example.com' } }),
+    ).toThrow(/observability\.ui\.grafanaUrl: must be an http\(s\) URL/);
   });
 });

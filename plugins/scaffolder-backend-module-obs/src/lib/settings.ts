@@ -1,6 +1,11 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { DEFAULT_CLUSTER_LABELS } from '@fleetobs/plugin-observability-common';
+import { HOSTNAME_PATTERN } from './naming';
+import {
+  NewClusterRetention,
+  readRetentionDefaults,
+} from './retentionDefaults';
 
 // The only place this module reads config: every `observability.*` key it uses is read
 // here, once, when the module starts, with its default.
@@ -32,6 +37,21 @@ export interface ObsSettings {
   httpClusterHosts: string[];
   /** Names of the Prometheus external labels identifying a cluster and its environment. */
   labels: { cluster: string; environment: string };
+  /**
+   * What onboarding derives from a cluster's name when the template leaves it empty
+   * (`observability.scaffolder.*`): hosts `<service>.<cluster>.<clusterDomain>`, shared
+   * hosts `<service>.<clusterDomain>`, buckets `[<bucketPrefix>-]thanos-<cluster>`.
+   */
+  naming: {
+    /** `observability.scaffolder.clusterDomain`, default `example.com`. */
+    clusterDomain: string;
+    /** `observability.scaffolder.bucketPrefix`, default none. */
+    bucketPrefix?: string;
+  };
+  /** `observability.ui.grafanaUrl`: base of the cluster entity's Grafana link (none when unset). */
+  grafanaUrl?: string;
+  /** Retention of a new cluster's values file by environment (`observability.retention.defaults`). */
+  retentionDefaults: (environment: string) => NewClusterRetention;
   sealedSecrets: {
     /** `observability.sealedSecrets.certificate`: used for every cluster only when `fleetWide`. */
     certificate?: string;
@@ -97,6 +117,52 @@ function readControllerPort(obs: Config | undefined): string {
   return port;
 }
 
+/** Config key of the DNS domain that cluster hosts are derived under. */
+export const CLUSTER_DOMAIN_KEY = 'observability.scaffolder.clusterDomain';
+/** Config key of the prefix of the per-cluster Thanos buckets. */
+export const BUCKET_PREFIX_KEY = 'observability.scaffolder.bucketPrefix';
+
+function readNaming(config: Config): ObsSettings['naming'] {
+  const clusterDomain =
+    config.getOptionalString(CLUSTER_DOMAIN_KEY) ?? 'example.com';
+  if (clusterDomain.startsWith('*') || !HOSTNAME_PATTERN.test(clusterDomain)) {
+    throw new Error(
+      `${CLUSTER_DOMAIN_KEY}: must be a DNS domain such as example.com, got ${JSON.stringify(
+        clusterDomain,
+      )}`,
+    );
+  }
+  const bucketPrefix = config.getOptionalString(BUCKET_PREFIX_KEY);
+  // With "-thanos-<cluster>" (at most 20 characters) a bucket name stays within 63.
+  if (
+    bucketPrefix !== undefined &&
+    !/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(bucketPrefix)
+  ) {
+    throw new Error(
+      `${BUCKET_PREFIX_KEY}: must be 1-40 characters of a-z, 0-9 and "-" (a bucket name part), got ${JSON.stringify(
+        bucketPrefix,
+      )}`,
+    );
+  }
+  return { clusterDomain, bucketPrefix };
+}
+
+function readGrafanaUrl(config: Config): string | undefined {
+  const key = 'observability.ui.grafanaUrl';
+  const value = config.getOptionalString(key);
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password) {
+    throw new Error(`${key}: must be an http(s) URL without credentials`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
 /** A duration from config (`{ seconds: 30 }`, `30s`, ISO 8601) in milliseconds, or `fallback`. */
 function readTimeoutMs(config: Config, key: string, fallback: number): number {
   return config.has(key)
@@ -149,6 +215,9 @@ export function readSettings(config: Config): ObsSettings {
         obs?.getOptionalString('labels.environment') ??
         DEFAULT_CLUSTER_LABELS.environment,
     },
+    naming: readNaming(config),
+    grafanaUrl: readGrafanaUrl(config),
+    retentionDefaults: readRetentionDefaults(config),
     sealedSecrets: {
       certificate: obs?.getOptionalString('sealedSecrets.certificate'),
       fleetWide: obs?.getOptionalBoolean('sealedSecrets.fleetWide') ?? false,

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { clusterLogIndexPrefixProblem } from '@fleetobs/plugin-observability-common';
 import YAML, { Document, isMap } from 'yaml';
 
 /** File name of a cluster's values file. */
@@ -17,15 +18,41 @@ export const PATHS = {
   monitoring: ['monitoring', 'enable'],
   logging: ['logging', 'enable'],
   jaeger: ['jaeger', 'enable'],
-  jaegerCollector: ['jaeger', 'collector', 'enable'],
-  jaegerQuery: ['jaeger', 'query', 'enable'],
+  prometheusReplicas: ['monitoring', 'prometheus', 'replicaCount'],
+  thanosEnabled: ['monitoring', 'thanos', 'enabled'],
+  // The seed's keys (step 5.1: jaeger.query.enabled); files of earlier portal versions
+  // say `enable`, read as well (LEGACY_PATHS).
+  jaegerCollector: ['jaeger', 'collector', 'enabled'],
+  jaegerQuery: ['jaeger', 'query', 'enabled'],
   externalLabels: ['observability', 'externalLabels'],
+  objstore: ['observability', 'thanos', 'objstore'],
+  objstoreType: ['observability', 'thanos', 'objstore', 'type'],
+  objstoreEndpoint: ['observability', 'thanos', 'objstore', 'endpoint'],
   bucket: ['observability', 'thanos', 'objstore', 'bucket'],
   prefix: ['observability', 'thanos', 'objstore', 'prefix'],
   indexPrefix: ['observability', 'logging', 'indexPrefix'],
   shippingEndpoint: ['observability', 'logging', 'shipping', 'endpoint'],
   spanIndexPrefix: ['observability', 'tracing', 'spanIndexPrefix'],
+  collectorElasticsearchUrl: [
+    'observability',
+    'tracing',
+    'collector',
+    'elasticsearch',
+    'url',
+  ],
+  collectorTags: ['observability', 'tracing', 'collector', 'tags'],
+  tracingIlm: ['observability', 'tracing', 'ilm'],
 } as const;
+
+/** Keys of earlier portal versions, read when the seed's key is absent. */
+export const LEGACY_PATHS = {
+  jaegerCollector: ['jaeger', 'collector', 'enable'],
+  jaegerQuery: ['jaeger', 'query', 'enable'],
+} as const;
+
+/** Kinds of Thanos object storage a values file may declare; GCS is the platform's (seed §1). */
+export const OBJSTORE_TYPES = ['GCS', 'S3'] as const;
+export type ObjstoreType = (typeof OBJSTORE_TYPES)[number];
 
 /** A dotted name of a document path, for messages. */
 export const dotted = (p: readonly string[]) => p.join('.');
@@ -96,11 +123,21 @@ export interface ClusterFacts {
   environment?: string;
   targetRevision?: string;
   externalLabels: Record<string, string>;
+  /** `observability.thanos.objstore.type`; absent in files of earlier versions. */
+  objstoreType?: string;
+  objstoreEndpoint?: string;
   bucket?: string;
   prefix?: string;
   indexPrefix?: string;
   shippingEndpoint?: string;
   spanIndexPrefix?: string;
+  collectorElasticsearchUrl?: string;
+  /** `observability.tracing.collector.tags`, when it is a mapping. */
+  collectorTags?: Record<string, string>;
+  /** `observability.tracing.ilm` as JSON (to compare), when set. */
+  tracingIlm?: string;
+  monitoring: boolean;
+  prometheusReplicas?: number;
   jaegerQuery: boolean;
 }
 
@@ -122,6 +159,9 @@ export function factsOf(
       externalLabels[k] = String(v);
     }
   }
+  const tagsNode = doc.getIn(PATHS.collectorTags);
+  const ilmNode = doc.getIn(PATHS.tracingIlm);
+  const replicas = doc.getIn(PATHS.prometheusReplicas);
   return {
     path: relPath,
     name: str(doc, PATHS.name),
@@ -130,13 +170,37 @@ export function factsOf(
       str(doc, PATHS.environment) ?? externalLabels[labels.environment],
     targetRevision: str(doc, PATHS.targetRevision),
     externalLabels,
+    objstoreType: str(doc, PATHS.objstoreType),
+    objstoreEndpoint: str(doc, PATHS.objstoreEndpoint),
     bucket: str(doc, PATHS.bucket),
     prefix: str(doc, PATHS.prefix),
     indexPrefix: str(doc, PATHS.indexPrefix),
     shippingEndpoint: str(doc, PATHS.shippingEndpoint),
     spanIndexPrefix: str(doc, PATHS.spanIndexPrefix),
-    jaegerQuery: doc.getIn(PATHS.jaegerQuery) === true,
+    collectorElasticsearchUrl: str(doc, PATHS.collectorElasticsearchUrl),
+    collectorTags: isMap(tagsNode)
+      ? Object.fromEntries(
+          Object.entries(tagsNode.toJSON() ?? {}).map(([k, v]) => [
+            k,
+            String(v),
+          ]),
+        )
+      : undefined,
+    tracingIlm: isMap(ilmNode) ? JSON.stringify(ilmNode.toJSON()) : undefined,
+    monitoring: doc.getIn(PATHS.monitoring) === true,
+    prometheusReplicas: typeof replicas === 'number' ? replicas : undefined,
+    jaegerQuery: readFlag(doc, PATHS.jaegerQuery, LEGACY_PATHS.jaegerQuery),
   };
+}
+
+/** A boolean at the seed's key, else at the legacy key (files of earlier versions). */
+function readFlag(
+  doc: Document,
+  current: readonly string[],
+  legacy: readonly string[],
+): boolean {
+  const value = doc.getIn(current);
+  return (value === undefined ? doc.getIn(legacy) : value) === true;
 }
 
 /** Result of an alignment check: errors refuse the change, warnings are reported. */
@@ -154,8 +218,13 @@ const sameSet = (a: string[], b: string[]) =>
  * - the same external label names everywhere, with `cluster` = cluster name and
  *   `environment` = the cluster's environment;
  * - one Thanos bucket prefix per cluster (compactors must not share blocks);
- * - log indices under `logs-*` and one index prefix per cluster;
- * - the same log shipping endpoint and span index prefix everywhere;
+ * - log indices under `logs-<cluster>-*` (the prefix carries the cluster name, seed 3.4),
+ *   one index prefix per cluster;
+ * - the object storage is GCS or S3 (with its endpoint); one bucket per cluster (a
+ *   shared bucket is a warning);
+ * - the same log shipping endpoint, span index prefix and collector Elasticsearch everywhere;
+ *   the collector's cluster tag is the cluster's name;
+ * - trace ILM only in the ops file (a different copy elsewhere is a warning);
  * - Jaeger Query only in the ops environment, in one cluster;
  * - one file per cluster name and per API server.
  */
@@ -203,6 +272,50 @@ export function checkAlignment(
       `${dotted(PATHS.indexPrefix)}: "${
         target.indexPrefix
       }" is outside the logs-* index pattern that Kibana, ILM and the fleet checks use`,
+    );
+  } else if (target.indexPrefix !== undefined && target.name) {
+    const problem = clusterLogIndexPrefixProblem(
+      target.name,
+      target.indexPrefix,
+    );
+    if (problem) errors.push(`${dotted(PATHS.indexPrefix)}: ${problem}`);
+  }
+  if (
+    target.objstoreType !== undefined &&
+    !(OBJSTORE_TYPES as readonly string[]).includes(target.objstoreType)
+  ) {
+    errors.push(
+      `${dotted(PATHS.objstoreType)}: "${
+        target.objstoreType
+      }" is not one of ${OBJSTORE_TYPES.join(', ')}`,
+    );
+  }
+  if (target.objstoreType === 'S3' && !target.objstoreEndpoint) {
+    errors.push(
+      `${dotted(PATHS.objstoreEndpoint)}: an S3 bucket needs its endpoint`,
+    );
+  }
+  if (
+    target.collectorTags &&
+    target.collectorTags[labels.cluster] !== target.name
+  ) {
+    errors.push(
+      `${dotted(PATHS.collectorTags)}.${labels.cluster}: is ${JSON.stringify(
+        target.collectorTags[labels.cluster] ?? null,
+      )} but the cluster is "${
+        target.name
+      }"; span-freshness and the service tab attribute spans by this tag`,
+    );
+  }
+  if (
+    target.monitoring &&
+    target.prometheusReplicas !== undefined &&
+    target.prometheusReplicas < 2
+  ) {
+    warnings.push(
+      `${dotted(PATHS.prometheusReplicas)}: ${
+        target.prometheusReplicas
+      }; the platform runs 2 replicas with a sidecar each (seed §8 "Single Prometheus replica")`,
     );
   }
   if (target.jaegerQuery && target.environment !== 'ops') {
@@ -260,16 +373,11 @@ export function checkAlignment(
         }; two compactors would work on the same blocks`,
       );
     }
-    if (
-      s.environment === target.environment &&
-      s.bucket &&
-      target.bucket &&
-      s.bucket !== target.bucket
-    ) {
+    if (s.bucket && s.bucket === target.bucket && s.prefix !== target.prefix) {
       warnings.push(
-        `${dotted(PATHS.bucket)}: ${target.bucket} differs from ${
-          s.bucket
-        } used by ${s.name ?? where} in the same environment`,
+        `${dotted(PATHS.bucket)}: ${target.bucket} is also the bucket of ${
+          s.name ?? where
+        }; the platform keeps one bucket per cluster, so that a bucket outage hits one cluster only (seed §8)`,
       );
     }
     if (s.indexPrefix && s.indexPrefix === target.indexPrefix) {
@@ -305,6 +413,40 @@ export function checkAlignment(
         }" differs from "${
           s.spanIndexPrefix
         }" in ${where}; Jaeger Query reads one span index prefix`,
+      );
+    }
+    if (
+      s.collectorElasticsearchUrl &&
+      target.collectorElasticsearchUrl &&
+      s.collectorElasticsearchUrl !== target.collectorElasticsearchUrl
+    ) {
+      errors.push(
+        `${dotted(PATHS.collectorElasticsearchUrl)}: "${
+          target.collectorElasticsearchUrl
+        }" differs from "${
+          s.collectorElasticsearchUrl
+        }" in ${where}; every collector writes to the one shared Elasticsearch in ops`,
+      );
+    }
+    // One ILM policy for the shared span indices, the ops file's: a different one
+    // elsewhere is flagged (never applied, and it misleads a reader).
+    if (
+      target.environment !== 'ops' &&
+      s.environment === 'ops' &&
+      target.tracingIlm &&
+      s.tracingIlm &&
+      target.tracingIlm !== s.tracingIlm
+    ) {
+      warnings.push(
+        `${dotted(
+          PATHS.tracingIlm,
+        )}: differs from the fleet's policy of the shared ${
+          target.spanIndexPrefix ?? 'jaeger'
+        }-span-* indices in ${
+          s.name ?? where
+        }, which owns it; this copy is not applied: remove it, or change trace retention for ${
+          s.name ?? where
+        }`,
       );
     }
     if (s.jaegerQuery && target.jaegerQuery) {

@@ -1,5 +1,10 @@
+import {
+  IlmRetention,
+  MetricsRetention,
+  RETENTION_VALUE_PATHS,
+} from '@fleetobs/plugin-observability-common';
 import YAML, { Document, isMap, isScalar } from 'yaml';
-import { PATHS } from './valuesFiles';
+import { ObjstoreType, PATHS } from './valuesFiles';
 
 /** Values of a new cluster's file. */
 export interface NewClusterValues {
@@ -11,11 +16,23 @@ export interface NewClusterValues {
   jaegerQuery: boolean;
   labels: { cluster: string; environment: string };
   extraLabels: Record<string, string>;
-  bucket: string;
-  prefix: string;
+  objstore: {
+    type: ObjstoreType;
+    bucket: string;
+    prefix: string;
+    endpoint?: string;
+  };
   indexPrefix: string;
   shippingEndpoint: string;
   spanIndexPrefix: string;
+  /** Where the cluster's Jaeger collectors write spans (the shared Elasticsearch). */
+  collectorElasticsearchUrl: string;
+  /** Retention from the environment's defaults; `traces` only in the ops file. */
+  retention: {
+    metrics: MetricsRetention;
+    logs: IlmRetention;
+    traces?: IlmRetention;
+  };
 }
 
 /**
@@ -47,19 +64,25 @@ externalDns:
   enable: true
 
 # --- observability components ---
-# HA Prometheus pair with Thanos sidecars, compactor, store gateway and local Thanos Query
+# HA Prometheus pair with Thanos sidecars, compactor, store gateway and local Thanos Query.
+# The keys under monitoring are values of charts/monitoring (seed step 4.1).
 monitoring:
   enable: x
+  prometheus:
+    # Two replicas, each with its own Thanos sidecar (seed §8 "Single Prometheus replica")
+    replicaCount: 2
+  thanos:
+    enabled: true
 # Filebeat DaemonSet shipping over mTLS to the Envoy Gateway in the ops cluster
 logging:
   enable: x
+# Values of charts/jaeger: collectors in every cluster, Jaeger Query only in the ops cluster
 jaeger:
   enable: x
-  # Collectors in every cluster; Jaeger Query only in the ops cluster
   collector:
-    enable: true
+    enabled: true
   query:
-    enable: x
+    enabled: x
 
 # --- values that must agree across every values.<cluster>.yaml (seed 10.1, 10.4, 10.12) ---
 # obs:cluster:values refuses changes that would break the global view.
@@ -67,14 +90,17 @@ observability:
   # Prometheus external labels: the same label names in every cluster (Thanos adds "replica").
   externalLabels: x
   thanos:
-    # One bucket per environment, one prefix per cluster: a compactor owns its prefix.
+    # One bucket per cluster (seed §0.2; §8: a bucket outage hits that cluster only).
     objstore:
+      # GCS (the platform's object store) or S3 (then with its endpoint)
+      type: x
       bucket: x
       prefix: x
-      # Credentials: SealedSecret monitoring/thanos-objstore (key objstore.yml)
+      # Credentials: SealedSecret monitoring/thanos-objstore (key objstore.yml), sealed by
+      # "Seal cluster secrets" once the cluster's controller answers
       secretName: thanos-objstore
       # Bucket lifecycle rule: deletes blocks older than this; must outlive the compactor retention
-      lifecycle: 400d
+      lifecycle: x
     # mTLS between the Global Thanos Query (ops) and this cluster's local Query
     grpc:
       serverCertSecret: gateway-server-tls
@@ -83,29 +109,45 @@ observability:
     # Change it with the "Change retention" template: it validates, costs and gets approval.
     compactor:
       retention:
-        raw: 30d
-        5m: 90d
-        1h: 1y
+        raw: x
+        5m: x
+        1h: x
   logging:
-    # Daily indices <indexPrefix>-YYYY.MM.DD, inside the logs-* pattern and its ILM policy
+    # Filebeat writes to the rollover alias <indexPrefix> (output.elasticsearch.index); ILM
+    # rolls it over into <indexPrefix>-000001, -000002, ... The portal finds this cluster's
+    # logs by index name, logs-<cluster>-* (seed step 3.4), so the prefix carries the name.
     indexPrefix: x
     shipping:
       # Envoy Gateway in the ops cluster, mTLS with the Filebeat client certificate
       endpoint: x
       clientCertSecret: filebeat-client-tls
-    # ILM policy of this cluster's logs-* indices: hot, then warm, then delete (seed 10.6)
+    # ILM policy of this cluster's rollover alias: hot, then warm, then delete (seed 10.6)
     ilm:
-      rollover: { maxAge: 1d, maxSize: 50gb }
-      warm: { minAge: 7d }
-      delete: { minAge: 30d }
+      rollover: { maxAge: x, maxSize: x }
+      warm: { minAge: x }
+      delete: { minAge: x }
   tracing:
-    # Collectors write spans to <spanIndexPrefix>-span-* in the shared Elasticsearch
+    # Collectors write spans to <spanIndexPrefix>-span-* in the shared Elasticsearch.
+    # Trace retention is ONE ILM policy for those shared indices, kept in the ops
+    # cluster's file only (seed step 2.3 and 5.5: the rollover / ILM init job runs once).
     spanIndexPrefix: x
-    # ILM policy of jaeger-span-* (seed 10.6)
+    # Jaeger collectors of this cluster (seed step 5.3): the shared Elasticsearch in ops,
+    # over HTTPS with the credentials secret and an mTLS client certificate
+    collector:
+      elasticsearch:
+        url: x
+        credentialsSecret: jaeger-es-credentials
+        clientCertSecret: jaeger-collector-client-tls
+      # --collector.tags: the process tag <cluster label>=<cluster> on every span, stored as
+      # the field process.tag.<cluster label> (--es.tags-as-fields.all), which the
+      # span-freshness check and the service tab filter on
+      tags: x
+      tagsAsFields: true
+    # ILM policy of the shared jaeger-span-* indices, for the whole fleet (seed 10.6)
     ilm:
-      rollover: { maxAge: 1d, maxSize: 50gb }
-      warm: { minAge: 3d }
-      delete: { minAge: 14d }
+      rollover: { maxAge: x, maxSize: x }
+      warm: { minAge: x }
+      delete: { minAge: x }
 `;
 
 /**
@@ -152,10 +194,40 @@ export function newValuesFileText(v: NewClusterValues): string {
       ...v.extraLabels,
     }),
   );
-  set(PATHS.bucket, v.bucket);
-  set(PATHS.prefix, v.prefix);
+  set(PATHS.objstoreType, v.objstore.type);
+  set(PATHS.bucket, v.objstore.bucket);
+  set(PATHS.prefix, v.objstore.prefix);
+  if (v.objstore.endpoint !== undefined) {
+    // S3 only: the endpoint follows the type.
+    const objstore = doc.getIn(PATHS.objstore);
+    if (isMap(objstore)) {
+      const at = objstore.items.findIndex(
+        pair => isScalar(pair.key) && pair.key.value === 'type',
+      );
+      objstore.items.splice(
+        at + 1,
+        0,
+        doc.createPair('endpoint', v.objstore.endpoint),
+      );
+    }
+  }
   set(PATHS.indexPrefix, v.indexPrefix);
   set(PATHS.shippingEndpoint, v.shippingEndpoint);
   set(PATHS.spanIndexPrefix, v.spanIndexPrefix);
+  set(PATHS.collectorElasticsearchUrl, v.collectorElasticsearchUrl);
+  set(PATHS.collectorTags, doc.createNode({ [v.labels.cluster]: v.cluster }));
+  const setRetention = (paths: Record<string, string[]>, values: object) => {
+    for (const [field, p] of Object.entries(paths)) {
+      set(p, (values as Record<string, string>)[field]);
+    }
+  };
+  setRetention(RETENTION_VALUE_PATHS.metrics, v.retention.metrics);
+  setRetention(RETENTION_VALUE_PATHS.logs, v.retention.logs);
+  if (v.retention.traces) {
+    setRetention(RETENTION_VALUE_PATHS.traces, v.retention.traces);
+  } else {
+    // Outside ops the fleet's trace policy is not repeated (it would only disagree).
+    doc.deleteIn(PATHS.tracingIlm);
+  }
   return doc.toString();
 }

@@ -35,6 +35,7 @@ const SIGNAL_TITLES = {
   metrics: 'Metrics (Prometheus + Thanos)',
   logs: 'Logs (Elasticsearch)',
   traces: 'Traces (Jaeger)',
+  gitops: 'GitOps (Argo CD)',
 };
 
 function Checklist(props: { checklist?: ChecklistItem[] }) {

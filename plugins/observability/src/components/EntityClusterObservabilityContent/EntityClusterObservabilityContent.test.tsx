@@ -1,11 +1,17 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import {
   ObservabilityApi,
   ObservabilityApiError,
   observabilityApiRef,
 } from '../../api';
+import { checkoutLatencyAlert } from '../../__fixtures__/alerts';
 import { clusterDetailFixture } from '../../__fixtures__/fleet';
 import { EntityClusterObservabilityContent } from './EntityClusterObservabilityContent';
 
@@ -18,7 +24,12 @@ const clusterEntity = (name: string) => ({
 
 function renderFor(name: string, api: Partial<ObservabilityApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [observabilityApiRef, api],
+        [permissionApiRef, new MockPermissionApi()],
+      ]}
+    >
       <EntityProvider entity={clusterEntity(name)}>
         <EntityClusterObservabilityContent />
       </EntityProvider>
@@ -29,8 +40,19 @@ function renderFor(name: string, api: Partial<ObservabilityApi>) {
 describe('EntityClusterObservabilityContent', () => {
   it("shows the cluster's checks and checklist from one request", async () => {
     const getCluster = jest.fn(async () => clusterDetailFixture);
-    await renderFor('dev-01', { getCluster });
+    const getAlerts = jest.fn(async () => ({
+      alerts: [{ ...checkoutLatencyAlert, cluster: 'dev-01' }],
+      unavailable: [],
+    }));
+    await renderFor('dev-01', { getCluster, getAlerts });
     expect(await screen.findByText('dev-01 (dev)')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('alert-dev-01-ServiceLatencyHigh'),
+    ).toBeInTheDocument();
+    expect(getAlerts).toHaveBeenCalledWith({
+      cluster: 'dev-01',
+      entityRef: undefined,
+    });
     expect(
       within(screen.getByTestId('check-sidecar-shipping')).getByText(
         'Last upload 3h ago',

@@ -4,6 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { errorText, isNotFound, observabilityApiRef } from '../../api';
+import { AlertsSection } from '../Alerts';
 import { ClusterDetails } from '../ClusterDrawer';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
@@ -48,6 +49,9 @@ export function EntityClusterObservabilityContent() {
               : undefined
           }
         />
+      </Box>
+      <Box my={2}>
+        <AlertsSection cluster={cluster.name} />
       </Box>
       <ClusterDetails cluster={cluster} checklist={checklist} />
     </Box>

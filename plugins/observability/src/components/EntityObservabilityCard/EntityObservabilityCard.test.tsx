@@ -7,9 +7,10 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import type { AlertsAnswer } from '@fleetobs/plugin-observability-common';
 import { ObservabilityClient, observabilityApiRef } from '../../api';
 import {
   BASE_URL,
@@ -17,6 +18,11 @@ import {
   SIGNALS_URL,
   signalsFixture,
 } from '../../__fixtures__/signals';
+import {
+  checkoutAlerts,
+  checkoutErrorsAlert,
+  checkoutLatencyAlert,
+} from '../../__fixtures__/alerts';
 import { EntityObservabilityCard } from './EntityObservabilityCard';
 
 const server = setupServer();
@@ -27,9 +33,30 @@ const client = new ObservabilityClient({
   fetchApi: { fetch: (...args) => fetch(...args) },
 });
 
-function render(body: unknown, status = 200) {
+const noAlerts: AlertsAnswer = {
+  selector: '{service="checkout"}',
+  selectorSource: 'default',
+  alerts: [],
+  unavailable: [],
+};
+
+function render(
+  body: unknown,
+  status = 200,
+  alerts: unknown = noAlerts,
+  alertsStatus = 200,
+) {
   server.use(
     http.get(SIGNALS_URL, () => HttpResponse.json(body as any, { status })),
+    http.get(`${BASE_URL}/v1/alerts`, ({ request }) =>
+      new URL(request.url).searchParams.get('entity') ===
+      'component:default/checkout'
+        ? HttpResponse.json(alerts as any, { status: alertsStatus })
+        : HttpResponse.json(
+            { error: { message: 'wrong entity' } },
+            { status: 400 },
+          ),
+    ),
   );
   return renderInTestApp(
     <TestApiProvider apis={[[observabilityApiRef, client]]}>
@@ -140,6 +167,38 @@ describe('EntityObservabilityCard', () => {
     await render({ error: { name: 'Error', message: 'boom' } }, 500);
     expect(
       await screen.findByText(/Could not load the signals/),
+    ).toBeInTheDocument();
+  });
+  it('shows a line with the firing alerts of the service, by severity and cluster', async () => {
+    await render(
+      signalsFixture(),
+      200,
+      checkoutAlerts([
+        checkoutLatencyAlert,
+        { ...checkoutErrorsAlert, state: 'silenced', silencedBy: ['s1'] },
+      ]),
+    );
+    const line = await screen.findByTestId('alerts-line');
+    expect(
+      await within(line).findByText(
+        '1 warning firing in prod-01 · 1 silenced or inhibited',
+      ),
+    ).toBeInTheDocument();
+    expect(within(line).getByText('Firing')).toBeInTheDocument();
+  });
+
+  it('says why the alerts are unknown when the back end refuses', async () => {
+    await render(
+      signalsFixture(),
+      200,
+      { error: { name: 'NotFoundError', message: 'No entity in the catalog' } },
+      404,
+    );
+    const line = await screen.findByTestId('alerts-line');
+    expect(
+      await within(line).findByText(
+        'Could not load the alerts: No entity in the catalog',
+      ),
     ).toBeInTheDocument();
   });
 });

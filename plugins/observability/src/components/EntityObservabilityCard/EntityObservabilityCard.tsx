@@ -16,6 +16,7 @@ import {
 } from '@material-ui/core';
 import { Skeleton } from '@material-ui/lab';
 import { errorText } from '../../api';
+import { AlertsSummaryLine, useCurrentEntityRef } from '../Alerts';
 import {
   formatDurationMs,
   formatMetric,
@@ -179,6 +180,7 @@ export function EntityObservabilityCard() {
   const classes = useStyles();
   const tabLink = useObservabilityTabLink();
   const { value, loading, error } = useEntitySignals('1h');
+  const entityRef = useCurrentEntityRef();
 
   let content;
   if (error) {
@@ -239,6 +241,9 @@ export function EntityObservabilityCard() {
       deepLink={{ title: 'Metrics, logs and traces', link: tabLink }}
     >
       {content}
+      <Box mt={1}>
+        <AlertsSummaryLine entityRef={entityRef} />
+      </Box>
     </InfoCard>
   );
 }

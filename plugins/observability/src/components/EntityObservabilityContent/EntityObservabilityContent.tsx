@@ -15,6 +15,7 @@ import { useCallback, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { errorText, observabilityApiRef } from '../../api';
+import { AlertsSection, useCurrentEntityRef } from '../Alerts';
 import { formatTime } from './format';
 import { hasNoData } from './hasNoData';
 import { LogsSection, TraceLogsFilter } from './LogsSection';
@@ -93,6 +94,7 @@ export function EntityObservabilityContent() {
     onlyCluster ? [onlyCluster] : undefined,
   );
   const kubernetesTab = useEntityTabLink('kubernetes');
+  const alertsEntityRef = useCurrentEntityRef();
   const rangeLabel = rangeOf(range).label;
   const withDate = rangeOf(range).ms > 24 * 3600_000;
 
@@ -261,6 +263,10 @@ export function EntityObservabilityContent() {
           />
         </Box>
       )}
+      {/* Alerts come from Alertmanager: shown even when the signals have no data. */}
+      <Box mb={2}>
+        <AlertsSection entityRef={alertsEntityRef} />
+      </Box>
       {body}
       <TraceDialog
         traceId={openTraceId}

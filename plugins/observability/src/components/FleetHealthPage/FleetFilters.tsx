@@ -3,6 +3,7 @@ import {
   InputLabel,
   MenuItem,
   Select,
+  TextField,
   makeStyles,
 } from '@material-ui/core';
 import { HEALTH_STATUSES } from '@fleetobs/plugin-observability-common';
@@ -15,6 +16,8 @@ const useStyles = makeStyles(theme => ({
 export interface FleetFilterValue {
   environment: string;
   status: string;
+  /** The filter box's text, as typed (the page sends it to the server debounced). */
+  text: string;
 }
 
 export function FleetFilters(props: {
@@ -59,19 +62,15 @@ export function FleetFilters(props: {
           ))}
         </Select>
       </FormControl>
+      <TextField
+        className={classes.control}
+        size="small"
+        label="Filter"
+        placeholder="Name or environment"
+        inputProps={{ 'aria-label': 'Filter clusters', maxLength: 100 }}
+        value={value.text}
+        onChange={e => onChange({ ...value, text: e.target.value })}
+      />
     </div>
   );
-}
-
-export function matchesFilter(
-  cluster: { environment: string; status: string },
-  filter: FleetFilterValue,
-): boolean {
-  if (filter.environment && cluster.environment !== filter.environment) {
-    return false;
-  }
-  if (filter.status === 'not-ok') {
-    return cluster.status !== 'ok';
-  }
-  return !filter.status || cluster.status === filter.status;
 }

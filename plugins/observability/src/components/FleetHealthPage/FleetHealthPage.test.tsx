@@ -1,5 +1,9 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { ClusterDetail } from '@fleetobs/plugin-observability-common';
+import {
+  ClusterDetail,
+  FleetPageQuery,
+  FleetSummaryPage,
+} from '@fleetobs/plugin-observability-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ObservabilityApi, observabilityApiRef } from '../../api';
 import {
@@ -7,6 +11,7 @@ import {
   fleetSummaryFixture,
 } from '../../__fixtures__/fleet';
 import { FleetHealthPage } from './FleetHealthPage';
+import { FleetClusterRow } from './FleetTable';
 
 function renderWith(api: Partial<ObservabilityApi>) {
   return renderInTestApp(
@@ -16,10 +21,94 @@ function renderWith(api: Partial<ObservabilityApi>) {
   );
 }
 
-// The full answer must never be asked for by the page: it polls the summary.
+// The page asks the server for one page at a time, never for the whole fleet.
 const getFleet = jest.fn(async () => {
   throw new Error('the page must not ask for the full fleet');
 });
+const getFleetSummary = jest.fn(async () => {
+  throw new Error('the page must not ask for the whole fleet summary');
+});
+
+/** The summary fixture as one page of `GET /v1/fleet?view=summary&limit=50`. */
+const fixturePage = (
+  clusters: FleetClusterRow[] = fleetSummaryFixture.clusters,
+): FleetSummaryPage => ({
+  ...fleetSummaryFixture,
+  counts: { ok: 1, warn: 1, critical: 0, unknown: 0 },
+  environments: ['dev', 'prod'],
+  matched: clusters.length,
+  clusters,
+});
+
+/**
+ * A stand-in for the server: filters by status, environment and text, sorts worst
+ * first (or by name when asked), pages with a cursor the page must pass back as it
+ * came. Records every query.
+ */
+function fakeServer(clusters: FleetClusterRow[]) {
+  const queries: FleetPageQuery[] = [];
+  const severity = { ok: 0, warn: 1, unknown: 2, critical: 3 };
+  const getFleetPage = jest.fn(async (query: FleetPageQuery = {}) => {
+    queries.push(query);
+    const matching = clusters
+      .filter(
+        c =>
+          (!query.status ||
+            (query.status === 'not-ok'
+              ? c.status !== 'ok'
+              : c.status === query.status)) &&
+          (!query.environment || c.environment === query.environment) &&
+          (!query.q || c.name.includes(query.q)),
+      )
+      .sort((a, b) =>
+        query.sort === 'name'
+          ? (query.order === 'desc' ? -1 : 1) * a.name.localeCompare(b.name)
+          : severity[b.status] - severity[a.status] ||
+            a.name.localeCompare(b.name),
+      );
+    const start = query.cursor ? Number(atob(query.cursor)) : 0;
+    const limit = query.limit ?? 50;
+    const end = start + limit;
+    return {
+      ...fleetSummaryFixture,
+      counts: { ok: 0, warn: 0, critical: 0, unknown: 0, ...countOf(clusters) },
+      environments: [...new Set(clusters.map(c => c.environment))].sort(),
+      matched: matching.length,
+      clusters: matching.slice(start, end),
+      nextCursor: end < matching.length ? btoa(String(end)) : undefined,
+    } as FleetSummaryPage;
+  });
+  return { getFleetPage, queries };
+}
+
+function countOf(clusters: FleetClusterRow[]) {
+  const counts: Record<string, number> = {};
+  for (const c of clusters) counts[c.status] = (counts[c.status] ?? 0) + 1;
+  return counts;
+}
+
+/** 120 clusters, `edge-000` … `edge-119`, all ok but edge-119 (critical) and every tenth in prod. */
+function bigFleet(): FleetClusterRow[] {
+  const [warn, ok] = fleetSummaryFixture.clusters;
+  const clusters = Array.from({ length: 120 }, (_, i) => ({
+    ...ok,
+    name: `edge-${String(i).padStart(3, '0')}`,
+    environment: i % 10 === 0 ? 'prod' : 'dev',
+  }));
+  clusters[119] = { ...warn, name: 'edge-119', status: 'critical' as const };
+  return clusters;
+}
+
+/** The select of a filter, by the id of its label. */
+const selectOf = (labelId: string) =>
+  within(document.getElementById(labelId)!.parentElement!).getByRole('button');
+
+const rowNames = () =>
+  screen
+    .getAllByRole('row')
+    .slice(1)
+    .map(row => within(row).queryAllByRole('cell')[0]?.textContent)
+    .filter(Boolean);
 
 /** `GET /v1/clusters/dev-01` with a mitigation the fleet summary does not carry. */
 const detailWithNewMitigation: ClusterDetail = {
@@ -60,34 +149,109 @@ async function openDrawer(name: string) {
 }
 
 describe('FleetHealthPage', () => {
-  beforeEach(() => getFleet.mockClear());
-
-  it('lists the worst clusters first and pages a large fleet', async () => {
-    const [warn, ok] = fleetSummaryFixture.clusters;
-    // 120 clusters: all ok but one critical, named last alphabetically.
-    const clusters = Array.from({ length: 120 }, (_, i) => ({
-      ...ok,
-      name: `edge-${String(i).padStart(3, '0')}`,
-    }));
-    clusters[119] = { ...warn, name: 'edge-119', status: 'critical' as const };
-    await renderWith({
-      getFleet,
-      getFleetSummary: async () => ({ ...fleetSummaryFixture, clusters }),
-    });
-    expect(await screen.findByText('Clusters (120)')).toBeInTheDocument();
-    const names = screen
-      .getAllByRole('row')
-      .slice(1)
-      .map(row => within(row).queryAllByRole('cell')[0]?.textContent);
-    expect(names[0]).toBe('edge-119');
-    expect(names[1]).toBe('edge-000');
-    expect(names.filter(n => n?.startsWith('edge-'))).toHaveLength(50);
-    expect(screen.getAllByText('1-50 of 120').length).toBeGreaterThan(0);
+  beforeEach(() => {
+    getFleet.mockClear();
+    getFleetSummary.mockClear();
   });
 
-  it('shows each cluster from the fleet summary, with what is wrong in words', async () => {
-    const getFleetSummary = jest.fn(async () => fleetSummaryFixture);
-    await renderWith({ getFleet, getFleetSummary });
+  it('shows its first screen from one page of the server, worst first, with the whole fleet counted', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ getFleet, getFleetSummary, ...server });
+    expect(await screen.findByText('Clusters (120)')).toBeInTheDocument();
+    const names = rowNames();
+    expect(names[0]).toBe('edge-119');
+    expect(names[1]).toBe('edge-000');
+    expect(names).toHaveLength(50);
+    expect(screen.getByText('1-50 of 120')).toBeInTheDocument();
+    expect(screen.getByText('119 OK')).toBeInTheDocument();
+    expect(screen.getByText('1 Critical')).toBeInTheDocument();
+    expect(server.queries).toEqual([{ limit: 50 }]);
+    expect(getFleet).not.toHaveBeenCalled();
+    expect(getFleetSummary).not.toHaveBeenCalled();
+  });
+
+  it('goes to the next page with the cursor of the last answer, and back', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+    expect(
+      screen.getByRole('button', { name: 'Previous page' }),
+    ).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('51-100 of 120')).toBeInTheDocument();
+    expect(rowNames()[0]).toBe('edge-049');
+    expect(server.queries[1]).toEqual({ limit: 50, cursor: btoa('50') });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('101-120 of 120')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(await screen.findByText('51-100 of 120')).toBeInTheDocument();
+    expect(server.queries[3]).toEqual({ limit: 50, cursor: btoa('50') });
+  });
+
+  it('asks the server once for what was typed in the filter box when typing pauses, from the first page', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await screen.findByText('51-100 of 120');
+
+    const box = screen.getByRole('textbox', { name: 'Filter clusters' });
+    for (const text of ['e', 'ed', 'edge-11', 'edge-11 ']) {
+      fireEvent.change(box, { target: { value: text } });
+    }
+    expect(await screen.findByText('1-10 of 10')).toBeInTheDocument();
+    expect(rowNames()[0]).toBe('edge-119');
+    // One request for the pause, trimmed, none for the keystrokes before it.
+    expect(server.queries.slice(2)).toEqual([{ limit: 50, q: 'edge-11' }]);
+    expect(screen.getByText('Clusters (10)')).toBeInTheDocument();
+    // The counts stay those of the whole fleet.
+    expect(screen.getByText('119 OK')).toBeInTheDocument();
+  });
+
+  it('filters by environment and status on the server, the environments from its answer', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+
+    fireEvent.mouseDown(selectOf('fleet-filter-environment'));
+    fireEvent.click(await screen.findByRole('option', { name: 'prod' }));
+    expect(await screen.findByText('1-12 of 12')).toBeInTheDocument();
+
+    fireEvent.mouseDown(selectOf('fleet-filter-status'));
+    fireEvent.click(await screen.findByRole('option', { name: 'Not OK' }));
+    expect(await screen.findByText('0 of 0')).toBeInTheDocument();
+    expect(server.queries.slice(1)).toEqual([
+      { limit: 50, environment: 'prod' },
+      { limit: 50, environment: 'prod', status: 'not-ok' },
+    ]);
+  });
+
+  it('asks the server for the order of a column heading that is clicked', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+    const heading = screen
+      .getAllByRole('columnheader')
+      .find(th => th.textContent === 'Cluster')!;
+    fireEvent.click(within(heading).getByText('Cluster'));
+    await waitFor(() =>
+      expect(server.queries.at(-1)).toEqual({
+        limit: 50,
+        sort: 'name',
+        order: 'asc',
+      }),
+    );
+    await waitFor(() => expect(rowNames()[0]).toBe('edge-000'));
+    expect(rowNames()[49]).toBe('edge-049');
+  });
+
+  it('shows each cluster of the page, with what is wrong in words', async () => {
+    const getFleetPage = jest.fn(async () => fixturePage());
+    await renderWith({ getFleet, getFleetSummary, getFleetPage });
     expect(await screen.findByText('dev-01')).toBeInTheDocument();
     expect(screen.getByText(/^Last upload 3h ago/)).toBeInTheDocument();
     expect(screen.getByText('1 Warning')).toBeInTheDocument();
@@ -97,7 +261,7 @@ describe('FleetHealthPage', () => {
         /with 15 upstream requests in 0\.3 s; refreshes every 30 s/,
       ),
     ).toBeInTheDocument();
-    expect(getFleetSummary).toHaveBeenCalledTimes(1);
+    expect(getFleetPage).toHaveBeenCalledTimes(1);
     expect(getFleet).not.toHaveBeenCalled();
   });
 
@@ -105,8 +269,7 @@ describe('FleetHealthPage', () => {
     const answer = deferred<ClusterDetail>();
     const getCluster = jest.fn(() => answer.promise);
     await renderWith({
-      getFleet,
-      getFleetSummary: async () => fleetSummaryFixture,
+      getFleetPage: async () => fixturePage(),
       getCluster,
     });
     const drawer = await openDrawer('dev-01');
@@ -159,8 +322,7 @@ describe('FleetHealthPage', () => {
       .mockRejectedValueOnce(new Error('observability backend timed out'))
       .mockResolvedValueOnce(detailWithNewMitigation);
     await renderWith({
-      getFleet,
-      getFleetSummary: async () => fleetSummaryFixture,
+      getFleetPage: async () => fixturePage(),
       getCluster,
     });
     const drawer = await openDrawer('dev-01');
@@ -186,8 +348,7 @@ describe('FleetHealthPage', () => {
 
   it('shows the error when the backend fails', async () => {
     await renderWith({
-      getFleet,
-      getFleetSummary: async () => {
+      getFleetPage: async () => {
         throw new Error('backend unreachable');
       },
     });

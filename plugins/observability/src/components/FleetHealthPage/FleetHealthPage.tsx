@@ -13,15 +13,21 @@ import {
   FleetRound,
   HEALTH_STATUSES,
 } from '@fleetobs/plugin-observability-common';
-import { useMemo, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import useInterval from 'react-use/esm/useInterval';
 import { errorText, observabilityApiRef } from '../../api';
 import { ClusterDrawer } from '../ClusterDrawer';
 import { HealthStatusLabel, STATUS_LABELS } from '../HealthStatusLabel';
 
-import { FleetFilters, FleetFilterValue, matchesFilter } from './FleetFilters';
-import { FleetClusterRow, FleetTable } from './FleetTable';
+import { FleetFilters, FleetFilterValue } from './FleetFilters';
+import {
+  FLEET_PAGE_SIZE,
+  FleetClusterRow,
+  FleetSort,
+  FleetTable,
+} from './FleetTable';
+import { FleetListing, useFleetPage } from './useFleetPage';
 import { PlatformPanel } from './PlatformPanel';
 
 /** How the round went, e.g. ` with 15 upstream requests in 0.3 s`. */
@@ -33,29 +39,37 @@ function roundText(round: FleetRound | undefined): string {
 }
 
 const REFRESH_MS = 30_000;
+/** Typing pauses this long before the filter box asks the server. */
+export const FILTER_DEBOUNCE_MS = 300;
 
 /**
  * The fleet health page content: every cluster's metrics, logs and traces at a glance.
- * It polls the fleet summary (`ok` checks without their evidence); the drawer of a
- * cluster asks for its checks in full.
+ * It shows one page of the fleet summary (`ok` checks without their evidence),
+ * filtered, sorted and paged on the server, with the whole fleet's counts; the drawer
+ * of a cluster asks for its checks in full.
  */
 export function FleetHealthContent() {
   const api = useApi(observabilityApiRef);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getFleetSummary(),
-    [api],
-  );
-  useInterval(retry, REFRESH_MS);
   const [filter, setFilter] = useState<FleetFilterValue>({
     environment: '',
     status: '',
+    text: '',
   });
-  const [selected, setSelected] = useState<string>();
-
-  const environments = useMemo(
-    () => [...new Set(value?.clusters.map(c => c.environment))].sort(),
-    [value],
-  );
+  const [q, setQ] = useState('');
+  useDebounce(() => setQ(filter.text.trim()), FILTER_DEBOUNCE_MS, [
+    filter.text,
+  ]);
+  const [sort, setSort] = useState<FleetSort>({});
+  const listing: FleetListing = {
+    status: (filter.status || undefined) as FleetListing['status'],
+    environment: filter.environment || undefined,
+    q: q || undefined,
+    ...sort,
+  };
+  const fleet = useFleetPage(api, listing, FLEET_PAGE_SIZE);
+  const { value, loading, error, retry } = fleet;
+  useInterval(retry, REFRESH_MS);
+  const [selected, setSelected] = useState<FleetClusterRow>();
 
   if (!value) {
     if (error) {
@@ -70,22 +84,22 @@ export function FleetHealthContent() {
     return loading ? <Progress /> : null;
   }
 
+  const { page, index } = value;
   const counts = HEALTH_STATUSES.map(status => ({
     status,
-    count: value.clusters.filter(c => c.status === status).length,
+    count: page.counts[status] ?? 0,
   })).filter(c => c.count > 0);
-  const visible = value.clusters.filter(c => matchesFilter(c, filter));
-  const selectedCluster: FleetClusterRow | undefined = value.clusters.find(
-    c => c.name === selected,
-  );
+  // The latest answer about the selected cluster, when its page has it.
+  const selectedCluster =
+    selected && (page.clusters.find(c => c.name === selected.name) ?? selected);
 
   return (
     <>
       <ContentHeader
         title="Clusters"
         description={`Checked ${new Date(
-          value.generatedAt,
-        ).toLocaleString()}${roundText(value.round)}; refreshes every ${
+          page.generatedAt,
+        ).toLocaleString()}${roundText(page.round)}; refreshes every ${
           REFRESH_MS / 1000
         } s`}
       >
@@ -113,16 +127,27 @@ export function FleetHealthContent() {
           ))}
         </Box>
         <FleetFilters
-          environments={environments}
+          environments={page.environments}
           value={filter}
           onChange={setFilter}
         />
       </Box>
-      <FleetTable clusters={visible} onSelect={c => setSelected(c.name)} />
+      <FleetTable
+        clusters={page.clusters}
+        matched={page.matched}
+        offset={index * FLEET_PAGE_SIZE}
+        loading={loading}
+        hasPrevious={fleet.hasPrevious}
+        hasNext={fleet.hasNext}
+        onPrevious={fleet.previous}
+        onNext={fleet.next}
+        onSort={setSort}
+        onSelect={setSelected}
+      />
       <Box mt={4} mb={1}>
         <Typography variant="h5">Shared platform (ops cluster)</Typography>
       </Box>
-      <PlatformPanel platform={value.platform} />
+      <PlatformPanel platform={page.platform} />
       <ClusterDrawer
         cluster={selectedCluster}
         onClose={() => setSelected(undefined)}

@@ -3,11 +3,14 @@ import {
   CheckResult,
   CheckSummary,
   ClusterHealth,
+  FleetSortField,
   SignalHealth,
   SignalName,
   statusSeverity,
 } from '@fleetobs/plugin-observability-common';
-import { useMemo } from 'react';
+import { Box, IconButton, Typography } from '@material-ui/core';
+import ChevronLeft from '@material-ui/icons/ChevronLeft';
+import ChevronRight from '@material-ui/icons/ChevronRight';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
 /** A cluster of the fleet summary: statuses and summaries are all the table needs. */
@@ -34,7 +37,10 @@ const signalColumn = (
 ): TableColumn<FleetClusterRow> => ({
   title,
   field: `signals.${signal}.status`,
-  width: '22%',
+  width: '16%',
+  customSort: (a, b) =>
+    statusSeverity(a.signals[signal].status) -
+    statusSeverity(b.signals[signal].status),
   render: row => (
     <HealthStatusLabel
       status={row.signals[signal].status}
@@ -43,9 +49,26 @@ const signalColumn = (
   ),
 });
 
+function byCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+// Each column sorts as the server does, so a page keeps the server's order.
 const columns: TableColumn<FleetClusterRow>[] = [
-  { title: 'Cluster', field: 'name', highlight: true, width: '12%' },
-  { title: 'Environment', field: 'environment', width: '10%' },
+  {
+    title: 'Cluster',
+    field: 'name',
+    highlight: true,
+    width: '12%',
+    customSort: (a, b) => byCodeUnits(a.name, b.name),
+  },
+  {
+    title: 'Environment',
+    field: 'environment',
+    width: '10%',
+    customSort: (a, b) => byCodeUnits(a.environment, b.environment),
+  },
   {
     title: 'Overall',
     field: 'status',
@@ -56,44 +79,96 @@ const columns: TableColumn<FleetClusterRow>[] = [
   signalColumn('Metrics', 'metrics'),
   signalColumn('Logs', 'logs'),
   signalColumn('Traces', 'traces'),
+  signalColumn('GitOps', 'gitops'),
 ];
 
-/** Beyond this many clusters the table pages. */
+/** Clusters per page, asked of the server one page at a time. */
 export const FLEET_PAGE_SIZE = 50;
 
-/** Worst first, then by name: what needs attention is at the top of a large fleet. */
-const worstFirst = (a: FleetClusterRow, b: FleetClusterRow) =>
-  statusSeverity(b.status) - statusSeverity(a.status) ||
-  a.name.localeCompare(b.name);
+/** The server's sort field of each column, in the order of `columns`. */
+const SORT_FIELDS: FleetSortField[] = [
+  'name',
+  'environment',
+  'status',
+  'metrics',
+  'logs',
+  'traces',
+  'gitops',
+];
 
+export interface FleetSort {
+  sort?: FleetSortField;
+  order?: 'asc' | 'desc';
+}
+
+/**
+ * One page of the fleet as the server sorted and filtered it. A click on a column
+ * heading asks the server for that order (the rows of one page are not all there is).
+ */
 export function FleetTable(props: {
   clusters: FleetClusterRow[];
+  /** Clusters of the whole listing, over all pages. */
+  matched: number;
+  /** Index of the first row in the listing. */
+  offset: number;
+  loading: boolean;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+  onSort: (sort: FleetSort) => void;
   onSelect: (cluster: FleetClusterRow) => void;
 }) {
-  const rows = useMemo(
-    () => [...props.clusters].sort(worstFirst),
-    [props.clusters],
-  );
+  const { clusters, matched, offset } = props;
+  const range =
+    clusters.length > 0
+      ? `${offset + 1}-${offset + clusters.length} of ${matched}`
+      : `0 of ${matched}`;
   return (
-    <Table<FleetClusterRow>
-      title={`Clusters (${rows.length})`}
-      options={{
-        paging: rows.length > FLEET_PAGE_SIZE,
-        pageSize: FLEET_PAGE_SIZE,
-        pageSizeOptions: [FLEET_PAGE_SIZE, 100, 200],
-        search: true,
-        padding: 'dense',
-      }}
-      columns={columns}
-      data={rows}
-      onRowClick={(_event, row) => row && props.onSelect(row)}
-      emptyContent={
-        <div style={{ padding: 16 }}>
-          No clusters match. Clusters come from{' '}
-          <code>observability.clusters</code> in app-config and from catalog
-          Resources of <code>spec.type: kubernetes-cluster</code>.
-        </div>
-      }
-    />
+    <>
+      <Table<FleetClusterRow>
+        title={`Clusters (${matched})`}
+        isLoading={props.loading}
+        options={{
+          paging: false,
+          search: false,
+          padding: 'dense',
+        }}
+        columns={columns}
+        data={clusters}
+        onOrderChange={(column, direction) =>
+          props.onSort(
+            column >= 0 && SORT_FIELDS[column]
+              ? { sort: SORT_FIELDS[column], order: direction }
+              : {},
+          )
+        }
+        onRowClick={(_event, row) => row && props.onSelect(row)}
+        emptyContent={
+          <div style={{ padding: 16 }}>
+            No clusters match. Clusters come from{' '}
+            <code>observability.clusters</code> in app-config and from catalog
+            Resources of <code>spec.type: kubernetes-cluster</code>.
+          </div>
+        }
+      />
+      <Box display="flex" alignItems="center" justifyContent="flex-end">
+        <Typography variant="body2">{range}</Typography>
+        <IconButton
+          aria-label="Previous page"
+          disabled={!props.hasPrevious}
+          onClick={props.onPrevious}
+        >
+          <ChevronLeft />
+        </IconButton>
+        <IconButton
+          aria-label="Next page"
+          disabled={!props.hasNext}
+          onClick={props.onNext}
+        >
+          <ChevronRight />
+        </IconButton>
+      </Box>
+    </>
   );
 }

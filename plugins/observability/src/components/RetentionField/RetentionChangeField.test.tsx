@@ -184,6 +184,28 @@ describe('RetentionChangeField', () => {
     );
   });
 
+  it("refuses a trace change for a non-ops cluster, naming the ops cluster, and says the policy is the fleet's", async () => {
+    const message =
+      "traces retention is one ILM policy for the shared jaeger-span-* indices of every cluster, set in ops-01's values file: request the change for ops-01 (it applies to the whole fleet)";
+    planApi(body => ({
+      ...body,
+      environment: 'prod',
+      current,
+      bounds: { minDays: 7, maxDays: 14 },
+      problems: [{ field: 'cluster', message }],
+      fleetWideOwner: 'ops-01',
+    }));
+    await render({ cluster: 'prod-01', signal: 'traces', ilm });
+    expect(
+      await screen.findByText(
+        /kept in ops-01's values file: a change applies to the whole fleet/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      `This change cannot be requested:cluster: ${message}`,
+    );
+  });
+
   it('says what is missing and asks nothing until the form is filled in', async () => {
     const bodies = planApi();
     await render({ signal: 'metrics', metrics: { raw: '30d' } });

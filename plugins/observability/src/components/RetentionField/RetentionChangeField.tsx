@@ -39,6 +39,15 @@ function PlanView({ plan }: { plan: RetentionPlan }) {
         problems={problems}
         label="Current vs requested retention"
       />
+      {plan.fleetWideOwner && (
+        <Box mb={1}>
+          <Alert severity="info" role="status">
+            {plan.signal} retention is one policy for the shared indices of
+            every cluster, kept in {plan.fleetWideOwner}'s values file: a change
+            applies to the whole fleet.
+          </Alert>
+        </Box>
+      )}
       <Typography variant="caption" display="block">
         {plan.current
           ? `Today's values: ${plan.currentSource ?? 'GitOps values'}.`

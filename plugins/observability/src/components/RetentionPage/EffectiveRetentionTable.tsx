@@ -8,6 +8,16 @@ import { RETENTION_FIELDS, SIGNAL_LABELS } from './fields';
 
 function SignalCell(props: { row: ClusterRetention; signal: RetentionSignal }) {
   const retention = props.row.signals[props.signal];
+  // A fleet-wide setting (traces) is shown once, on its owner's row; the other rows say
+  // where it is set, so nobody asks to change it per cluster.
+  const owner = retention.fleetWideOwner;
+  if (owner && owner !== props.row.cluster) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        Fleet-wide: set on {owner}
+      </Typography>
+    );
+  }
   if (retention.error) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -25,8 +35,13 @@ function SignalCell(props: { row: ClusterRetention; signal: RetentionSignal }) {
         </Typography>
       ))}
       {(minDays !== undefined || maxDays !== undefined) && (
-        <Typography variant="caption" color="textSecondary">
+        <Typography variant="caption" color="textSecondary" display="block">
           Allowed: {minDays ?? 0}–{maxDays ?? '∞'} days
+        </Typography>
+      )}
+      {owner && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          One policy for every cluster's spans
         </Typography>
       )}
     </div>

@@ -173,4 +173,42 @@ describe('RetentionPage', () => {
     ).toBeNull();
     expect(within(dialog).queryByRole('button', { name: 'Reject' })).toBeNull();
   });
+
+  it('shows trace retention once, on the ops cluster, and where it is set on the others', async () => {
+    const traces = {
+      settings: {
+        rolloverMaxAge: '1d',
+        rolloverMaxSize: '50gb',
+        warmAfter: '3d',
+        deleteAfter: '14d',
+      },
+      bounds: { minDays: 7, maxDays: 14 },
+      missing: [],
+      source: 'values.ops-01.yaml',
+      fleetWideOwner: 'ops-01',
+    };
+    const row = (cluster: string, environment: string) => ({
+      cluster,
+      environment,
+      signals: {
+        metrics: { settings: {}, bounds: {}, missing: [] },
+        logs: { settings: {}, bounds: {}, missing: [] },
+        traces,
+      },
+    });
+    await renderAs('user:default/bob', true, {
+      getEffectiveRetention: async () => ({
+        clusters: [row('prod-01', 'prod'), row('ops-01', 'ops')],
+      }),
+      listRequests: async () => ({ items: [] }),
+      decide: jest.fn(),
+    });
+    expect(
+      await screen.findByText('Fleet-wide: set on ops-01'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText("One policy for every cluster's spans"),
+    ).toHaveLength(1);
+    expect(screen.getByText('Allowed: 7–14 days')).toBeInTheDocument();
+  });
 });

@@ -1,0 +1,229 @@
+import {
+  AlertCounts,
+  AlertMatcher,
+  FiringAlert,
+  AlertsUnavailable,
+  formatMatcher,
+  SilenceCreated,
+} from '@fleetobs/plugin-observability-common';
+import { InputError } from '@backstage/errors';
+import type { UiLinks } from '../checks/types';
+import { UpstreamError } from '../upstream/UpstreamError';
+import type { AlertmanagerPool } from './AlertmanagerPool';
+import { askEachAlertmanager } from './askEachAlertmanager';
+import { toFiringAlert } from './toFiringAlert';
+
+export interface AlertsServiceOptions {
+  pool?: AlertmanagerPool;
+  /** The cluster label (`observability.labels.cluster`). */
+  clusterLabel: string;
+  ui: UiLinks;
+  silenceMaxMs: number;
+  now?: () => number;
+}
+
+/** Alertmanager refused the request (4xx): the caller's input, with its reason. */
+export class AlertmanagerRefusedError extends InputError {}
+
+/**
+ * Firing alerts and silences across the fleet, each cluster's from its own
+ * Alertmanager (one request per Alertmanager, in parallel).
+ */
+export class AlertsService {
+  private readonly now: () => number;
+
+  constructor(private readonly options: AlertsServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Firing alerts of `clusters` matching `matchers` (all when none); clusters whose
+   * Alertmanager failed are listed in `unavailable` with the reason.
+   */
+  async firing(
+    clusters: readonly string[],
+    matchers: AlertMatcher[] = [],
+  ): Promise<{ alerts: FiringAlert[]; unavailable: AlertsUnavailable[] }> {
+    const { pool, clusterLabel, ui } = this.options;
+    if (!pool) {
+      return {
+        alerts: [],
+        unavailable: clusters.map(cluster => ({
+          cluster,
+          error: 'alertmanager is not configured (observability.alertmanager)',
+        })),
+      };
+    }
+    const wanted = new Set(clusters);
+    const filter = matchers.map(formatMatcher);
+    const answers = await askEachAlertmanager(pool, clusters, (client, t) =>
+      client.alerts({
+        // On a shared Alertmanager only the cluster label tells clusters apart;
+        // cluster names are [a-z0-9-], safe inside the regular expression.
+        filter: t.shared
+          ? [...filter, `${clusterLabel}=~"${t.clusters.join('|')}"`]
+          : filter,
+        active: true,
+        silenced: true,
+        inhibited: true,
+      }),
+    );
+    const alerts: FiringAlert[] = [];
+    const unavailable: AlertsUnavailable[] = [];
+    for (const { clusters: served, target, answer } of answers) {
+      if (!answer.ok) {
+        unavailable.push(
+          ...served.map(cluster => ({ cluster, error: answer.error })),
+        );
+        continue;
+      }
+      for (const alert of answer.value) {
+        const cluster = target?.shared ? alert.labels[clusterLabel] : served[0];
+        if (!cluster || !wanted.has(cluster)) continue;
+        alerts.push(
+          toFiringAlert(alert, cluster, { alertmanagerUrl: target?.url, ui }),
+        );
+      }
+    }
+    alerts.sort(
+      (a, b) =>
+        a.cluster.localeCompare(b.cluster) ||
+        a.name.localeCompare(b.name) ||
+        a.fingerprint.localeCompare(b.fingerprint),
+    );
+    return { alerts, unavailable };
+  }
+
+  /**
+   * Firing, not muted, alerts per cluster by severity, for the fleet answer; a
+   * cluster whose Alertmanager failed has no entry.
+   */
+  async countsByCluster(
+    clusters: readonly string[],
+  ): Promise<Record<string, AlertCounts>> {
+    const { alerts, unavailable } = await this.firing(clusters);
+    const down = new Set(unavailable.map(u => u.cluster));
+    const out: Record<string, AlertCounts> = {};
+    for (const cluster of clusters) {
+      if (!down.has(cluster))
+        out[cluster] = { critical: 0, warning: 0, other: 0 };
+    }
+    for (const alert of alerts) {
+      const counts = out[alert.cluster];
+      if (!counts || alert.state !== 'active') continue;
+      if (alert.severity === 'critical') counts.critical++;
+      else if (alert.severity === 'warning') counts.warning++;
+      else counts.other++;
+    }
+    return out;
+  }
+
+  /** Creates a silence in the cluster's Alertmanager; `createdBy` is the signed-in user. */
+  async silence(request: {
+    cluster: string;
+    matchers: AlertMatcher[];
+    durationMinutes: number;
+    comment: string;
+    createdBy: string;
+  }): Promise<SilenceCreated> {
+    const durationMs = request.durationMinutes * 60_000;
+    if (durationMs > this.options.silenceMaxMs) {
+      throw new InputError(
+        `A silence may last at most ${Math.floor(
+          this.options.silenceMaxMs / 60_000,
+        )} minutes (observability.alerts.silenceMaxDuration)`,
+      );
+    }
+    const target = this.targetOf(request.cluster);
+    const { clusterLabel } = this.options;
+    if (
+      request.matchers.some(
+        m => m.name === clusterLabel && m.value !== request.cluster,
+      )
+    ) {
+      throw new InputError(
+        `A silence in ${request.cluster} must not match another cluster's ${clusterLabel}`,
+      );
+    }
+    // On a shared Alertmanager a silence without the cluster matcher would mute the
+    // same alert in every cluster.
+    const matchers =
+      target.shared &&
+      !request.matchers.some(
+        m => m.name === clusterLabel && m.isEqual && !m.isRegex,
+      )
+        ? [
+            ...request.matchers,
+            {
+              name: clusterLabel,
+              value: request.cluster,
+              isRegex: false,
+              isEqual: true,
+            },
+          ]
+        : request.matchers;
+    const startsAt = new Date(this.now());
+    const endsAt = new Date(startsAt.getTime() + durationMs);
+    const silenceId = await refused(() =>
+      target.client.createSilence({
+        matchers,
+        startsAt: startsAt.toISOString(),
+        endsAt: endsAt.toISOString(),
+        createdBy: request.createdBy,
+        comment: request.comment,
+      }),
+    );
+    return {
+      cluster: request.cluster,
+      silenceId,
+      endsAt: endsAt.toISOString(),
+    };
+  }
+
+  /** A silence of the cluster's Alertmanager, its matchers as the portal reads them. */
+  async get(cluster: string, silenceId: string) {
+    const target = this.targetOf(cluster);
+    const silence = await refused(() => target.client.silence(silenceId));
+    return {
+      ...silence,
+      matchers: silence.matchers.map(m => ({
+        ...m,
+        isEqual: m.isEqual ?? true,
+      })),
+    };
+  }
+
+  /** Expires a silence in the cluster's Alertmanager. */
+  async expire(cluster: string, silenceId: string): Promise<void> {
+    const target = this.targetOf(cluster);
+    await refused(() => target.client.expireSilence(silenceId));
+  }
+
+  private targetOf(cluster: string) {
+    const target = this.options.pool?.forCluster(cluster);
+    if (!target) {
+      throw new InputError(`No Alertmanager is configured for ${cluster}`);
+    }
+    return target;
+  }
+}
+
+/** An Alertmanager 4xx is the request's fault: a 4xx for our caller, with the reason. */
+async function refused<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (
+      error instanceof UpstreamError &&
+      error.status !== undefined &&
+      error.status >= 400 &&
+      error.status < 500
+    ) {
+      throw new AlertmanagerRefusedError(error.message);
+    }
+    if (error instanceof Error && /^invalid silence id/.test(error.message)) {
+      throw new InputError(error.message);
+    }
+    throw error;
+  }
+}

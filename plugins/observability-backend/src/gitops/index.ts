@@ -1,0 +1,3 @@
+export * from './applications';
+export * from './router';
+export * from './targetRevisions';

@@ -1,0 +1,226 @@
+import { Link } from '@backstage/core-components';
+import { useApi, alertApiRef } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  alertSilencePermission,
+  FiringAlert,
+} from '@fleetobs/plugin-observability-common';
+import {
+  Box,
+  Button,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
+import { useState } from 'react';
+import { errorText, observabilityApiRef } from '../../api';
+import { durationSince } from '../HealthStatusLabel';
+import {
+  AlertFilter,
+  filterAlerts,
+  SEVERITIES,
+  silenceResourceRef,
+  sortAlerts,
+  STATES,
+} from './alertFilters';
+import { SilenceDialog } from './SilenceDialog';
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(1),
+  },
+  toggle: { textTransform: 'none', padding: theme.spacing(0.25, 1.25) },
+  links: { display: 'flex', gap: theme.spacing(1.5), flexWrap: 'wrap' },
+  critical: { color: theme.palette.error.main, fontWeight: 600 },
+  warning: { color: theme.palette.warning.dark, fontWeight: 600 },
+}));
+
+function AlertLinks(props: { alert: FiringAlert }) {
+  const classes = useStyles();
+  const { alert } = props;
+  const links = [
+    alert.runbookUrl && { title: 'Runbook', url: alert.runbookUrl },
+    alert.alertmanagerUrl && {
+      title: 'Alertmanager',
+      url: alert.alertmanagerUrl,
+    },
+    alert.grafanaUrl && { title: 'Grafana', url: alert.grafanaUrl },
+  ].filter((l): l is { title: string; url: string } => Boolean(l));
+  return (
+    <span className={classes.links}>
+      {links.map(l => (
+        <Link key={l.title} to={l.url} target="_blank" rel="noopener">
+          {l.title}
+        </Link>
+      ))}
+    </span>
+  );
+}
+
+/**
+ * Firing alerts with the cluster named on each, filters by severity and state, and
+ * "Silence…" (or "Unsilence") for those allowed on `entityRef` (else on the cluster).
+ */
+export function AlertsTable(props: {
+  alerts: FiringAlert[];
+  entityRef?: string;
+  cluster?: string;
+  onChanged: () => void;
+}) {
+  const { alerts, entityRef, cluster, onChanged } = props;
+  const classes = useStyles();
+  const api = useApi(observabilityApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [filter, setFilter] = useState<AlertFilter>({
+    severities: [],
+    states: [],
+  });
+  const [silencing, setSilencing] = useState<FiringAlert>();
+  const resourceRef = silenceResourceRef(entityRef, cluster);
+  const { allowed: canSilence } = usePermission({
+    permission: alertSilencePermission,
+    resourceRef,
+  });
+  const severities = [
+    ...new Set([...SEVERITIES, ...alerts.map(a => a.severity)]),
+  ].filter(s => alerts.some(a => a.severity === s));
+  const shown = sortAlerts(filterAlerts(alerts, filter));
+
+  async function unsilence(alert: FiringAlert) {
+    try {
+      for (const silenceId of alert.silencedBy) {
+        await api.expireSilence({
+          cluster: alert.cluster,
+          silenceId,
+          ...(entityRef ? { entityRef } : {}),
+        });
+      }
+      onChanged();
+    } catch (e) {
+      alertApi.post({
+        message: `Could not expire the silence: ${errorText(e)}`,
+        severity: 'error',
+      });
+    }
+  }
+
+  return (
+    <Box>
+      <Box className={classes.filters}>
+        <ToggleButtonGroup
+          size="small"
+          aria-label="Severity"
+          value={filter.severities}
+          onChange={(_, severitiesShown: string[]) =>
+            setFilter(f => ({ ...f, severities: severitiesShown }))
+          }
+        >
+          {severities.map(s => (
+            <ToggleButton key={s} value={s} className={classes.toggle}>
+              {s}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+        <ToggleButtonGroup
+          size="small"
+          aria-label="State"
+          value={filter.states}
+          onChange={(_, statesShown: AlertFilter['states']) =>
+            setFilter(f => ({ ...f, states: statesShown }))
+          }
+        >
+          {STATES.map(s => (
+            <ToggleButton key={s} value={s} className={classes.toggle}>
+              {s}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+      </Box>
+      <Table size="small" aria-label="Firing alerts">
+        <TableHead>
+          <TableRow>
+            <TableCell>Cluster</TableCell>
+            <TableCell>Severity</TableCell>
+            <TableCell>Alert</TableCell>
+            <TableCell>State</TableCell>
+            <TableCell>Since</TableCell>
+            <TableCell>Links</TableCell>
+            <TableCell />
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {shown.map(alert => (
+            <TableRow
+              key={`${alert.cluster}/${alert.fingerprint}`}
+              data-testid={`alert-${alert.cluster}-${alert.name}`}
+            >
+              <TableCell>{alert.cluster}</TableCell>
+              <TableCell>
+                <span
+                  className={
+                    (classes as Record<string, string>)[alert.severity]
+                  }
+                >
+                  {alert.severity}
+                </span>
+              </TableCell>
+              <TableCell>
+                <Typography variant="body2">{alert.name}</Typography>
+                {alert.summary && (
+                  <Typography variant="caption" color="textSecondary">
+                    {alert.summary}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell data-testid="alert-state">{alert.state}</TableCell>
+              <TableCell title={alert.since}>
+                {durationSince(alert.since)}
+              </TableCell>
+              <TableCell>
+                <AlertLinks alert={alert} />
+              </TableCell>
+              <TableCell align="right">
+                {canSilence && alert.state === 'active' && (
+                  <Button size="small" onClick={() => setSilencing(alert)}>
+                    Silence…
+                  </Button>
+                )}
+                {canSilence &&
+                  alert.state === 'silenced' &&
+                  alert.silencedBy.length > 0 && (
+                    <Button size="small" onClick={() => unsilence(alert)}>
+                      Unsilence
+                    </Button>
+                  )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {shown.length === 0 && (
+        <Typography variant="body2" color="textSecondary">
+          No alert matches these filters.
+        </Typography>
+      )}
+      {silencing && (
+        <SilenceDialog
+          alert={silencing}
+          entityRef={entityRef}
+          onClose={() => setSilencing(undefined)}
+          onSilenced={() => {
+            setSilencing(undefined);
+            onChanged();
+          }}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,3 @@
+export { AlertsSection } from './AlertsSection';
+export { AlertsSummaryLine } from './AlertsSummaryLine';
+export { useCurrentEntityRef } from './useAlerts';
