@@ -31,6 +31,8 @@ if ! yarn test:knip-reports || grep -l '^## ' plugins/*/knip-report.md; then
   echo "Remove the unused dependency from (or declare the imported one in) the package.json above; the knip reports are to stay empty." >&2
   exit 1
 fi
+step "front-end bundle budgets: gzip size of the plugin's entry and lazy chunks (scripts/check-bundle-budgets.js)"
+yarn test:bundle-budgets
 step "production config against the config schema (backstage-cli config:check)"
 bash "$ROOT/deploy/check-config.sh"
 step "lint (all packages)"
