@@ -221,6 +221,23 @@ describe('production config (app-config.yaml + app-config.production.yaml)', () 
     expect(names).toContain('GithubMultiOrgEntityProvider:production');
   });
 
+  it('reaches no upstream of the demo (no localhost URL anywhere under observability)', async () => {
+    const config = await production();
+    const urls: string[] = [];
+    const walk = (value: unknown, path: string) => {
+      if (typeof value === 'string' && /^https?:\/\//.test(value)) {
+        urls.push(`${path}=${value}`);
+      } else if (value && typeof value === 'object') {
+        for (const [key, child] of Object.entries(value)) {
+          walk(child, `${path}.${key}`);
+        }
+      }
+    };
+    walk(config.get('observability'), 'observability');
+    expect(urls.length).toBeGreaterThan(5);
+    expect(urls.filter(u => /localhost|127\.0\.0\.1/.test(u))).toEqual([]);
+  });
+
   it('does not offer the demo sign-in', async () => {
     const config = await production();
     expect(config.getString('auth.environment')).toBe('production');
