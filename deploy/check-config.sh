@@ -37,7 +37,7 @@ export FLEETOBS_SECRETS_DIR="$secrets" \
   POSTGRES_USER=backstage POSTGRES_PASSWORD=dummy \
   REDIS_URL=redis://redis.example.internal:6379 \
   AUTH_GITHUB_CLIENT_ID=dummy AUTH_GITHUB_CLIENT_SECRET=dummy \
-  GITHUB_TOKEN=dummy GITHUB_ORG=example-org GITOPS_REPO_URL=https://github.com/example-org/gitops ELASTICSEARCH_API_KEY=ZHVtbXk6ZHVtbXk=
+  GITHUB_TOKEN=dummy GITHUB_ORG=example-org GITOPS_REPO_URL=https://github.com/example-org/gitops ELASTICSEARCH_API_KEY=ZHVtbXk6ZHVtbXk= ARGOCD_TOKEN=dummy
 
 yarn backstage-cli config:check --lax --strict \
   --config "$app/app-config.yaml" --config "$app/app-config.production.yaml"
