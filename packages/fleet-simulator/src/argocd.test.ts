@@ -43,12 +43,44 @@ describe('simulated Argo CD', () => {
     expect(sim.requestCounts().argocd).toBeGreaterThan(0);
   });
 
+  it("lists the demo services' applications in the clusters they run in, labelled by service", async () => {
+    const { body } = await applications(
+      '?selector=cluster,app.kubernetes.io/name%3Dcheckout',
+    );
+    const names: string[] = body.items.map((a: any) => a.metadata.name);
+    expect(names.sort()).toEqual([
+      'dev-01-checkout',
+      'prod-01-checkout',
+      'stag-01-checkout',
+    ]);
+    const app = byName(body, 'stag-01-checkout');
+    expect(app.metadata.labels).toMatchObject({
+      cluster: 'stag-01',
+      team: 'shop',
+    });
+    expect(app.spec.source).toMatchObject({
+      path: 'apps/checkout',
+      targetRevision: 'v1.4.0',
+    });
+    sim.setFaults({ argocd: { 'prod-01': ['degraded:checkout'] } });
+    const faulty = await applications('?selector=cluster%3Dprod-01');
+    expect(byName(faulty.body, 'prod-01-checkout').status.health.status).toBe(
+      'Degraded',
+    );
+    expect(byName(faulty.body, 'prod-01-monitoring').status.health.status).toBe(
+      'Healthy',
+    );
+    expect(() =>
+      sim.setFaults({ argocd: { 'ops-01': ['degraded:checkout'] } }),
+    ).toThrow(/no component checkout/);
+  });
+
   it('filters by label selector, and per cluster under /argocd/clusters/<cluster>', async () => {
     const one = await applications('?selector=cluster%3Dprod-01,team%3Dops');
     expect(
       new Set(one.body.items.map((a: any) => a.metadata.labels.cluster)),
     ).toEqual(new Set(['prod-01']));
-    const none = await applications('?selector=team!%3Dops');
+    const none = await applications('?selector=team%3Dnobody');
     expect(none.body.items).toBeNull();
     const own = await applications('', '/argocd/clusters/ops-01');
     expect(

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { BadRequest, FAULT_BACKDATE_MS, FleetModel, SimCluster } from './model';
+import {
+  BadRequest,
+  FAULT_BACKDATE_MS,
+  FleetModel,
+  SERVICES,
+  SimCluster,
+} from './model';
 
 // Argo CD's `GET /api/v1/applications` for the simulated fleet: the Applications that
 // charts/app-of-apps of the example GitOps repository renders, `<cluster>-<component>`
@@ -36,6 +42,14 @@ const COMPONENTS = [
 /** Only the ops cluster runs these (Global Query, Elasticsearch, Grafana). */
 const OPS_COMPONENTS = ['elastic-stack', 'global-query', 'grafana'];
 const DEFAULT_FAULT_COMPONENT = 'monitoring';
+
+/**
+ * The demo services' own Applications (`<cluster>-<service>`, in the clusters they run
+ * in), labelled `app.kubernetes.io/name=<service>` as Argo CD's common labelling does:
+ * what the service Observability tab finds without `argocd/*` annotations.
+ */
+const SERVICE_LABEL = 'app.kubernetes.io/name';
+const SERVICE_TEAM = 'shop';
 
 /** `source.targetRevision` of the example values files, by environment. */
 export const DEFAULT_REVISIONS: Record<string, string> = {
@@ -89,7 +103,7 @@ export class ArgoCdModel {
             )}`,
           );
         }
-        if (!componentsOf(cluster).includes(component)) {
+        if (!this.applicationsOf(cluster).includes(component)) {
           throw new BadRequest(
             `argocd.${name}: ${name} has no component ${component}`,
           );
@@ -123,6 +137,14 @@ export class ArgoCdModel {
     return out;
   }
 
+  /** The platform components of a cluster, then the demo services running there. */
+  private applicationsOf(cluster: SimCluster): string[] {
+    const services = this.model.serviceClusters().includes(cluster)
+      ? SERVICES
+      : [];
+    return [...componentsOf(cluster), ...services];
+  }
+
   revisionOf(cluster: SimCluster): string {
     return (
       this.revisions[cluster.name] ??
@@ -142,7 +164,7 @@ export class ArgoCdModel {
         ? this.model.clusters
         : this.model.clusters.filter(c => c.name === only);
     const items = clusters.flatMap(cluster =>
-      componentsOf(cluster)
+      this.applicationsOf(cluster)
         .map(component => this.application(cluster, component))
         .filter(app => selector(app.metadata.labels)),
     );
@@ -177,12 +199,13 @@ export class ArgoCdModel {
     const target = drift !== undefined ? `${wanted}-drift` : wanted;
     const revision = sha(`${target}`);
     const namespace = component === 'config' ? 'default' : component;
+    const service = (SERVICES as readonly string[]).includes(component);
     const source = {
       repoURL: REPO_URL,
       path:
-        component === 'config'
-          ? `clusters/${cluster.name}`
-          : `charts/${component}`,
+        (component === 'config' && `clusters/${cluster.name}`) ||
+        (service && `apps/${component}`) ||
+        `charts/${component}`,
       targetRevision: target,
     };
     const destination = {
@@ -228,13 +251,15 @@ export class ArgoCdModel {
         labels: {
           cluster: cluster.name,
           environment: cluster.environment,
-          team: 'ops',
+          ...(service
+            ? { team: SERVICE_TEAM, [SERVICE_LABEL]: component }
+            : { team: 'ops' }),
         },
         annotations: { 'argocd.argoproj.io/sync-wave': '0' },
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
-        project: 'platform',
+        project: service ? SERVICE_TEAM : 'platform',
         source,
         destination,
         syncPolicy: {

@@ -21,6 +21,8 @@ export const PLATFORM_CLUSTER_FAULTS = [
   'bucket-outage',
   /** ElastAlert2 stopped running the cluster's rules. */
   'elastalert-stalled',
+  /** The cluster's Prometheus loaded none of the platform's alert rule groups. */
+  'rules-missing',
 ] as const;
 export type PlatformClusterFault = (typeof PLATFORM_CLUSTER_FAULTS)[number];
 

@@ -27,6 +27,7 @@ import {
 import { NEW_CLUSTER_NAME, serviceProxy } from './sealingController';
 import * as ui from './ui';
 import * as thanos from './thanos';
+import { rules } from './rules';
 import { PromError } from './thanos';
 
 export interface FleetSimulatorOptions {
@@ -231,6 +232,7 @@ export async function startFleetSimulator(
     const lv = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
     if (lv) return thanos.labelValues(model, decodeURIComponent(lv[1]));
     if (path === '/api/v1/stores') return thanos.stores(model);
+    if (path === '/api/v1/rules') return rules(model);
     if (path === '/-/healthy' || path === '/-/ready') return 'OK';
     throw new HttpError(404, {
       status: 'error',

@@ -61,11 +61,17 @@ describe('observability backend', () => {
       expect(cluster.status).toBe('unknown');
       expect(cluster.signals.metrics.status).toBe('unknown');
     }
+    // The drilldown's UIs (Kibana, Grafana) are platform parts next to the stores.
     expect(Object.keys(res.body.platform).sort()).toEqual([
       'elasticsearch',
+      'grafana',
       'jaeger',
+      'kibana',
       'thanos',
     ]);
+    for (const part of Object.values<any>(res.body.platform)) {
+      expect(part.status).toBe('unknown');
+    }
   });
 
   it('answers one cluster, 404 for an unknown one and 400 for a bad name', async () => {

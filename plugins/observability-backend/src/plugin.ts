@@ -6,7 +6,11 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { observabilityPermissions } from '@fleetobs/plugin-observability-common';
 import { readObservabilityConfig } from './config';
-import { AlertsService, createAlertsRouter } from './alerts';
+import {
+  AlertsService,
+  alertCountsByCluster,
+  createAlertsRouter,
+} from './alerts';
 import { createFleetChecker } from './fleet/fleetChecker';
 import { FleetHealthService } from './fleet/FleetHealthService';
 import { HealthHistoryStore } from './fleet/HealthHistoryStore';
@@ -16,7 +20,7 @@ import { createClusterRegistry } from './lib/ClusterRegistry';
 import { migratedDatabase } from './lib/migrations';
 import { RetentionApplyLauncher } from './retention/ApplyLauncher';
 import { retentionBoundsLookup } from './retention/bounds';
-import { createGitopsRouter } from './gitops';
+import { createEntityGitopsRouter, createGitopsRouter } from './gitops';
 import { createGitopsValuesSource } from './retention/GitopsValuesSource';
 import { RetentionPlanner } from './retention/planner';
 import { RetentionRequestStore } from './retention/RetentionRequestStore';
@@ -75,6 +79,12 @@ export const observabilityPlugin = createBackendPlugin({
           auth,
           logger,
         });
+        const alertsService = new AlertsService({
+          pool: clients.alertmanagers,
+          clusterLabel: checks.labels.cluster,
+          ui: checks.ui,
+          silenceMaxMs: alerts.silenceMaxMs,
+        });
         const fleet = new FleetHealthService({
           registry,
           checker: createFleetChecker(clients, checks),
@@ -83,6 +93,8 @@ export const observabilityPlugin = createBackendPlugin({
           // Outlives one missed refresh, so replicas keep answering from the cache.
           ttlMs: refresh.frequencyMs * 2,
           history,
+          alertCounts: clusterNames =>
+            alertCountsByCluster(alertsService, clusterNames),
         });
 
         // The scheduler runs each task once per interval across all replicas that
@@ -177,6 +189,19 @@ export const observabilityPlugin = createBackendPlugin({
           }),
         );
         deps.httpRouter.use(
+          createEntityGitopsRouter({
+            httpAuth,
+            catalog: deps.catalog,
+            registry,
+            argocd: clients.argocd,
+            cache,
+            logger,
+            cacheTtlMs: options.signals.cacheTtlMs,
+            kubernetesCall: options.kubernetes,
+            kubernetes: new KubernetesClusterSource({ discovery, auth }),
+          }),
+        );
+        deps.httpRouter.use(
           await createEntitySignalsRouter({
             httpAuth,
             auth,
@@ -197,12 +222,7 @@ export const observabilityPlugin = createBackendPlugin({
             catalog: deps.catalog,
             registry,
             signals: options.signals,
-            alerts: new AlertsService({
-              pool: clients.alertmanagers,
-              clusterLabel: checks.labels.cluster,
-              ui: checks.ui,
-              silenceMaxMs: alerts.silenceMaxMs,
-            }),
+            alerts: alertsService,
           }),
         );
         deps.httpRouter.use(

@@ -56,3 +56,46 @@ export interface GitopsApplicationsResponse {
   /** The promotion policy of the back end's config (`observability.gitops.promotionSoak`). */
   promotion: { soakSeconds: number };
 }
+
+/**
+ * How `GET /v1/entity/:kind/:namespace/:name/gitops` found an entity's applications:
+ * `annotations`: `argocd/app-name` and/or `argocd/app-selector` (both: both apply);
+ * else `default`: the applications of the service's clusters labelled
+ * `app.kubernetes.io/name=<service>` or named `<cluster>-<service>`. @public
+ */
+export type EntityGitopsRule =
+  | { source: 'annotations'; names?: string[]; selector?: string }
+  | { source: 'default'; service: string };
+
+/** One Argo CD asked for an entity: its name (the API URL's host) and outcome. @public */
+export interface EntityGitopsInstance {
+  /** What `argocd/instance-name` names it by: the host of its API URL. */
+  name: string;
+  /** The Argo CD UI. */
+  uiUrl: string;
+  clusters: string[];
+  /** Why it could not be asked. */
+  error?: string;
+}
+
+/** The applications of one cluster, with the Argo CD instance serving it. @public */
+export interface EntityGitopsCluster extends GitopsClusterApplications {
+  /** The `name` of the instance in `instances`. */
+  instance?: string;
+}
+
+/** The answer of `GET /api/observability/v1/entity/:kind/:namespace/:name/gitops`. @public */
+export interface EntityGitopsResponse {
+  entityRef: string;
+  generatedAt: string;
+  rule: EntityGitopsRule;
+  /** Where the clusters came from (default rule); the annotations narrow Argo CD's list instead. */
+  clustersSource: 'kubernetes' | 'annotation' | 'all';
+  instances: EntityGitopsInstance[];
+  /** Per cluster (sorted), the entity's applications. */
+  clusters: EntityGitopsCluster[];
+  /** Argo CD annotations the entity may add (none of `argocd/app-name`, `argocd/app-selector`). */
+  missingAnnotations: string[];
+  /** Why the Kubernetes plugin's clusters were not used, when they were not. */
+  notes?: string[];
+}

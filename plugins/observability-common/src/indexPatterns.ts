@@ -196,28 +196,47 @@ const LOG_INDEX_SUFFIX =
  * the name between the prefix and the rollover or date suffix. Data stream backing
  * indices (`.ds-…`) count as their stream.
  *
+ * For many indices, make the resolver once with {@link logIndexClusterResolver}.
+ *
  * @public
  */
 export function clusterOfLogIndex(
   index: string,
   options: { logIndexPattern?: string; clusters?: readonly string[] } = {},
 ): string | undefined {
+  return logIndexClusterResolver(options)(index);
+}
+
+/**
+ * {@link clusterOfLogIndex} for many indices: the pattern is read and the cluster
+ * names are indexed once, so each index costs its own length, not the fleet's size.
+ *
+ * @public
+ */
+export function logIndexClusterResolver(
+  options: { logIndexPattern?: string; clusters?: readonly string[] } = {},
+): (index: string) => string | undefined {
   const prefix = logIndexPrefix(options.logIndexPattern ?? 'logs-*');
-  const name = index.startsWith('.ds-') ? index.slice(4) : index;
-  if (!name.startsWith(prefix)) return undefined;
-  const rest = name.slice(prefix.length);
-  if (options.clusters) {
-    let found: string | undefined;
-    for (const cluster of options.clusters) {
-      if (
-        rest.startsWith(`${cluster}-`) &&
-        cluster.length > (found?.length ?? -1)
+  const known = options.clusters && new Set(options.clusters);
+  return index => {
+    const name = index.startsWith('.ds-') ? index.slice(4) : index;
+    if (!name.startsWith(prefix)) return undefined;
+    const rest = name.slice(prefix.length);
+    if (known) {
+      // A cluster's indices are `<cluster>-…`: the candidates end before a `-`,
+      // tried longest first.
+      for (
+        let i = rest.lastIndexOf('-');
+        i >= 0;
+        i = rest.lastIndexOf('-', i - 1)
       ) {
-        found = cluster;
+        const candidate = rest.slice(0, i);
+        if (known.has(candidate)) return candidate;
+        if (i === 0) break;
       }
+      return undefined;
     }
-    return found;
-  }
-  const m = LOG_INDEX_SUFFIX.exec(rest);
-  return m ? m[1] ?? m[2] : undefined;
+    const m = LOG_INDEX_SUFFIX.exec(rest);
+    return m ? m[1] ?? m[2] : undefined;
+  };
 }

@@ -1,3 +1,5 @@
+import type { AlertCounts } from './alerts';
+
 /**
  * Health of one thing the platform runs. `unknown` means the upstream that would tell
  * could not be asked: it is never guessed as `ok`.
@@ -107,6 +109,11 @@ export interface ClusterHealth<C extends CheckSummary = CheckResult> {
   /** Since when the overall status has been what it is (from the stored history). */
   since?: string;
   signals: Record<SignalName, SignalHealth<C>>;
+  /**
+   * Firing (not muted) alerts by severity, from the cluster's Alertmanager; absent
+   * when it could not be asked (or from an older back end).
+   */
+  alerts?: AlertCounts;
 }
 
 /** @public */
@@ -161,11 +168,17 @@ export type FleetHealthSummary = FleetHealth<CheckResult | CheckSummary>;
 
 /**
  * What `GET /v1/fleet` can sort a page by: the overall status (worst first when
- * descending), a signal's status, the name or the environment. Ties go by name.
+ * descending), a signal's status, the name, the environment or the firing alerts
+ * (critical first, then warning; most first when descending). Ties go by name.
  *
  * @public
  */
-export type FleetSortField = 'status' | 'name' | 'environment' | SignalName;
+export type FleetSortField =
+  | 'status'
+  | 'name'
+  | 'environment'
+  | SignalName
+  | 'alerts';
 
 /**
  * The filter and paging parameters of `GET /v1/fleet`. Any of them makes the answer a

@@ -12,6 +12,7 @@ export { createPkiIssueAction } from './actions/pkiIssue';
 export { createSecretSealAction } from './actions/secretSeal';
 export { createCatalogWriteClusterAction } from './actions/catalogWriteCluster';
 export { createClusterPromoteAction } from './actions/clusterPromote';
+export type { PromotionGateBackend } from './actions/clusterPromoteGate';
 export { createGitopsRepositoryAction } from './actions/gitopsRepository';
 export { createRetentionPlanAction } from './actions/retentionPlan';
 export { createRetentionRequestAction } from './actions/retentionRequest';

@@ -75,6 +75,10 @@ export function fixtureHandlers(
       respond('thanos', () => fixture('thanos/stores.json')),
     ),
     http.get(
+      `${t}/api/v1/rules`,
+      respond('thanos', () => fixture('thanos/rules.json')),
+    ),
+    http.get(
       `${e}/_cluster/health`,
       respond('elasticsearch', () =>
         fixture('elasticsearch/cluster-health-green.json'),

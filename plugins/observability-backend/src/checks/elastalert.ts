@@ -95,6 +95,40 @@ export function rulePrefix(settings: ElastAlertSettings, cluster: string) {
 }
 
 /**
+ * The rules of each cluster (named with its prefix), in the answer's order: one pass
+ * over the rules, each looked up by its leading characters of every length a prefix
+ * has, instead of one scan of all rules per cluster.
+ */
+function rulesByCluster(
+  rules: RuleRuns[],
+  clusters: FleetClusterRef[],
+  settings: ElastAlertSettings,
+): Map<string, RuleRuns[]> {
+  // Several clusters share a prefix when the template does not name the cluster.
+  const clustersOfPrefix = new Map<string, Set<string>>();
+  for (const cluster of clusters) {
+    const prefix = rulePrefix(settings, cluster.name);
+    const owners = clustersOfPrefix.get(prefix);
+    if (owners) owners.add(cluster.name);
+    else clustersOfPrefix.set(prefix, new Set([cluster.name]));
+  }
+  const lengths = [...new Set([...clustersOfPrefix.keys()].map(p => p.length))];
+  const out = new Map<string, RuleRuns[]>();
+  for (const rule of rules) {
+    for (const length of lengths) {
+      if (length > rule.name.length) continue;
+      const owners = clustersOfPrefix.get(rule.name.slice(0, length));
+      for (const name of owners ?? []) {
+        const list = out.get(name);
+        if (list) list.push(rule);
+        else out.set(name, [rule]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Per cluster (10.11 "Log alert engine: test rule fires & resolves"): every rule named
  * for the cluster ran recently; evidence: its rules, runs, matches and the oldest last run.
  */
@@ -136,10 +170,11 @@ export function evaluateElastAlert(
   const truncated = (parsed.data.rules.sum_other_doc_count ?? 0) > 0;
   const { elastalertWarnSeconds: warnAt, elastalertCriticalSeconds: critAt } =
     ctx.thresholds;
+  const byCluster = rulesByCluster(rules, clusters, settings);
   const out: Record<string, CheckResult> = {};
   for (const cluster of clusters) {
     const prefix = rulePrefix(settings, cluster.name);
-    const mine = rules.filter(r => r.name.startsWith(prefix));
+    const mine = byCluster.get(cluster.name) ?? [];
     const age = (r: RuleRuns) =>
       Math.max(0, (ctx.now.getTime() - r.latestMs) / 1000);
     const oldest = mine.reduce<RuleRuns | undefined>(

@@ -7,7 +7,7 @@ import {
 import {
   CheckResult,
   clusterLogIndexPattern,
-  clusterOfLogIndex,
+  logIndexClusterResolver,
   DeepLink,
   logIndexPrefix,
 } from '@fleetobs/plugin-observability-common';
@@ -143,12 +143,13 @@ function newestByCluster(
       add(String(b.key), b.latest.value, b.doc_count);
     }
   } else if ('logIndexPattern' in attribution) {
-    const names = clusters.map(c => c.name);
+    // The cluster names indexed once for all the buckets.
+    const clusterOf = logIndexClusterResolver({
+      logIndexPattern: attribution.logIndexPattern,
+      clusters: clusters.map(c => c.name),
+    });
     for (const b of aggregations.indices.buckets) {
-      const cluster = clusterOfLogIndex(String(b.key), {
-        logIndexPattern: attribution.logIndexPattern,
-        clusters: names,
-      });
+      const cluster = clusterOf(String(b.key));
       if (cluster) add(cluster, b.latest.value, b.doc_count);
     }
   }

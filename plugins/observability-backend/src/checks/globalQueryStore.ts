@@ -24,6 +24,30 @@ function flatten(stores: ThanosStores): TypedStore[] {
   );
 }
 
+/**
+ * The stores that advertise each cluster (`label` in one of their label sets), in the
+ * answer's order, each once: one pass over the answer, not one per cluster.
+ */
+function storesByCluster(
+  stores: TypedStore[],
+  label: string,
+): Map<string, TypedStore[]> {
+  const byCluster = new Map<string, TypedStore[]>();
+  for (const store of stores) {
+    const names = new Set<string>();
+    for (const set of store.labelSets ?? []) {
+      const name = set[label];
+      if (typeof name === 'string') names.add(name);
+    }
+    for (const name of names) {
+      const list = byCluster.get(name);
+      if (list) list.push(store);
+      else byCluster.set(name, [store]);
+    }
+  }
+  return byCluster;
+}
+
 function checkAgeSeconds(store: ThanosStore, now: Date): number | undefined {
   if (!store.lastCheck) return undefined;
   const t = Date.parse(store.lastCheck);
@@ -46,13 +70,11 @@ export function evaluateGlobalQueryStores(
       error: answer.error,
     });
   }
-  const stores = flatten(answer.value);
   const label = ctx.labels.cluster;
+  const byCluster = storesByCluster(flatten(answer.value), label);
   const out: Record<string, CheckResult> = {};
   for (const cluster of clusters) {
-    const mine = stores.filter(s =>
-      (s.labelSets ?? []).some(set => set[label] === cluster.name),
-    );
+    const mine = byCluster.get(cluster.name) ?? [];
     const healthy = mine.filter(s => !s.lastError);
     const failing = mine.filter(s => s.lastError);
     const newestCheck = Math.min(

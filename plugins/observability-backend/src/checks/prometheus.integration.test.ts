@@ -221,8 +221,13 @@ async function waitFor<T>(
       expect(prod['global-query-store'].evidence.error).toMatch(
         /\/api\/v1\/stores answered HTTP 404/,
       );
-      // only Thanos is configured here: 8 queries + the stores page
-      expect(run.upstreamRequests).toBe(9);
+      // plain Prometheus' Rules API, read through our client: no rule file loaded here
+      expect(prod['alert-rules']).toMatchObject({
+        status: 'critical',
+        evidence: { values: { groups_loaded: 0 } },
+      });
+      // only Thanos is configured here: 8 queries + the stores page + the rules
+      expect(run.upstreamRequests).toBe(10);
     });
   },
 );

@@ -1,4 +1,5 @@
 import { alertRoutingCheck } from './alertRouting';
+import { alertRulesCheck } from './alertRules';
 import { argocdHealthCheck } from './argocdHealth';
 import { argocdSyncCheck } from './argocdSync';
 import { bucketPrefixCheck } from './bucketPrefix';
@@ -40,6 +41,7 @@ export function fleetChecks(): readonly CheckDescriptor[] {
     globalQueryStoreCheck,
     externalLabelsCheck,
     alertRoutingCheck,
+    alertRulesCheck,
     esClusterHealthCheck,
     jaegerQueryCheck,
     logFreshnessCheck,

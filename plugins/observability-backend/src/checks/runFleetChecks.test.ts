@@ -41,7 +41,7 @@ const ids = (
 ) => run.clusters[cluster][signal].map(c => c.id);
 
 /** Upstream requests per full run when all six upstreams are configured. */
-const REQUESTS_PER_RUN = 20;
+const REQUESTS_PER_RUN = 21;
 
 describe('runFleetChecks', () => {
   it('answers every cluster and platform part from one round of requests', async () => {
@@ -58,6 +58,7 @@ describe('runFleetChecks', () => {
       'global-query-store',
       'external-labels',
       'alert-routing',
+      'alert-rules',
       'cert-expiry',
     ]);
     expect(ids(run, 'dev-01', 'logs')).toEqual([
@@ -112,11 +113,15 @@ describe('runFleetChecks', () => {
   );
 
   it.each<[keyof typeof FIXTURE_URLS, FixtureFault, RegExp]>([
-    ['thanos', '500', /thanos at \/api\/v1\/(query|stores) answered HTTP 500/],
+    [
+      'thanos',
+      '500',
+      /thanos at \/api\/v1\/(query|stores|rules) answered HTTP 500/,
+    ],
     [
       'thanos',
       'bad-json',
-      /malformed JSON from thanos at \/api\/v1\/(query|stores)/,
+      /malformed JSON from thanos at \/api\/v1\/(query|stores|rules)/,
     ],
     ['elasticsearch', 'slow', /elasticsearch at \/.* timed out after 2000 ms/],
     ['jaeger', '500', /jaeger at \/api\/services answered HTTP 500/],

@@ -278,4 +278,60 @@ describe('FleetHealthService', () => {
       expect.stringContaining('database gone'),
     );
   });
+
+  describe('alert counts', () => {
+    const run = async () =>
+      partialRun({
+        clusters: { 'dev-01': { metrics: [check('ok')] } },
+        platform: {},
+      });
+
+    it('asks once per round, beside the checks, and puts the counts on each cluster', async () => {
+      let askedDuringChecks: boolean | undefined;
+      const alertCounts = jest.fn(async (_clusters: string[]) => ({
+        'prod-01': { critical: 2, warning: 1, other: 0 },
+        // Hostile or stale keys never land on a cluster.
+        __proto__: { critical: 9, warning: 9, other: 9 },
+        'gone-01': { critical: 5, warning: 0, other: 0 },
+      }));
+      const { service } = setup(
+        async () => {
+          // The counts are asked for before the checks are done, not after.
+          await null;
+          askedDuringChecks = alertCounts.mock.calls.length === 1;
+          return run();
+        },
+        { alertCounts },
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => service.getFleet()),
+      );
+      expect(askedDuringChecks).toBe(true);
+      expect(alertCounts).toHaveBeenCalledTimes(1);
+      expect(alertCounts).toHaveBeenCalledWith(['dev-01', 'prod-01']);
+      const [dev, prod] = answers[0].clusters;
+      // dev-01's Alertmanager did not answer: no counts rather than zeros.
+      expect(dev.alerts).toBeUndefined();
+      expect(prod.alerts).toEqual({ critical: 2, warning: 1, other: 0 });
+
+      await service.refresh();
+      expect(alertCounts).toHaveBeenCalledTimes(2);
+    });
+
+    it('answers without counts when they fail, and logs why', async () => {
+      const logger = mockServices.logger.mock();
+      const { service } = setup(run, {
+        logger,
+        alertCounts: async () => {
+          throw new Error('every alertmanager refused');
+        },
+      });
+      const fleet = await service.getFleet();
+      expect(fleet.clusters[0].signals.metrics.status).toBe('ok');
+      expect(fleet.clusters.map(c => c.alerts)).toEqual([undefined, undefined]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('every alertmanager refused'),
+      );
+    });
+  });
 });

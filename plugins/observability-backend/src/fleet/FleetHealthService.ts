@@ -1,9 +1,10 @@
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import {
+  AlertCounts,
   CheckResult,
   ClusterHealth,
   FleetHealth,
-  PlatformComponent,
+  PlatformPart,
   SignalName,
   signalHealth,
   summarizeFleet,
@@ -23,6 +24,14 @@ import { stringifyFleet } from './stringifyFleet';
 
 /** Runs every check for the whole fleet in one round of upstream requests. */
 export type FleetChecker = (clusters: FleetCluster[]) => Promise<FleetCheckRun>;
+
+/**
+ * Firing alerts by severity per cluster (one request per Alertmanager); a cluster
+ * whose Alertmanager could not be asked has no entry.
+ */
+export type FleetAlertCounts = (
+  clusters: string[],
+) => Promise<Record<string, AlertCounts>>;
 
 // The full view gzipped, base64: at 4,000 clusters 40 MB of JSON are some 700 KB,
 // which the shared cache serializes and ships without stalling the event loop.
@@ -148,6 +157,8 @@ export class FleetHealthService {
       ttlMs: number;
       /** Where status transitions are recorded; gives the answer its "since". */
       history?: Pick<HealthHistoryStore, 'readState' | 'plan'>;
+      /** The clusters' firing alerts, asked once per round beside the checks. */
+      alertCounts?: FleetAlertCounts;
     },
   ) {}
 
@@ -266,9 +277,12 @@ export class FleetHealthService {
     // Not awaited until the checks are done: mark a failure as handled meanwhile.
     state.catch(() => {});
     const clusters = await this.options.registry.list();
-    const run = await this.options.checker(clusters);
+    const [run, alerts] = await Promise.all([
+      this.options.checker(clusters),
+      this.countAlerts(clusters),
+    ]);
     const now = new Date();
-    const fleet = await assembleFleet(clusters, run, now);
+    const fleet = await assembleFleet(clusters, run, now, alerts);
     let commitHistory = async () => {};
     if (history) {
       try {
@@ -305,6 +319,21 @@ export class FleetHealthService {
     return snapshot;
   }
 
+  /** The round's alert counts; none (and a warning) when they cannot be had. */
+  private async countAlerts(
+    clusters: FleetCluster[],
+  ): Promise<Record<string, AlertCounts> | undefined> {
+    const { alertCounts, logger } = this.options;
+    if (!alertCounts) return undefined;
+    try {
+      return await alertCounts(clusters.map(c => c.name));
+    } catch (error) {
+      // Health is still worth serving without the alerts.
+      logger.warn(`Could not count the fleet's firing alerts: ${error}`);
+      return undefined;
+    }
+  }
+
   private async writeRound(
     snapshot: FleetSnapshot,
     commitHistory: () => Promise<void>,
@@ -331,13 +360,13 @@ export class FleetHealthService {
 }
 
 const SIGNALS: SignalName[] = ['metrics', 'logs', 'traces', 'gitops'];
-const PLATFORM = [
+const PLATFORM: PlatformPart[] = [
   'thanos',
   'elasticsearch',
   'jaeger',
   'kibana',
   'grafana',
-] as PlatformComponent[];
+];
 
 /** Clusters rolled up between two turns of the event loop. */
 const CLUSTERS_PER_TURN = 500;
@@ -350,6 +379,7 @@ export async function assembleFleet(
   clusters: FleetCluster[],
   run: FleetCheckRun,
   now: Date,
+  alerts?: Record<string, AlertCounts>,
 ): Promise<FleetHealth> {
   const healths: ClusterHealth[] = [];
   for (let i = 0; i < clusters.length; i += CLUSTERS_PER_TURN) {
@@ -370,6 +400,10 @@ export async function assembleFleet(
         ),
       ),
       signals,
+      // Own keys only: a cluster name never reaches the object's prototype.
+      ...(alerts && Object.hasOwn(alerts, cluster.name)
+        ? { alerts: alerts[cluster.name] }
+        : {}),
     };
   }
   return {
@@ -407,10 +441,13 @@ function scopeStatuses(fleet: FleetHealth): ScopeStatus[] {
     }
   }
   for (const part of PLATFORM) {
+    // Kibana and Grafana are optional in the answer's type.
+    const health = fleet.platform[part];
+    if (!health) continue;
     out.push({
       cluster: PLATFORM_SCOPE_CLUSTER,
       scope: part,
-      status: fleet.platform[part].status,
+      status: health.status,
     });
   }
   return out;
@@ -424,6 +461,7 @@ function attachSince(fleet: FleetHealth, since: Map<string, string>) {
     }
   }
   for (const part of PLATFORM) {
-    fleet.platform[part].since = since.get(`${PLATFORM_SCOPE_CLUSTER}|${part}`);
+    const health = fleet.platform[part];
+    if (health) health.since = since.get(`${PLATFORM_SCOPE_CLUSTER}|${part}`);
   }
 }

@@ -31,9 +31,25 @@ function sortKey(field: FleetSortField): (c: Cluster) => number | string {
       return c => c.name;
     case 'environment':
       return c => c.environment;
+    case 'alerts':
+      return alertsKey;
     default:
       return c => statusSeverity(c.signals[field].status);
   }
+}
+
+/** Warnings below this many count less than one critical alert. */
+const WARNING_SPAN = 1_000_000;
+
+/**
+ * Critical alerts first, then warnings, as one integer (a cursor holds one key);
+ * a cluster whose Alertmanager could not be asked sorts below one without alerts.
+ */
+export function alertsKey(c: Pick<Cluster, 'alerts'>): number {
+  if (!c.alerts) return -1;
+  const critical = Math.min(c.alerts.critical, 1_000_000_000);
+  const warning = Math.min(c.alerts.warning, WARNING_SPAN - 1);
+  return critical * WARNING_SPAN + warning;
 }
 
 // Code-unit order, not the locale's: a cursor must mean the same on every replica.

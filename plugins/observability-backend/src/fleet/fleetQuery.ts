@@ -16,13 +16,14 @@ const SORT_FIELDS: [FleetSortField, ...FleetSortField[]] = [
   'logs',
   'traces',
   'gitops',
+  'alerts',
 ];
 
 /** Where a page ends: the sort it belongs to and the sort key of its last cluster. */
 export interface FleetCursor {
   /** `field:order` of the listing the cursor was made for. */
   s: string;
-  /** The last cluster's sort key (a severity or a string). */
+  /** The last cluster's sort key (a severity, an alerts key or a string). */
   k: number | string;
   /** The last cluster's name (the tie-breaker). */
   n: string;
@@ -31,7 +32,11 @@ export interface FleetCursor {
 const cursorSchema = z
   .object({
     s: z.string().max(32),
-    k: z.union([z.number().int().min(0).max(3), z.string().max(256)]),
+    // A severity (0-3) or an alerts key (-1 when the Alertmanager was not asked).
+    k: z.union([
+      z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
+      z.string().max(256),
+    ]),
     n: z.string().max(256),
   })
   .strict();
@@ -50,6 +55,14 @@ function decodeCursor(text: string): FleetCursor | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether `key` is a sort key of a `sort` listing. */
+function keyFits(sort: FleetSortField, key: number | string): boolean {
+  if (sort === 'name' || sort === 'environment') return typeof key === 'string';
+  if (typeof key !== 'number') return false;
+  // Alerts keys count alerts; every other numeric key is a status severity.
+  return sort === 'alerts' ? key >= -1 : key >= 0 && key <= 3;
 }
 
 const STATUS_FILTERS: [HealthStatus | 'not-ok', ...HealthStatus[]] = [
@@ -124,11 +137,7 @@ export function parseFleetQuery(query: unknown): {
   const byStatus = sort !== 'name' && sort !== 'environment';
   const order = parsed.order ?? (byStatus ? 'desc' : 'asc');
   // A cursor only continues the listing it was made for.
-  if (
-    cursor &&
-    (cursor.s !== `${sort}:${order}` ||
-      typeof cursor.k !== (byStatus ? 'number' : 'string'))
-  ) {
+  if (cursor && (cursor.s !== `${sort}:${order}` || !keyFits(sort, cursor.k))) {
     throw new InputError(
       `Invalid query: cursor belongs to another listing than ${sort}:${order}`,
     );

@@ -13,7 +13,7 @@ import {
 import request from 'supertest';
 import { FleetCluster } from '../lib/clusters';
 import { FleetCheckRun } from '../checks/runFleetChecks';
-import { FleetHealthService } from './FleetHealthService';
+import { FleetAlertCounts, FleetHealthService } from './FleetHealthService';
 import { HealthHistoryStore } from './HealthHistoryStore';
 import { createRouter } from './router';
 
@@ -40,7 +40,10 @@ const fleetOf = (n: number): FleetCluster[] =>
     sources: ['config'],
   }));
 
-async function startBackend(initial: FleetCluster[] = fleetOf(23)) {
+async function startBackend(
+  initial: FleetCluster[] = fleetOf(23),
+  options: { alertCounts?: FleetAlertCounts } = {},
+) {
   let clusters = initial;
   let statusOf = (_name: string, i: number) => STATUSES[i % STATUSES.length];
   const fleet = new FleetHealthService({
@@ -66,6 +69,7 @@ async function startBackend(initial: FleetCluster[] = fleetOf(23)) {
     cache: CacheManager.fromConfig(new ConfigReader({})).forPlugin('test'),
     logger: mockServices.logger.mock(),
     ttlMs: 60_000,
+    alertCounts: options.alertCounts,
   });
   const plugin = createBackendPlugin({
     pluginId: 'observability',
@@ -279,6 +283,62 @@ describe('GET /v1/fleet, filtered and paged', () => {
     expect(other.body.clusters).toHaveLength(6);
   });
 
+  it('sorts by firing alerts: critical first, then warning, clusters without counts last', async () => {
+    // c-00 … c-05; c-05's Alertmanager did not answer (no entry).
+    const alertCounts: FleetAlertCounts = async () => ({
+      'c-00': { critical: 0, warning: 0, other: 4 },
+      'c-01': { critical: 0, warning: 7, other: 0 },
+      'c-02': { critical: 1, warning: 0, other: 0 },
+      'c-03': { critical: 1, warning: 2, other: 0 },
+      'c-04': { critical: 0, warning: 7, other: 0 },
+    });
+    const backend = await startBackend(fleetOf(6), { alertCounts });
+    const mostFirst = await walk(backend, 'sort=alerts&limit=2');
+    expect(names(mostFirst)).toEqual([
+      'c-03',
+      'c-02',
+      'c-01',
+      'c-04',
+      'c-00',
+      'c-05',
+    ]);
+    expect(mostFirst[0].clusters[0].alerts).toEqual({
+      critical: 1,
+      warning: 2,
+      other: 0,
+    });
+    expect(mostFirst[2].clusters[1].alerts).toBeUndefined();
+    const fewestFirst = await walk(backend, 'sort=alerts&order=asc&limit=4');
+    expect(names(fewestFirst)).toEqual([
+      'c-05',
+      'c-00',
+      'c-01',
+      'c-04',
+      'c-02',
+      'c-03',
+    ]);
+    // The summary view carries the counts too.
+    const summary = (await backend.get('?view=summary&sort=alerts&limit=1'))
+      .body as FleetPage;
+    expect(summary.clusters[0].alerts?.critical).toBe(1);
+  });
+
+  it('answers without alert counts when they cannot be had', async () => {
+    const backend = await startBackend(fleetOf(3), {
+      alertCounts: async () => {
+        throw new Error('alertmanager down');
+      },
+    });
+    const res = await backend.get('?sort=alerts');
+    expect(res.status).toBe(200);
+    expect(names([res.body])).toEqual(['c-00', 'c-01', 'c-02']);
+    expect(res.body.clusters.map((c: any) => c.alerts)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   const cursorOf = (value: unknown) =>
     Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -319,6 +379,23 @@ describe('GET /v1/fleet, filtered and paged', () => {
           /another listing/,
         ],
         ['limit=5&limit=6', /limit/],
+        // An alerts key is no status severity, and no key is below -1.
+        [
+          `cursor=${cursorOf({ s: 'status:desc', k: 1_000_000, n: 'c' })}`,
+          /another listing/,
+        ],
+        [
+          `sort=alerts&cursor=${cursorOf({ s: 'alerts:desc', k: -2, n: 'c' })}`,
+          /cursor/,
+        ],
+        [
+          `sort=alerts&cursor=${cursorOf({
+            s: 'alerts:desc',
+            k: 'c',
+            n: 'c',
+          })}`,
+          /another listing/,
+        ],
       ] as Array<[string, RegExp]>
     ).map(([query, message]) => [shortName(query), query, message] as const),
   )('rejects %s with a 400 that names it', async (_name, query, message) => {

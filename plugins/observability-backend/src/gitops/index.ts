@@ -1,3 +1,5 @@
 export * from './applications';
 export * from './router';
 export * from './targetRevisions';
+export * from './entityRouter';
+export { EntityGitopsService } from './EntityGitopsService';

@@ -344,6 +344,7 @@ describe('GET /v1/entity/:kind/:namespace/:name/signals', () => {
       query: real.thanos!.query.bind(real.thanos),
       labels: real.thanos!.labels.bind(real.thanos),
       stores: real.thanos!.stores.bind(real.thanos),
+      rules: real.thanos!.rules.bind(real.thanos),
       queryRange: async (promql, options) => {
         queries.push(promql);
         return real.thanos!.queryRange(promql, options);

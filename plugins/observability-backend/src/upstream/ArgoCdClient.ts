@@ -175,9 +175,13 @@ export interface ArgoCdClient {
   /**
    * The Applications of the fleet: one request per Argo CD serving any of `clusters`
    * (never one per cluster or application), all in parallel; a failing Argo CD only
-   * fails its own answer.
+   * fails its own answer. `options.selector` replaces the configured selector (the
+   * entity route narrows it: the configured one and the entity's, joined).
    */
-  applications(clusters: string[]): Promise<ArgoCdInstanceAnswer[]>;
+  applications(
+    clusters: string[],
+    options?: { selector?: string },
+  ): Promise<ArgoCdInstanceAnswer[]>;
   readonly selector: string;
   readonly clusterLabel: string;
   close(): Promise<void>;
@@ -252,7 +256,7 @@ export function createArgoCdClient(
       return n;
     },
     instanceOf,
-    async applications(clusters) {
+    async applications(clusters, request) {
       const byApi = new Map<string, { uiUrl: string; clusters: string[] }>();
       for (const cluster of clusters) {
         const instance = instanceOf(cluster);
@@ -270,7 +274,9 @@ export function createArgoCdClient(
           try {
             answer = {
               ok: true,
-              value: await clientFor(apiUrl).applications(selector),
+              value: await clientFor(apiUrl).applications(
+                request?.selector ?? selector,
+              ),
             };
           } catch (error) {
             answer = { ok: false, error: describeError(error) };

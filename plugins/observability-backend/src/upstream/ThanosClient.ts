@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UpstreamHttp } from './httpJson';
+import { fetchRules, ThanosRules } from './thanosRules';
 
 const labelsSchema = z.record(z.string());
 const sampleValue = z.tuple([z.number(), z.string()]);
@@ -92,6 +93,8 @@ export interface ThanosClient {
   }): Promise<string[]>;
   /** `GET /api/v1/stores` (Thanos only). */
   stores(): Promise<ThanosStores>;
+  /** `GET /api/v1/rules`: the rule groups loaded, with their health. */
+  rules(): Promise<ThanosRules>;
 }
 
 const seconds = (d: Date) => (d.getTime() / 1000).toFixed(3);
@@ -165,5 +168,9 @@ export class FetchThanosClient implements ThanosClient {
       out[type] = list ?? [];
     }
     return out;
+  }
+
+  rules(): Promise<ThanosRules> {
+    return fetchRules(this.http);
   }
 }

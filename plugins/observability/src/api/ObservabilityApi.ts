@@ -3,6 +3,7 @@ import {
   AlertsAnswer,
   ClusterDetail,
   ClusterRetention,
+  EntityGitopsResponse,
   EntitySignals,
   EntityTrace,
   FleetHealth,
@@ -103,6 +104,11 @@ export interface ObservabilityApi {
   ): Promise<EntitySignals>;
   /** One trace of an entity's service, with its spans and its log lines. */
   getEntityTrace(entity: EntityRefParts, traceId: string): Promise<EntityTrace>;
+  /**
+   * The Argo CD applications of an entity per cluster and Argo CD instance
+   * (`GET /v1/entity/:kind/:namespace/:name/gitops`).
+   */
+  getEntityGitops(entity: EntityRefParts): Promise<EntityGitopsResponse>;
   /** The retention of every cluster and signal today (`GET /v1/retention`). */
   getEffectiveRetention(): Promise<{ clusters: ClusterRetention[] }>;
   /**

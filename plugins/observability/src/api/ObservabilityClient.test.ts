@@ -158,6 +158,23 @@ describe('ObservabilityClient', () => {
     expect(traces[0].url.pathname).toMatch(/\/traces\/a1b2$/);
   });
 
+  it("asks for an entity's Argo CD applications under its encoded path", async () => {
+    const gitops = serve(
+      'get',
+      '/v1/entity/component/my%20ns/check%2Fout/gitops',
+      { clusters: [] },
+    );
+    await expect(
+      client.getEntityGitops({
+        kind: 'Component',
+        namespace: 'my ns',
+        name: 'check/out',
+      }),
+    ).resolves.toEqual({ clusters: [] });
+    expect(gitops).toHaveLength(1);
+    expect(gitops[0].url.search).toBe('');
+  });
+
   it('reads the retention today and lists the requests by filter', async () => {
     serve('get', '/v1/retention', { clusters: [] });
     const list = serve('get', '/v1/retention-requests', { items: [] });

@@ -3,6 +3,7 @@ import {
   AlertsAnswer,
   ClusterDetail,
   ClusterRetention,
+  EntityGitopsResponse,
   EntitySignals,
   EntityTrace,
   FleetHealth,
@@ -115,6 +116,10 @@ export class ObservabilityClient implements ObservabilityApi {
       'GET',
       `${entityPath(entity)}/traces/${encodeURIComponent(traceId)}`,
     );
+  }
+
+  getEntityGitops(entity: EntityRefParts): Promise<EntityGitopsResponse> {
+    return this.request('GET', `${entityPath(entity)}/gitops`);
   }
 
   getEffectiveRetention(): Promise<{ clusters: ClusterRetention[] }> {

@@ -4,7 +4,7 @@ import type {
 } from '@fleetobs/plugin-observability-common';
 import type { ObservabilityBackend } from '../lib/observabilityBackend';
 
-/** What the gate asks of the observability back end. */
+/** What the gate asks of the observability back end. @public */
 export type PromotionGateBackend = Pick<
   ObservabilityBackend,
   'gitopsApplications' | 'clusterHistory'

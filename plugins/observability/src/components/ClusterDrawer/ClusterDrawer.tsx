@@ -23,6 +23,7 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { errorText, observabilityApiRef } from '../../api';
+import { AlertsSection } from '../Alerts';
 import { CheckList } from '../CheckList';
 import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 
@@ -164,9 +165,9 @@ function ClusterDrawerDetails(props: { name: string }) {
 }
 
 /**
- * A cluster of the fleet summary: its name and status at once, then its checks in
- * full (evidence, failure mode, mitigation, links) and its onboarding checklist from
- * `GET /v1/clusters/:name`.
+ * A cluster of the fleet summary: its name and status at once, then its firing alerts
+ * (`GET /v1/alerts?cluster=`), its checks in full (evidence, failure mode, mitigation,
+ * links) and its onboarding checklist from `GET /v1/clusters/:name`.
  */
 export function ClusterDrawer(props: {
   cluster?: ClusterHealth<CheckResult | CheckSummary>;
@@ -208,6 +209,10 @@ export function ClusterDrawer(props: {
                 : undefined
             }
           />
+          {/* The firing alerts of the cluster's Alertmanager, asked for on opening. */}
+          <Box mt={2}>
+            <AlertsSection key={cluster.name} cluster={cluster.name} />
+          </Box>
           <ClusterDrawerDetails key={cluster.name} name={cluster.name} />
         </div>
       )}

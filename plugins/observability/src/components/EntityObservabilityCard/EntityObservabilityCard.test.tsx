@@ -40,6 +40,17 @@ const noAlerts: AlertsAnswer = {
   unavailable: [],
 };
 
+// No Argo CD application: the Argo CD line says so (see ArgoCd/ for its states).
+const noApplications = {
+  entityRef: 'component:default/checkout',
+  generatedAt: '2026-11-25T12:00:00Z',
+  rule: { source: 'default', service: 'checkout' },
+  clustersSource: 'annotation',
+  instances: [],
+  clusters: [],
+  missingAnnotations: ['argocd/app-name', 'argocd/app-selector'],
+};
+
 function render(
   body: unknown,
   status = 200,
@@ -47,6 +58,9 @@ function render(
   alertsStatus = 200,
 ) {
   server.use(
+    http.get(`${BASE_URL}/v1/entity/component/default/checkout/gitops`, () =>
+      HttpResponse.json(noApplications),
+    ),
     http.get(SIGNALS_URL, () => HttpResponse.json(body as any, { status })),
     http.get(`${BASE_URL}/v1/alerts`, ({ request }) =>
       new URL(request.url).searchParams.get('entity') ===
@@ -102,6 +116,16 @@ describe('EntityObservabilityCard', () => {
       'href',
       '/catalog/default/component/checkout/observability',
     );
+  });
+
+  it("has an Argo CD line for the service's applications", async () => {
+    await render(signalsFixture());
+    const line = await screen.findByTestId('argocd-line');
+    expect(
+      await within(line).findByText(
+        'No Argo CD application found for this service',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says which signal is unknown and why', async () => {

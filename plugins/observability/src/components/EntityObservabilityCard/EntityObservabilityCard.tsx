@@ -17,6 +17,7 @@ import {
 import { Skeleton } from '@material-ui/lab';
 import { errorText } from '../../api';
 import { AlertsSummaryLine, useCurrentEntityRef } from '../Alerts';
+import { ArgoCdSummaryLine } from '../ArgoCd';
 import {
   formatDurationMs,
   formatMetric,
@@ -243,6 +244,9 @@ export function EntityObservabilityCard() {
       {content}
       <Box mt={1}>
         <AlertsSummaryLine entityRef={entityRef} />
+      </Box>
+      <Box mt={1}>
+        <ArgoCdSummaryLine />
       </Box>
     </InfoCard>
   );

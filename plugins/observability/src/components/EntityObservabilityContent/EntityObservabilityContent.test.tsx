@@ -65,6 +65,31 @@ function serve(body: unknown, status = 200) {
 }
 
 describe('EntityObservabilityContent', () => {
+  it('has a Deployments (Argo CD) section next to the alerts', async () => {
+    serve(signalsFixture());
+    server.use(
+      http.get(`${BASE_URL}/v1/entity/component/default/checkout/gitops`, () =>
+        HttpResponse.json({
+          entityRef: 'component:default/checkout',
+          generatedAt: '2026-11-25T12:00:00Z',
+          rule: { source: 'default', service: 'checkout' },
+          clustersSource: 'annotation',
+          instances: [],
+          clusters: [],
+          missingAnnotations: ['argocd/app-name', 'argocd/app-selector'],
+        }),
+      ),
+    );
+    await render();
+    const section = await screen.findByTestId('argocd-section');
+    expect(
+      within(section).getByRole('heading', { name: 'Deployments (Argo CD)' }),
+    ).toBeInTheDocument();
+    expect(
+      await within(section).findByTestId('argocd-empty'),
+    ).toHaveTextContent('argocd/app-name');
+  });
+
   it('shows metrics, error logs and traces with their deep links', async () => {
     const requests = serve(signalsFixture());
     await render();

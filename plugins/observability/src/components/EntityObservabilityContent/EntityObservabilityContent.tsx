@@ -16,6 +16,7 @@ import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { errorText, observabilityApiRef } from '../../api';
 import { AlertsSection, useCurrentEntityRef } from '../Alerts';
+import { ArgoCdSection } from '../ArgoCd';
 import { formatTime } from './format';
 import { hasNoData } from './hasNoData';
 import { LogsSection, TraceLogsFilter } from './LogsSection';
@@ -266,6 +267,10 @@ export function EntityObservabilityContent() {
       {/* Alerts come from Alertmanager: shown even when the signals have no data. */}
       <Box mb={2}>
         <AlertsSection entityRef={alertsEntityRef} />
+      </Box>
+      {/* Argo CD too: what is deployed matters most when there is no data. */}
+      <Box mb={2}>
+        <ArgoCdSection />
       </Box>
       {body}
       <TraceDialog

@@ -1,4 +1,9 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import {
   ClusterDetail,
   FleetPageQuery,
@@ -6,6 +11,10 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ObservabilityApi, observabilityApiRef } from '../../api';
+import {
+  checkoutErrorsAlert,
+  checkoutLatencyAlert,
+} from '../../__fixtures__/alerts';
 import {
   clusterDetailFixture,
   fleetSummaryFixture,
@@ -15,7 +24,12 @@ import { FleetClusterRow } from './FleetTable';
 
 function renderWith(api: Partial<ObservabilityApi>) {
   return renderInTestApp(
-    <TestApiProvider apis={[[observabilityApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [observabilityApiRef, api],
+        [permissionApiRef, new MockPermissionApi()],
+      ]}
+    >
       <FleetHealthPage />
     </TestApiProvider>,
   );
@@ -344,6 +358,99 @@ describe('FleetHealthPage', () => {
       await within(drawer).findByText(/Restart thanos-sidecar in dev-01/),
     ).toBeInTheDocument();
     await waitFor(() => expect(getCluster).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows the firing alerts of each cluster by severity, and why when unknown', async () => {
+    const [dev, prod] = fleetSummaryFixture.clusters;
+    const clusters: FleetClusterRow[] = [
+      { ...dev, alerts: { critical: 2, warning: 1, other: 3 } },
+      { ...prod, alerts: { critical: 0, warning: 0, other: 1 } },
+      { ...prod, name: 'prod-02' },
+    ];
+    await renderWith({ getFleetPage: async () => fixturePage(clusters) });
+    const devAlerts = await screen.findByTestId('fleet-alerts-dev-01');
+    expect(devAlerts).toHaveTextContent('2 critical');
+    expect(devAlerts).toHaveTextContent('1 warning');
+    // Neither critical nor warning firing (other severities are not counted here).
+    expect(screen.getByTestId('fleet-alerts-prod-01')).toHaveTextContent(
+      /^None$/,
+    );
+    // No counts: its Alertmanager did not answer, which is not "no alerts".
+    expect(screen.getByTestId('fleet-alerts-prod-02')).toHaveTextContent(
+      /^Unknown$/,
+    );
+  });
+
+  it('asks the server to sort by alerts when the Alerts heading is clicked', async () => {
+    const server = fakeServer(bigFleet());
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+    const heading = screen
+      .getAllByRole('columnheader')
+      .find(th => th.textContent === 'Alerts')!;
+    fireEvent.click(within(heading).getByText('Alerts'));
+    await waitFor(() =>
+      expect(server.queries.at(-1)).toEqual({
+        limit: 50,
+        sort: 'alerts',
+        order: 'asc',
+      }),
+    );
+    fireEvent.click(within(heading).getByText('Alerts'));
+    await waitFor(() =>
+      expect(server.queries.at(-1)).toEqual({
+        limit: 50,
+        sort: 'alerts',
+        order: 'desc',
+      }),
+    );
+  });
+
+  it("lists the cluster's firing alerts in its drawer", async () => {
+    const getAlerts = jest.fn(async () => ({
+      alerts: [
+        { ...checkoutLatencyAlert, cluster: 'dev-01' },
+        checkoutErrorsAlert,
+      ],
+      unavailable: [],
+    }));
+    await renderWith({
+      getFleetPage: async () => fixturePage(),
+      getCluster: async () => clusterDetailFixture,
+      getAlerts,
+    });
+    const drawer = await openDrawer('dev-01');
+    expect(
+      await within(drawer).findByTestId('alert-dev-01-ServiceLatencyHigh'),
+    ).toBeInTheDocument();
+    expect(
+      within(drawer).getByTestId('alert-dev-01-ServiceErrorRateHigh'),
+    ).toBeInTheDocument();
+    expect(getAlerts).toHaveBeenCalledTimes(1);
+    expect(getAlerts).toHaveBeenCalledWith({
+      cluster: 'dev-01',
+      entityRef: undefined,
+    });
+  });
+
+  it('says so in the drawer when the alerts cannot be loaded, and still shows the checks', async () => {
+    await renderWith({
+      getFleetPage: async () => fixturePage(),
+      getCluster: async () => clusterDetailFixture,
+      getAlerts: async () => {
+        throw new Error('alertmanager of dev-01 timed out');
+      },
+    });
+    const drawer = await openDrawer('dev-01');
+    expect(
+      await within(drawer).findByText(/Could not load the alerts/),
+    ).toBeInTheDocument();
+    expect(
+      within(drawer).getByText(/alertmanager of dev-01 timed out/),
+    ).toBeInTheDocument();
+    expect(
+      await within(drawer).findByTestId('check-sidecar-shipping'),
+    ).toBeInTheDocument();
   });
 
   it('shows the error when the backend fails', async () => {

@@ -37,7 +37,7 @@ const signalColumn = (
 ): TableColumn<FleetClusterRow> => ({
   title,
   field: `signals.${signal}.status`,
-  width: '16%',
+  width: '14%',
   customSort: (a, b) =>
     statusSeverity(a.signals[signal].status) -
     statusSeverity(b.signals[signal].status),
@@ -48,6 +48,50 @@ const signalColumn = (
     />
   ),
 });
+
+/**
+ * Critical alerts first, then warnings, as the server sorts them; a cluster whose
+ * Alertmanager could not be asked below one without alerts.
+ */
+function byAlerts(a: FleetClusterRow, b: FleetClusterRow): number {
+  if (!a.alerts || !b.alerts) return (a.alerts ? 1 : 0) - (b.alerts ? 1 : 0);
+  return (
+    a.alerts.critical - b.alerts.critical || a.alerts.warning - b.alerts.warning
+  );
+}
+
+/** Firing alerts of a cluster: critical and warning counts, or why there are none. */
+function AlertsCell(props: { row: FleetClusterRow }) {
+  const { name, alerts } = props.row;
+  const testId = `fleet-alerts-${name}`;
+  if (!alerts) {
+    return (
+      <Typography variant="body2" color="textSecondary" data-testid={testId}>
+        Unknown
+      </Typography>
+    );
+  }
+  if (alerts.critical === 0 && alerts.warning === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary" data-testid={testId}>
+        None
+      </Typography>
+    );
+  }
+  return (
+    <Box display="flex" flexDirection="column" data-testid={testId}>
+      {alerts.critical > 0 && (
+        <HealthStatusLabel
+          status="critical"
+          text={`${alerts.critical} critical`}
+        />
+      )}
+      {alerts.warning > 0 && (
+        <HealthStatusLabel status="warn" text={`${alerts.warning} warning`} />
+      )}
+    </Box>
+  );
+}
 
 function byCodeUnits(a: string, b: string): number {
   if (a === b) return 0;
@@ -80,6 +124,13 @@ const columns: TableColumn<FleetClusterRow>[] = [
   signalColumn('Logs', 'logs'),
   signalColumn('Traces', 'traces'),
   signalColumn('GitOps', 'gitops'),
+  {
+    title: 'Alerts',
+    field: 'alerts',
+    width: '8%',
+    customSort: byAlerts,
+    render: row => <AlertsCell row={row} />,
+  },
 ];
 
 /** Clusters per page, asked of the server one page at a time. */
@@ -94,6 +145,7 @@ const SORT_FIELDS: FleetSortField[] = [
   'logs',
   'traces',
   'gitops',
+  'alerts',
 ];
 
 export interface FleetSort {

@@ -1,0 +1,2 @@
+export { ArgoCdSection } from './ArgoCdSection';
+export { ArgoCdSummaryLine } from './ArgoCdSummaryLine';
