@@ -51,6 +51,12 @@ import {
 
 /** Argo CD: `per-cluster` (default), `fleet` (one for the fleet) or `off`. */
 const ARGOCD = process.env.BENCH_ARGOCD ?? 'per-cluster';
+/** Alertmanager: `per-cluster` (default, seed 10.3) or `fleet` (one for the fleet). */
+const ALERTMANAGER = process.env.BENCH_ALERTMANAGER ?? 'per-cluster';
+const alertmanager = (sim: string) =>
+  ALERTMANAGER === 'per-cluster'
+    ? { urlTemplate: `${sim}/alertmanager/{cluster}` }
+    : { url: `${sim}/alertmanager` };
 const SIZES = (process.env.BENCH_SIZES ?? '4,40,400,4000')
   .split(',')
   .map(Number);
@@ -98,7 +104,7 @@ async function directRound(clusters: string[], simPort: number) {
         thanos: { url: `${sim}/thanos` },
         elasticsearch: { url: `${sim}/es` },
         jaeger: { url: `${sim}/jaeger` },
-        alertmanager: { url: `${sim}/alertmanager` },
+        alertmanager: alertmanager(sim),
         ...(await extraUpstreams(simPort)),
       },
     }),
@@ -161,7 +167,7 @@ async function fleetBackend(
     thanos: { url: `${sim}/thanos` },
     elasticsearch: { url: `${sim}/es` },
     jaeger: { url: `${sim}/jaeger` },
-    alertmanager: { url: `${sim}/alertmanager` },
+    alertmanager: alertmanager(sim),
     ...(await extraUpstreams(simPort)),
     clusters: clusters.map(name => ({ name, environment: 'dev' })),
   });
@@ -207,7 +213,9 @@ describe('fleet health benchmark', () => {
       const after = await requestCounts(simPort);
       const delta = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
       perRound = Object.keys(after).reduce((sum, k) => sum + delta(k), 0);
-      perClusterPerRound = delta('argocd');
+      perClusterPerRound =
+        (ARGOCD === 'per-cluster' ? delta('argocd') : 0) +
+        (ALERTMANAGER === 'per-cluster' ? delta('alertmanager') : 0);
       // The round's writes after the answer (history, shared cache) count too.
       await new Promise(resolve => setTimeout(resolve, 500));
       loopMax.push(await eventLoopMax(a.child));
@@ -281,7 +289,7 @@ describe('fleet health benchmark', () => {
       [
         `N=${n}: upstream requests/refresh=${perRound} (fleet-wide ${
           perRound - perClusterPerRound
-        }, per-cluster Argo CD ${perClusterPerRound}); rounds for ${CONCURRENCY} cold requests=${rounds} (their p99 ${f1(
+        }, per-cluster Argo CD + Alertmanager ${perClusterPerRound}); rounds for ${CONCURRENCY} cold requests=${rounds} (their p99 ${f1(
           percentile(coldBurst.latencies, 99),
         )} ms); back-end RSS ${rss.toFixed(0)} MB`,
         `    event-loop max delay during a cold round (back end, monitorEventLoopDelay): first ${f1(
