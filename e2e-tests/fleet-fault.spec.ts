@@ -1,15 +1,5 @@
 import { expect, test } from '@playwright/test';
-
-const SIMULATOR = 'http://localhost:7011';
-
-async function setFaults(faults: object) {
-  const res = await fetch(`${SIMULATOR}/__admin/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(res.ok).toBe(true);
-}
+import { setFaults } from './demoStack';
 
 test.afterEach(async () => {
   await setFaults({});
@@ -34,7 +24,10 @@ test('a sidecar outage in prod-01 shows on the fleet page with its evidence and 
       timeout: 2_000,
     });
   }).toPass({ timeout: 120_000, intervals: [5_000] });
-  await expect(page.getByText(/1 Critical/)).toBeVisible();
+  // A kept demo may list other critical clusters (dev-02 onboarded, without data).
+  await expect(page.getByLabel('Clusters by status')).toContainText(
+    /[1-9]\d* Critical/,
+  );
   await page.screenshot({
     path: 'screenshots/fleet-fault.png',
     fullPage: true,

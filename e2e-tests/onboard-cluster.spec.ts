@@ -1,6 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { githubToken, guestToken } from './demoStack';
 import { API, signInAs, tokenOf } from './demoUsers';
 
 // A platform engineer onboards dev-02 through the shipped template: fetch:plain and
@@ -8,10 +7,6 @@ import { API, signInAs, tokenOf } from './demoUsers';
 // simulator), exactly as against github.com. They merge the pull request on the
 // stand-in's page; the catalog discovers clusters/dev-02/catalog-info.yaml on main at its
 // next refresh, and dev-02 appears on the fleet page and in the Kubernetes plugin.
-
-/** The demo's token for the GitHub stand-in (made by scripts/start-demo.sh). */
-const githubToken = () =>
-  readFileSync(join(__dirname, '../.demo/github-token'), 'utf8').trim();
 
 /**
  * dev-02 on a fresh demo; on a demo kept from an earlier run, the next name with neither
@@ -34,14 +29,6 @@ async function freeClusterName(page: Page): Promise<string> {
     if (values.status() === 404 && branch.status() === 404) return name;
   }
   throw new Error('no free dev-NN cluster name');
-}
-
-async function guestToken(page: Page): Promise<string> {
-  const res = await page.request.get(`${API}/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  expect(res.ok()).toBeTruthy();
-  return (await res.json()).backstageIdentity.token as string;
 }
 
 test('a platform engineer onboards dev-02 in two steps: the cluster appears, then its secrets are sealed for its own controller', async ({
@@ -117,7 +104,7 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
 
   // The Kubernetes plugin knows it too (its catalog cluster locator).
   const clusters = await page.request.get(`${API}/kubernetes/clusters`, {
-    headers: { authorization: `Bearer ${await guestToken(page)}` },
+    headers: { authorization: `Bearer ${await guestToken(page.request)}` },
   });
   expect(clusters.ok()).toBeTruthy();
   expect(
@@ -127,7 +114,7 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
   // Its onboarding checklist says the secrets are pending (step 2).
   const detail = await page.request.get(
     `${API}/observability/v1/clusters/${cluster}`,
-    { headers: { authorization: `Bearer ${await guestToken(page)}` } },
+    { headers: { authorization: `Bearer ${await guestToken(page.request)}` } },
   );
   expect(detail.ok()).toBeTruthy();
   expect((await detail.json()).checklist[0]).toMatchObject({

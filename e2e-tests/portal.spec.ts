@@ -50,7 +50,7 @@ test('the Create page offers the templates for people, not the internal one', as
   for (const title of [
     'Onboard a cluster to the observability platform',
     'Seal cluster secrets',
-    'Promote a revision (dev → stag → prod)',
+    'Promote a revision (dev → stag → prod → ops)',
     'Change retention (metrics, logs, traces)',
   ]) {
     await expect(page.getByText(title, { exact: false }).first()).toBeVisible();
