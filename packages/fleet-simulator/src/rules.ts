@@ -13,81 +13,78 @@ const RULE_FILE =
   '/etc/prometheus/rules/prometheus-k8s-rulefiles-0/monitoring-fleetobs-platform-rules.yaml';
 
 /** Group → [alert, severity, `for` seconds, expression], as in the shipped file. */
-const PLATFORM_GROUPS: Record<string, Array<[string, string, number, string]>> =
-  {
-    'fleetobs-thanos': [
-      ['ThanosSidecarIsDown', 'critical', 300, 'up{job="thanos-sidecar"} == 0'],
-      [
-        'ThanosSidecarShipLag',
-        'warning',
-        900,
-        'time() - max by (cluster, instance) (thanos_objstore_bucket_last_successful_upload_time{job="thanos-sidecar"}) > 3 * 3600',
-      ],
-      [
-        'ThanosSidecarNoUpload',
-        'critical',
-        10800,
-        'up{job="thanos-sidecar"} == 1 and on (cluster, instance) changes(thanos_shipper_uploads_total{job="thanos-sidecar"}[3h]) == 0',
-      ],
-      [
-        'ThanosCompactHalted',
-        'warning',
-        300,
-        'thanos_compact_halted{job="thanos-compact"} == 1',
-      ],
-      [
-        'ThanosCompactLag',
-        'warning',
-        21600,
-        'sum by (cluster) (thanos_compact_todo_compactions{job="thanos-compact"}) > 50',
-      ],
-      ['ThanosStoreIsDown', 'critical', 300, 'up{job="thanos-store"} == 0'],
+const PLATFORM_GROUPS: Record<
+  string,
+  Array<[string, string, number, string]>
+> = {
+  'fleetobs-thanos': [
+    ['ThanosSidecarIsDown', 'critical', 300, 'up{job="thanos-sidecar"} == 0'],
+    [
+      'ThanosSidecarShipLag',
+      'warning',
+      900,
+      'time() - max by (cluster, instance) (thanos_objstore_bucket_last_successful_upload_time{job="thanos-sidecar"}) > 3 * 3600',
     ],
-    'fleetobs-prometheus': [
-      [
-        'PrometheusReplicaDown',
-        'warning',
-        600,
-        'sum by (cluster) (up{job="prometheus"}) < 2',
-      ],
+    [
+      'ThanosSidecarNoUpload',
+      'critical',
+      10800,
+      'up{job="thanos-sidecar"} == 1 and on (cluster, instance) changes(thanos_shipper_uploads_total{job="thanos-sidecar"}[3h]) == 0',
     ],
-    'fleetobs-logs': [
-      [
-        'LogIngestionStopped',
-        'critical',
-        900,
-        'sum by (cluster) (label_replace(rate(elasticsearch_indices_indexing_index_total{index=~"logs-.+-[0-9]{6}"}[15m]), "cluster", "$1", "index", "logs-(.+)-[0-9]{6}")) == 0',
-      ],
-      [
-        'ElasticsearchIlmError',
-        'warning',
-        900,
-        'max by (cluster, index) (label_replace(elasticsearch_ilm_index_status{step="ERROR"}, "cluster", "$1", "index", "(?:logs|jaeger-span)-(.+)-[0-9]{6}")) == 1',
-      ],
+    [
+      'ThanosCompactHalted',
+      'warning',
+      300,
+      'thanos_compact_halted{job="thanos-compact"} == 1',
     ],
-    'fleetobs-traces': [
-      [
-        'JaegerCollectorDown',
-        'critical',
-        300,
-        'up{job="jaeger-collector"} == 0',
-      ],
-      [
-        'SpanIngestionStopped',
-        'critical',
-        900,
-        'sum by (cluster) (rate(jaeger_collector_spans_received_total[10m])) == 0',
-      ],
+    [
+      'ThanosCompactLag',
+      'warning',
+      21600,
+      'sum by (cluster) (thanos_compact_todo_compactions{job="thanos-compact"}) > 50',
     ],
-    'fleetobs-certificates': [
-      [
-        'CertManagerCertExpirySoon',
-        'warning',
-        3600,
-        'certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 24 * 3600',
-      ],
+    ['ThanosStoreIsDown', 'critical', 300, 'up{job="thanos-store"} == 0'],
+  ],
+  'fleetobs-prometheus': [
+    [
+      'PrometheusReplicaDown',
+      'warning',
+      600,
+      'sum by (cluster) (up{job="prometheus"}) < 2',
     ],
-  };
+  ],
+  'fleetobs-logs': [
+    [
+      'LogIngestionStopped',
+      'critical',
+      900,
+      'sum by (cluster) (label_replace(rate(elasticsearch_indices_indexing_index_total{index=~"logs-.+-[0-9]{6}"}[15m]), "cluster", "$1", "index", "logs-(.+)-[0-9]{6}")) == 0',
+    ],
+    [
+      'ElasticsearchIlmError',
+      'warning',
+      900,
+      'max by (cluster, index) (label_replace(elasticsearch_ilm_index_status{step="ERROR"}, "cluster", "$1", "index", "(?:logs|jaeger-span)-(.+)-[0-9]{6}")) == 1',
+    ],
+  ],
+  'fleetobs-traces': [
+    ['JaegerCollectorDown', 'critical', 300, 'up{job="jaeger-collector"} == 0'],
+    [
+      'SpanIngestionStopped',
+      'critical',
+      900,
+      'sum by (cluster) (rate(jaeger_collector_spans_received_total[10m])) == 0',
+    ],
+  ],
+  'fleetobs-certificates': [
+    [
+      'CertManagerCertExpirySoon',
+      'warning',
+      3600,
+      'certmanager_certificate_expiration_timestamp_seconds - time() < 7 * 24 * 3600',
+    ],
+  ],
+};
 
 /** The platform's rule group names, in file order. */
 export const PLATFORM_RULE_GROUP_NAMES = Object.keys(PLATFORM_GROUPS);

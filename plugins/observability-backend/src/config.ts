@@ -180,7 +180,9 @@ export interface AlertmanagerOptions extends UpstreamOptions {
 }
 
 /** The upstream blocks that config has. */
-export type UpstreamsOptions = Partial<Record<UpstreamName, UpstreamOptions>> & {
+export type UpstreamsOptions = Partial<
+  Record<UpstreamName, UpstreamOptions>
+> & {
   alertmanager?: AlertmanagerOptions;
   argocd?: ArgoCdOptions;
 };

@@ -84,6 +84,7 @@ export const observabilityPlugin = createBackendPlugin({
           clusterLabel: checks.labels.cluster,
           ui: checks.ui,
           silenceMaxMs: alerts.silenceMaxMs,
+          heartbeatAlertName: checks.watchdogAlertName,
         });
         const fleet = new FleetHealthService({
           registry,

@@ -2,8 +2,8 @@ import type { AlertmanagerClient } from '../upstream/AlertmanagerClient';
 import { createAlertmanagerPool } from './AlertmanagerPool';
 import { AlertsService } from './AlertsService';
 
-const alert = (cluster: string) => ({
-  labels: { alertname: 'SidecarDown', severity: 'critical', cluster },
+const alert = (cluster: string, alertname = 'SidecarDown') => ({
+  labels: { alertname, severity: 'critical', cluster },
   annotations: {},
   startsAt: '2026-11-25T11:40:00.000Z',
   endsAt: '2026-11-25T12:04:00.000Z',
@@ -20,7 +20,7 @@ function sharedAlertmanager(answer: string[]) {
     requestCount: 0,
     alerts: async (query?: { filter?: string[] }) => {
       filters.push(query?.filter);
-      return answer.map(alert);
+      return [...answer.map(c => alert(c)), alert('dev-01', 'Watchdog')];
     },
   } as unknown as AlertmanagerClient;
   const service = new AlertsService({
@@ -37,7 +37,10 @@ describe('AlertsService on a shared Alertmanager', () => {
     const { service, filters } = sharedAlertmanager(['dev-01']);
     const { alerts } = await service.firing(['dev-01', 'prod-01']);
     expect(filters).toEqual([['cluster=~"dev-01|prod-01"']]);
-    expect(alerts.map(a => a.cluster)).toEqual(['dev-01']);
+    // The heartbeat (Watchdog) is alert-routing's; it is neither listed nor counted.
+    expect(alerts.map(a => `${a.cluster} ${a.name}`)).toEqual([
+      'dev-01 SidecarDown',
+    ]);
   });
 
   it('asks once without a cluster filter for a fleet, and keeps only its clusters', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@fleetobs/plugin-observability-common';
 import { InputError } from '@backstage/errors';
 import type { UiLinks } from '../checks/types';
+import { DEFAULT_WATCHDOG_ALERT } from '../checks/alertRouting';
 import { UpstreamError } from '../upstream/UpstreamError';
 import type { AlertmanagerPool } from './AlertmanagerPool';
 import { askEachAlertmanager } from './askEachAlertmanager';
@@ -22,6 +23,11 @@ export interface AlertsServiceOptions {
   clusterLabel: string;
   ui: UiLinks;
   silenceMaxMs: number;
+  /**
+   * The always-firing heartbeat (`observability.alertmanager.watchdogAlertName`):
+   * `alert-routing` checks it; it is no problem to list or count.
+   */
+  heartbeatAlertName?: string;
   now?: () => number;
 }
 
@@ -58,6 +64,7 @@ export class AlertsService {
       };
     }
     const wanted = new Set(clusters);
+    const heartbeat = this.options.heartbeatAlertName ?? DEFAULT_WATCHDOG_ALERT;
     const filter = matchers.map(formatMatcher);
     const answers = await askEachAlertmanager(pool, clusters, (client, t) =>
       client.alerts({
@@ -84,6 +91,7 @@ export class AlertsService {
         continue;
       }
       for (const alert of answer.value) {
+        if (alert.labels.alertname === heartbeat) continue;
         const cluster = target?.shared ? alert.labels[clusterLabel] : served[0];
         if (!cluster || !wanted.has(cluster)) continue;
         alerts.push(

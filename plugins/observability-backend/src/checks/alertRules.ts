@@ -33,7 +33,8 @@ function groupsByCluster(
   const out = new Map<string, GroupsOfCluster>();
   for (const group of rules.groups) {
     for (const rule of group.rules ?? []) {
-      const cluster = rule.labels?.[clusterLabel] ?? group.labels?.[clusterLabel];
+      const cluster =
+        rule.labels?.[clusterLabel] ?? group.labels?.[clusterLabel];
       if (cluster === undefined) continue;
       const mine = out.get(cluster) ?? new Map<string, string[]>();
       out.set(cluster, mine);

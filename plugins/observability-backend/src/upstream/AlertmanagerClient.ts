@@ -63,7 +63,12 @@ export type AlertmanagerSilence = z.infer<typeof silenceSchema>;
 
 /** The body of `POST /api/v2/silences` (a new silence: no `id`). */
 export interface NewSilence {
-  matchers: { name: string; value: string; isRegex: boolean; isEqual: boolean }[];
+  matchers: {
+    name: string;
+    value: string;
+    isRegex: boolean;
+    isEqual: boolean;
+  }[];
   startsAt: string;
   endsAt: string;
   createdBy: string;

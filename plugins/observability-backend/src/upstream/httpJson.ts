@@ -276,7 +276,10 @@ export class UpstreamHttp {
     }
     let json: unknown;
     try {
-      json = options.emptyOk && !errorStatus && !text.trim() ? null : JSON.parse(text);
+      json =
+        options.emptyOk && !errorStatus && !text.trim()
+          ? null
+          : JSON.parse(text);
     } catch {
       // An error status read for its document, without one (a proxy's page): the status.
       if (errorStatus) throw httpError();

@@ -199,9 +199,12 @@ export function createObservabilityBackend(options: {
     clusterHistory: async (cluster, query) =>
       call<{ cluster: string; transitions: HealthTransition[] }>(
         await auth.getOwnServiceCredentials(),
-        `/v1/clusters/${encodeURIComponent(cluster)}/history?${new URLSearchParams(
-          { scope: query.scope, limit: String(query.limit) },
-        )}`,
+        `/v1/clusters/${encodeURIComponent(
+          cluster,
+        )}/history?${new URLSearchParams({
+          scope: query.scope,
+          limit: String(query.limit),
+        })}`,
       ),
   };
 }

@@ -279,6 +279,38 @@ describe('FleetHealthPage', () => {
     expect(getFleet).not.toHaveBeenCalled();
   });
 
+  it('keeps a long problem to one line of its cell, the whole of it in the tooltip', async () => {
+    const long =
+      'Argo CD runs no application of dev-01 (selector or cluster label does not match the applications of the fleet)';
+    const [first, ...rest] = fleetSummaryFixture.clusters;
+    const dev01: FleetClusterRow = {
+      ...first,
+      signals: {
+        ...first.signals,
+        gitops: {
+          status: 'unknown',
+          checks: [
+            {
+              id: 'argocd-sync',
+              status: 'unknown',
+              summary: long,
+              observedAt:
+                first.signals.metrics.checks[0]?.observedAt ??
+                '2026-12-02T10:00:00Z',
+            },
+          ],
+        },
+      },
+    };
+    const getFleetPage = jest.fn(async () => fixturePage([dev01, ...rest]));
+    await renderWith({ getFleet, getFleetSummary, getFleetPage });
+    const cell = await screen.findByTitle(long);
+    expect(cell.textContent).toMatch(
+      /^Argo CD runs no application of dev-01 \(selector or cluster…/,
+    );
+    expect(cell.textContent).not.toContain('applications of the fleet');
+  });
+
   it('shows the cluster header at once, then the evidence, failure mode and mitigation from getCluster', async () => {
     const answer = deferred<ClusterDetail>();
     const getCluster = jest.fn(() => answer.promise);

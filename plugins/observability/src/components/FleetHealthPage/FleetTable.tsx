@@ -16,6 +16,8 @@ import { HealthStatusLabel, durationSince } from '../HealthStatusLabel';
 /** A cluster of the fleet summary: statuses and summaries are all the table needs. */
 export type FleetClusterRow = ClusterHealth<CheckResult | CheckSummary>;
 
+const SUMMARY_CHARS = 60;
+
 function signalText(signal: SignalHealth<CheckResult | CheckSummary>) {
   if (signal.checks.length === 0) {
     return 'Not checked';
@@ -25,7 +27,13 @@ function signalText(signal: SignalHealth<CheckResult | CheckSummary>) {
     return `OK (${signal.checks.length} checks)`;
   }
   const since = durationSince(signal.since);
-  const first = failing[0].summary;
+  // A row stays a row: the cell shows the start of the first problem, the drawer (and
+  // the cell's tooltip) all of it.
+  const summary = failing[0].summary;
+  const first =
+    summary.length > SUMMARY_CHARS
+      ? `${summary.slice(0, SUMMARY_CHARS - 1).trimEnd()}…`
+      : summary;
   return `${first}${
     failing.length > 1 ? ` (+${failing.length - 1} more)` : ''
   }${since ? ` · for ${since}` : ''}`;
@@ -42,10 +50,14 @@ const signalColumn = (
     statusSeverity(a.signals[signal].status) -
     statusSeverity(b.signals[signal].status),
   render: row => (
-    <HealthStatusLabel
-      status={row.signals[signal].status}
-      text={signalText(row.signals[signal])}
-    />
+    <Box
+      title={row.signals[signal].checks.find(c => c.status !== 'ok')?.summary}
+    >
+      <HealthStatusLabel
+        status={row.signals[signal].status}
+        text={signalText(row.signals[signal])}
+      />
+    </Box>
   ),
 });
 
@@ -110,13 +122,13 @@ const columns: TableColumn<FleetClusterRow>[] = [
   {
     title: 'Environment',
     field: 'environment',
-    width: '10%',
+    width: '8%',
     customSort: (a, b) => byCodeUnits(a.environment, b.environment),
   },
   {
     title: 'Overall',
     field: 'status',
-    width: '12%',
+    width: '9%',
     customSort: (a, b) => statusSeverity(a.status) - statusSeverity(b.status),
     render: row => <HealthStatusLabel status={row.status} />,
   },
@@ -127,7 +139,7 @@ const columns: TableColumn<FleetClusterRow>[] = [
   {
     title: 'Alerts',
     field: 'alerts',
-    width: '8%',
+    width: '10%',
     customSort: byAlerts,
     render: row => <AlertsCell row={row} />,
   },
