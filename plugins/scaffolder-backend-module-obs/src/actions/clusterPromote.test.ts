@@ -171,13 +171,17 @@ describe('obs:cluster:promote', () => {
     it('asks the back end about the previous environment and puts what it saw in the PR', async () => {
       const { backend, run: gatedRun } = gated();
       const { outputs } = await gatedRun(toProd);
-      expect(backend.asked).toEqual(['applications:stag', 'history:stag-01']);
+      expect(backend.asked).toEqual([
+        'applications:stag',
+        'alerts:stag-01',
+        'history:stag-01',
+      ]);
       expect(outputs.refusals).toEqual([]);
       expect(outputs.pullRequestBody).toContain(
         '### Promotion gate: stag at v1.4.0',
       );
       expect(outputs.pullRequestBody).toMatch(
-        /\| stag-01 \| ok \| \d{4}-\d\d-\d\dT[^|]+ \| stag-01-config: Synced \/ Healthy \/ HEAD<br>stag-01-monitoring: Synced \/ Healthy \/ v1\.4\.0 \|/,
+        /\| stag-01 \| ok \| \d{4}-\d\d-\d\dT[^|]+ \| none \| stag-01-config: Synced \/ Healthy \/ HEAD<br>stag-01-monitoring: Synced \/ Healthy \/ v1\.4\.0 \|/,
       );
       expect(outputs.pullRequestBody).toContain(
         'Every cluster passed the gate.',
@@ -231,6 +235,16 @@ describe('obs:cluster:promote', () => {
         { health: 'none' },
         /stag-01: no fleet health history yet/,
       ],
+      [
+        'a firing critical alert',
+        { alerts: [{ name: 'ThanosSidecarIsDown' }] },
+        /stag-01: critical alert ThanosSidecarIsDown firing/,
+      ],
+      [
+        'an Alertmanager that does not answer',
+        { alerts: 'down' },
+        /stag-01: alerts unknown: alertmanager: connection refused/,
+      ],
     ])(
       'refuses %s in the previous environment',
       async (_t, change, message) => {
@@ -240,6 +254,23 @@ describe('obs:cluster:promote', () => {
         await expectGateRefused(toProd, message);
       },
     );
+
+    it('lets a warning, a silenced critical alert and another cluster pass', async () => {
+      const { run: gatedRun } = gated({
+        'stag-01': {
+          alerts: [
+            { name: 'ServiceLatencyHigh', severity: 'warning' },
+            { name: 'ThanosSidecarIsDown', state: 'silenced' },
+            { name: 'Elsewhere', cluster: 'prod-01' },
+          ],
+        },
+      });
+      const { outputs } = await gatedRun(toProd);
+      expect(outputs.refusals).toEqual([]);
+      expect(outputs.pullRequestBody).toMatch(
+        /\| stag-01 \| ok \| [^|]+ \| none \|/,
+      );
+    });
 
     it('waits for the soak time, then promotes', async () => {
       const now = new Date();

@@ -6,7 +6,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createObservabilityBackend } from '../lib/observabilityBackend';
 
-// The two reads of the promotion gate, as sent to the observability back end.
+// The three reads of the promotion gate, as sent to the observability back end.
 
 const BASE = 'http://localhost:0/api/observability';
 
@@ -37,6 +37,24 @@ describe('the gate reads of the observability back end', () => {
     expect(seen?.searchParams.get('environment')).toBe('stag&x=1');
     expect(authorization).toMatch(/^Bearer /);
     expect(answer.promotion.soakSeconds).toBe(60);
+  });
+
+  it("asks for a cluster's firing alerts with the scaffolder token", async () => {
+    let seen: URL | undefined;
+    let authorization: string | null = null;
+    server.use(
+      http.get(`${BASE}/v1/alerts`, ({ request }) => {
+        seen = new URL(request.url);
+        authorization = request.headers.get('authorization');
+        return HttpResponse.json({ alerts: [], unavailable: [] });
+      }),
+    );
+    const answer = await backend.firingAlerts('stag-01&entity=x');
+    expect(Object.fromEntries(seen!.searchParams)).toEqual({
+      cluster: 'stag-01&entity=x',
+    });
+    expect(authorization).toMatch(/^Bearer /);
+    expect(answer).toEqual({ alerts: [], unavailable: [] });
   });
 
   it('asks for the newest overall transition, the cluster name encoded', async () => {

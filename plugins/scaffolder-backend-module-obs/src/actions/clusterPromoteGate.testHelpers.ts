@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import type {
+  FiringAlert,
   GitopsApplication,
   GitopsApplicationsResponse,
   HealthTransition,
@@ -18,6 +19,8 @@ export interface FakeCluster {
   /** Newest overall transition; default `ok` two hours ago. */
   health?: Partial<HealthTransition> | 'none';
   error?: string;
+  /** Firing alerts (default none); `'down'`: its Alertmanager did not answer. */
+  alerts?: Array<Partial<FiringAlert>> | 'down';
 }
 
 /** The demo clusters at the example values files' revisions, all green. */
@@ -78,6 +81,31 @@ export function fakeGateBackend(
           })),
       };
     },
+    async firingAlerts(cluster) {
+      asked.push(`alerts:${cluster}`);
+      const alerts = clusters[cluster]?.alerts ?? [];
+      if (alerts === 'down') {
+        return {
+          alerts: [],
+          unavailable: [{ cluster, error: 'alertmanager: connection refused' }],
+        };
+      }
+      return {
+        alerts: alerts.map(a => ({
+          cluster,
+          name: 'SomeAlert',
+          severity: 'critical',
+          state: 'active',
+          since: now.toISOString(),
+          labels: {},
+          fingerprint: 'f',
+          silencedBy: [],
+          inhibitedBy: [],
+          ...a,
+        })),
+        unavailable: [],
+      };
+    },
     async clusterHistory(cluster) {
       asked.push(`history:${cluster}`);
       const health = clusters[cluster]?.health;
@@ -100,7 +128,7 @@ export function fakeGateBackend(
 }
 
 /**
- * An `observability` back-end plugin serving the gate's two routes from `backend`
+ * An `observability` back-end plugin serving the gate's three routes from `backend`
  * (tests only), for a test back end that runs the scaffolder without the real one.
  */
 export function fakeObservabilityGatePlugin(
@@ -122,6 +150,12 @@ export function fakeObservabilityGatePlugin(
                 res.json(
                   await backend.gitopsApplications(
                     url.searchParams.get('environment') ?? '',
+                  ),
+                );
+              } else if (url.pathname === '/v1/alerts') {
+                res.json(
+                  await backend.firingAlerts(
+                    url.searchParams.get('cluster') ?? '',
                   ),
                 );
               } else if (history) {

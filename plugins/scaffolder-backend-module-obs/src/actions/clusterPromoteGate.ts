@@ -7,7 +7,7 @@ import type { ObservabilityBackend } from '../lib/observabilityBackend';
 /** What the gate asks of the observability back end. @public */
 export type PromotionGateBackend = Pick<
   ObservabilityBackend,
-  'gitopsApplications' | 'clusterHistory'
+  'gitopsApplications' | 'clusterHistory' | 'firingAlerts'
 >;
 
 /** Why a cluster (and application) of the previous environment stops a promotion. */
@@ -25,6 +25,8 @@ export interface GateClusterEvidence {
   >;
   /** The cluster's overall fleet health and since when. */
   health?: { status: string; since?: string };
+  /** Critical alerts firing there, not silenced or inhibited (unknown: undefined). */
+  criticalAlerts?: string[];
 }
 
 /** The gate's whole view, for the refusal and the pull request. */
@@ -43,8 +45,9 @@ const describe = (e: unknown) =>
 /**
  * The promotion gate: `revision` may leave `environment` only when every cluster of
  * it runs the revision (or a tracking revision such as HEAD) Synced and Healthy in
- * Argo CD, with no failed last sync, and its fleet health has been `ok` for the
- * back end's soak time. Fails closed: what cannot be asked is a refusal.
+ * Argo CD, with no failed last sync, its fleet health has been `ok` for the
+ * back end's soak time, and no critical alert fires there. Fails closed: what cannot
+ * be asked is a refusal (a cluster without a configured Alertmanager excepted).
  */
 export async function runPromotionGate(options: {
   backend: PromotionGateBackend;
@@ -118,6 +121,15 @@ export async function runPromotionGate(options: {
         );
       }
     }
+    const alerts = await criticalAlerts(backend, cluster);
+    if ('error' in alerts) {
+      refusals.push({ cluster, reason: alerts.error });
+    } else {
+      seen.criticalAlerts = alerts.names;
+      for (const name of alerts.names) {
+        refusals.push({ cluster, reason: `critical alert ${name} firing` });
+      }
+    }
     const health = await healthSince(backend, cluster);
     if ('error' in health) {
       refusals.push({ cluster, reason: health.error });
@@ -142,6 +154,36 @@ export async function runPromotionGate(options: {
     }
   }
   return evidence;
+}
+
+/**
+ * Names of the critical alerts firing (not silenced or inhibited) in a cluster. An
+ * Alertmanager that did not answer is a refusal; one that is not configured is not,
+ * since there is then nothing to ask.
+ */
+async function criticalAlerts(
+  backend: PromotionGateBackend,
+  cluster: string,
+): Promise<{ names: string[] } | { error: string }> {
+  let answer;
+  try {
+    answer = await backend.firingAlerts(cluster);
+  } catch (error) {
+    return { error: `alerts could not be read: ${describe(error)}` };
+  }
+  const down = answer.unavailable.find(u => u.cluster === cluster);
+  if (down && !/not configured/.test(down.error)) {
+    return { error: `alerts unknown: ${describe(down.error)}` };
+  }
+  const names = answer.alerts
+    .filter(
+      a =>
+        a.cluster === cluster &&
+        a.severity === 'critical' &&
+        a.state === 'active',
+    )
+    .map(a => a.name);
+  return { names: [...new Set(names)].sort() };
 }
 
 /** The cluster's overall status and since when, from its newest transition. */
@@ -201,13 +243,17 @@ export function gateMarkdown(
       evidence.soakSeconds,
     )}.`,
     '',
-    '| cluster | fleet health | since | applications (sync / health / revision) |',
-    '| --- | --- | --- | --- |',
+    '| cluster | fleet health | since | critical alerts | applications (sync / health / revision) |',
+    '| --- | --- | --- | --- | --- |',
     ...evidence.clusters.map(
       c =>
         `| ${cell(c.cluster)} | ${cell(c.health?.status ?? 'unknown')} | ${cell(
           c.health?.since ?? '—',
         )} | ${
+          c.criticalAlerts === undefined
+            ? 'unknown'
+            : cell(c.criticalAlerts.join(', ') || 'none')
+        } | ${
           c.applications
             .map(
               a =>

@@ -17,6 +17,7 @@ import {
   RetentionRequest,
   RetentionSettings,
   RetentionSignal,
+  AlertsAnswer,
 } from '@fleetobs/plugin-observability-common';
 import { BACKEND_TIMEOUT_KEY, DEFAULT_BACKEND_TIMEOUT_MS } from './settings';
 
@@ -63,6 +64,8 @@ export interface ObservabilityBackend {
    * environment's clusters, asked by the back end (which holds the Argo CD token).
    */
   gitopsApplications(environment: string): Promise<GitopsApplicationsResponse>;
+  /** `GET /v1/alerts?cluster=`: the firing alerts of one cluster, from its Alertmanager. */
+  firingAlerts(cluster: string): Promise<AlertsAnswer>;
   /** `GET /v1/clusters/:name/history?scope=&limit=`: the newest health transitions. */
   clusterHistory(
     cluster: string,
@@ -195,6 +198,11 @@ export function createObservabilityBackend(options: {
       call<GitopsApplicationsResponse>(
         await auth.getOwnServiceCredentials(),
         `/v1/gitops/applications?${new URLSearchParams({ environment })}`,
+      ),
+    firingAlerts: async cluster =>
+      call<AlertsAnswer>(
+        await auth.getOwnServiceCredentials(),
+        `/v1/alerts?${new URLSearchParams({ cluster })}`,
       ),
     clusterHistory: async (cluster, query) =>
       call<{ cluster: string; transitions: HealthTransition[] }>(
