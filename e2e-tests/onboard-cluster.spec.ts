@@ -140,6 +140,10 @@ test('a platform engineer onboards dev-02 in two steps: the cluster appears, the
       private_key: 'e2e-demo-secret-key',
     }),
   );
+  // Backstage's Secret field hands its value to the task's secrets 300 ms after the
+  // last keystroke (a lodash debounce in SecretWidget), with nothing on the page to
+  // wait for: a Create within those 300 ms starts the task without the secret.
+  await alice.waitForTimeout(1000);
   await alice.getByRole('button', { name: 'Review' }).click();
   await alice.getByRole('button', { name: 'Create' }).click();
   const sealLink = alice.getByRole('link', { name: /Pull request #\d+/ });
