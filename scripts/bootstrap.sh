@@ -19,7 +19,8 @@ ensure_node() {
   local sys
   sys="$(command -v node || true)"
   if [ -n "$sys" ] && [ "$(node_major "$sys")" -ge 22 ]; then
-    NODE_HOME="$(dirname "$(dirname "$(readlink -f "$sys")")")"
+    # The binary itself: under `yarn run`, the `node` on PATH is a shim in a temporary folder.
+    NODE_HOME="$(dirname "$(dirname "$("$sys" -p process.execPath)")")"
     return
   fi
   local dir

@@ -442,7 +442,9 @@ async function main() {
   }
   // Native modules of the app build against the running Node's headers (nodejs.org is not
   // always reachable for node-gyp to download them).
-  process.env.npm_config_nodedir ??= resolve(dirname(process.execPath), '..');
+  // Set from the running binary, not inherited: under `yarn run` the `node` on PATH is a
+  // shim in a temporary folder, and a nodedir derived from it points at /tmp.
+  process.env.npm_config_nodedir = resolve(dirname(process.execPath), '..');
   // An adopter's shell, not CI: the app's lockfile is theirs to change (`yarn add`).
   process.env.YARN_ENABLE_IMMUTABLE_INSTALLS = 'false';
   const keep = Boolean(process.env.ADOPTION_WORKDIR);
