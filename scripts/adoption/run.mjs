@@ -100,7 +100,13 @@ function start(name, cmd, args, { cwd, env, logDir }) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const append = chunk => appendFileSync(logFile, chunk);
+  const append = chunk => {
+    try {
+      appendFileSync(logFile, chunk);
+    } catch {
+      // the work folder is gone once the test is over
+    }
+  };
   child.stdout.on('data', append);
   child.stderr.on('data', append);
   children.push(child);
@@ -464,6 +470,7 @@ async function main() {
     'Config',
   );
 
+  let passed = false;
   const tarballs = await packTarballs(workDir);
   const registry = await startLocalRegistry(tarballs, {
     publishedAt: new Date(),
@@ -567,11 +574,13 @@ async function main() {
     log(
       `adoption test passed in ${Math.round((Date.now() - started) / 1000)} s`,
     );
-    if (!keep) rmSync(workDir, { recursive: true, force: true });
+    passed = true;
   } finally {
     stopAll();
     await registry.close();
   }
+  // After the processes are stopped: they write their logs into it until then.
+  if (passed && !keep) rmSync(workDir, { recursive: true, force: true });
 }
 
 main().catch(error => {
