@@ -7,7 +7,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -21,6 +20,7 @@ import {
 import type { CheckEnv } from '../checks/defineCheck';
 import { AlertsService } from './AlertsService';
 import { createAlertsRouter } from './router';
+import { freePort } from '../__testUtils__/realServers';
 
 /**
  * Two real Alertmanagers (Debian `prometheus-alertmanager`), one per cluster, asked
@@ -33,17 +33,6 @@ const installed = existsSync(ALERTMANAGER);
 const skip = !installed && process.env.OBS_SKIP_ALERTMANAGER === '1';
 
 jest.setTimeout(60_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls until the process answers (start-up), never as a timed assertion. */
 async function waitReady(url: string, log: () => string) {

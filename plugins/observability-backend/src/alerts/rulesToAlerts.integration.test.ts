@@ -14,7 +14,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -25,6 +24,7 @@ import { UpstreamClients } from '../upstream/createUpstreamClients';
 import { PLATFORM_RULE_GROUPS } from '../checks/alertRules';
 import { AlertsService } from './AlertsService';
 import { createAlertsRouter } from './router';
+import { freePort, waitFor } from '../__testUtils__/realServers';
 
 /**
  * End to end with real parts: a real Prometheus (Debian `prometheus`) scrapes the
@@ -48,36 +48,8 @@ const skip =
 
 jest.setTimeout(180_000);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls a public interface until `probe` gives a value; never a timed assertion. */
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
+/** Each wait of this test: rule evaluation and notification take a while. */
+const LIMIT_MS = 120_000;
 
 interface Running {
   url: string;
@@ -94,12 +66,16 @@ async function start(binary: string, args: (port: number) => string[]) {
   };
   running.process.stdout!.on('data', d => (running.log += d));
   running.process.stderr!.on('data', d => (running.log += d));
-  await waitFor(`${binary} to be ready`, async () => {
-    if (running.process.exitCode !== null) {
-      throw new Error(`${binary} exited: ${running.log.slice(-2000)}`);
-    }
-    return (await fetch(`${running.url}/-/ready`)).ok ? true : undefined;
-  });
+  await waitFor(
+    `${binary} to be ready`,
+    async () => {
+      if (running.process.exitCode !== null) {
+        throw new Error(`${binary} exited: ${running.log.slice(-2000)}`);
+      }
+      return (await fetch(`${running.url}/-/ready`)).ok ? true : undefined;
+    },
+    LIMIT_MS,
+  );
   return running;
 }
 
@@ -222,6 +198,7 @@ const CLUSTERS = ['prod-01', 'dev-01'];
             ? all
             : undefined;
         },
+        LIMIT_MS,
       );
       // Prometheus lists them by file and name.
       expect(groups.map(g => g.name)).toEqual([...PLATFORM_RULE_GROUPS].sort());
@@ -275,6 +252,7 @@ const CLUSTERS = ['prod-01', 'dev-01'];
           );
           return mine.length === 2 ? { body, mine } : undefined; // both replicas' sidecars
         },
+        LIMIT_MS,
       );
       expect(firing.body.unavailable).toEqual([]);
       const alert = firing.mine[0];

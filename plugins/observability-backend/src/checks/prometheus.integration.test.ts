@@ -2,11 +2,11 @@ import { ConfigReader } from '@backstage/config';
 import { FleetSimulator, startFleetSimulator } from '@fleetobs/fleet-simulator';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
 import { runFleetChecks } from './runFleetChecks';
+import { freePort, waitFor } from '../__testUtils__/realServers';
 
 /**
  * The metrics checks' PromQL evaluated by a real Prometheus (Debian package
@@ -18,36 +18,6 @@ const installed = existsSync(PROMETHEUS);
 const skip = !installed && process.env.OBS_SKIP_PROMETHEUS === '1';
 
 jest.setTimeout(90_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 45_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-}
 
 (skip ? describe.skip : describe)(
   'metrics checks against a real Prometheus',
