@@ -8,9 +8,10 @@ import { observabilityPermissions } from '@fleetobs/plugin-observability-common'
 import { readObservabilityConfig } from './config';
 import {
   AlertsService,
-  alertCountsByCluster,
+  fleetAlertsRequest,
   createAlertsRouter,
 } from './alerts';
+import { answerOf } from './checks/runFleetChecks';
 import { createFleetChecker } from './fleet/fleetChecker';
 import { FleetHealthService } from './fleet/FleetHealthService';
 import { HealthHistoryStore } from './fleet/HealthHistoryStore';
@@ -94,8 +95,11 @@ export const observabilityPlugin = createBackendPlugin({
           // Outlives one missed refresh, so replicas keep answering from the cache.
           ttlMs: refresh.frequencyMs * 2,
           history,
-          alertCounts: clusterNames =>
-            alertCountsByCluster(alertsService, clusterNames),
+          alertCounts: (run, clusterNames) =>
+            alertsService.countsOf(
+              answerOf(run, fleetAlertsRequest),
+              clusterNames,
+            ),
         });
 
         // The scheduler runs each task once per interval across all replicas that

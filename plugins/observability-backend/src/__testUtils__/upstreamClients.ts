@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { readObservabilityConfig } from '../config';
-import { RequestHook } from '../upstream/httpJson';
+import { RequestHook, UpstreamHttp } from '../upstream/httpJson';
 import {
   createUpstreamClients,
   UpstreamClients,
@@ -17,5 +17,22 @@ export function upstreamClientsFromConfig(
   return createUpstreamClients(
     readObservabilityConfig(config).upstreams,
     options,
+  );
+}
+
+/**
+ * An UpstreamHttp whose `get` answers from `get` (a fixture read through the real
+ * schema), the rest of it real: a client over it parses as in production.
+ */
+export function answeringHttp(
+  get: (path: string, schema: any, query?: any) => Promise<unknown>,
+): UpstreamHttp {
+  return Object.assign(
+    new UpstreamHttp({
+      name: 'thanos',
+      baseUrl: 'http://upstream.test',
+      timeoutMs: 1000,
+    }),
+    { get },
   );
 }

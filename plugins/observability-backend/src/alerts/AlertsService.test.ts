@@ -1,8 +1,15 @@
-import type { AlertmanagerClient } from '../upstream/AlertmanagerClient';
+import type {
+  AlertmanagerAlert,
+  AlertmanagerClient,
+} from '../upstream/AlertmanagerClient';
 import { createAlertmanagerPool } from './AlertmanagerPool';
 import { AlertsService } from './AlertsService';
+import { askAlerts } from './fleetAlerts';
 
-const alert = (cluster: string, alertname = 'SidecarDown') => ({
+const alert = (
+  cluster: string,
+  alertname = 'SidecarDown',
+): AlertmanagerAlert => ({
   labels: { alertname, severity: 'critical', cluster },
   annotations: {},
   startsAt: '2026-11-25T11:40:00.000Z',
@@ -23,13 +30,14 @@ function sharedAlertmanager(answer: string[]) {
       return [...answer.map(c => alert(c)), alert('dev-01', 'Watchdog')];
     },
   } as unknown as AlertmanagerClient;
+  const pool = createAlertmanagerPool({ url: 'https://am.test' }, () => client);
   const service = new AlertsService({
-    pool: createAlertmanagerPool({ url: 'https://am.test' }, () => client),
+    pool,
     clusterLabel: 'cluster',
     ui: {},
     silenceMaxMs: 3600_000,
   });
-  return { service, filters };
+  return { service, filters, pool };
 }
 
 describe('AlertsService on a shared Alertmanager', () => {
@@ -52,10 +60,56 @@ describe('AlertsService on a shared Alertmanager', () => {
       'edge-0007',
       'not-in-fleet',
     ]);
-    const counts = await service.countsByCluster(fleet);
+    const { alerts } = await service.firing(fleet);
     expect(filters).toEqual([[]]);
-    expect(counts['edge-0007']).toEqual({ critical: 1, warning: 0, other: 0 });
-    expect(counts['not-in-fleet']).toBeUndefined();
-    expect(Object.keys(counts)).toHaveLength(4000);
+    expect(alerts.map(a => a.cluster)).toEqual(['edge-0007']);
+  });
+});
+
+describe('AlertsService.countsOf', () => {
+  const fleet = ['dev-01', 'prod-01', 'stag-01'];
+
+  it("counts the round's answer: active alerts by severity, the heartbeat and muted ones left out", async () => {
+    const { service, pool } = sharedAlertmanager(['prod-01', 'prod-01']);
+    const answers = await askAlerts(pool, fleet, 'cluster');
+    const silenced = alert('prod-01', 'DiskFull');
+    silenced.status = {
+      state: 'suppressed',
+      silencedBy: ['s1'],
+      inhibitedBy: [],
+    };
+    const warning = alert('stag-01', 'SlowShip');
+    warning.labels.severity = 'warning';
+    const other = alert('stag-01', 'Info');
+    other.labels.severity = '';
+    const ok = answers[0].answer as { ok: true; value: AlertmanagerAlert[] };
+    ok.value.push(silenced, warning, other, alert('elsewhere-01'));
+    expect(service.countsOf({ ok: true, value: answers }, fleet)).toEqual({
+      'dev-01': { critical: 0, warning: 0, other: 0 },
+      'prod-01': { critical: 2, warning: 0, other: 0 },
+      'stag-01': { critical: 0, warning: 1, other: 1 },
+    });
+  });
+
+  it('has no entry for clusters whose Alertmanager failed, and none at all without an answer', () => {
+    const { service } = sharedAlertmanager([]);
+    const answers = [
+      {
+        clusters: ['dev-01'],
+        answer: { ok: false as const, error: 'connect ECONNREFUSED' },
+      },
+      {
+        clusters: ['prod-01', 'stag-01'],
+        answer: { ok: true as const, value: [] },
+      },
+    ];
+    expect(service.countsOf({ ok: true, value: answers }, fleet)).toEqual({
+      'prod-01': { critical: 0, warning: 0, other: 0 },
+      'stag-01': { critical: 0, warning: 0, other: 0 },
+    });
+    expect(service.countsOf(undefined, fleet)).toBeUndefined();
+    expect(
+      service.countsOf({ ok: false, error: 'not configured' }, fleet),
+    ).toBeUndefined();
   });
 });

@@ -3,19 +3,19 @@ import {
   AlertMatcher,
   FiringAlert,
   AlertsUnavailable,
-  formatMatcher,
   SilenceCreated,
 } from '@fleetobs/plugin-observability-common';
 import { InputError } from '@backstage/errors';
-import type { UiLinks } from '../checks/types';
+import type { Answer, UiLinks } from '../checks/types';
 import { DEFAULT_WATCHDOG_ALERT } from '../checks/alertRouting';
 import { UpstreamError } from '../upstream/UpstreamError';
 import type { AlertmanagerPool } from './AlertmanagerPool';
-import { askEachAlertmanager } from './askEachAlertmanager';
-import { toFiringAlert } from './toFiringAlert';
-
-/** Clusters named in a shared Alertmanager's filter; beyond, the answer is narrowed here. */
-const MAX_CLUSTERS_IN_FILTER = 50;
+import {
+  AlertsAnswers,
+  askAlerts,
+  countAlerts,
+  firingAlertsOf,
+} from './fleetAlerts';
 
 export interface AlertsServiceOptions {
   pool?: AlertmanagerPool;
@@ -41,8 +41,11 @@ export class AlertmanagerRefusedError extends InputError {}
 export class AlertsService {
   private readonly now: () => number;
 
+  private readonly heartbeat: string;
+
   constructor(private readonly options: AlertsServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.heartbeat = options.heartbeatAlertName ?? DEFAULT_WATCHDOG_ALERT;
   }
 
   /**
@@ -63,73 +66,27 @@ export class AlertsService {
         })),
       };
     }
-    const wanted = new Set(clusters);
-    const heartbeat = this.options.heartbeatAlertName ?? DEFAULT_WATCHDOG_ALERT;
-    const filter = matchers.map(formatMatcher);
-    const answers = await askEachAlertmanager(pool, clusters, (client, t) =>
-      client.alerts({
-        // On a shared Alertmanager only the cluster label tells clusters apart;
-        // cluster names are [a-z0-9-], safe inside the regular expression. For a
-        // whole fleet the regex would outgrow a URL (4,000 names: 40 KB), so the
-        // answer is narrowed below instead.
-        filter:
-          t.shared && t.clusters.length <= MAX_CLUSTERS_IN_FILTER
-            ? [...filter, `${clusterLabel}=~"${t.clusters.join('|')}"`]
-            : filter,
-        active: true,
-        silenced: true,
-        inhibited: true,
-      }),
-    );
-    const alerts: FiringAlert[] = [];
-    const unavailable: AlertsUnavailable[] = [];
-    for (const { clusters: served, target, answer } of answers) {
-      if (!answer.ok) {
-        unavailable.push(
-          ...served.map(cluster => ({ cluster, error: answer.error })),
-        );
-        continue;
-      }
-      for (const alert of answer.value) {
-        if (alert.labels.alertname === heartbeat) continue;
-        const cluster = target?.shared ? alert.labels[clusterLabel] : served[0];
-        if (!cluster || !wanted.has(cluster)) continue;
-        alerts.push(
-          toFiringAlert(alert, cluster, { alertmanagerUrl: target?.url, ui }),
-        );
-      }
-    }
-    alerts.sort(
-      (a, b) =>
-        a.cluster.localeCompare(b.cluster) ||
-        a.name.localeCompare(b.name) ||
-        a.fingerprint.localeCompare(b.fingerprint),
-    );
-    return { alerts, unavailable };
+    const answers = await askAlerts(pool, clusters, clusterLabel, matchers);
+    return firingAlertsOf(answers, clusters, {
+      clusterLabel,
+      heartbeat: this.heartbeat,
+      ui,
+    });
   }
 
   /**
-   * Firing, not muted, alerts per cluster by severity, for the fleet answer; a
-   * cluster whose Alertmanager failed has no entry.
+   * Active alerts per cluster by severity from the fleet round's answer
+   * (`fleetAlertsRequest`): none when Alertmanager was not asked or failed as a whole.
    */
-  async countsByCluster(
+  countsOf(
+    answer: Answer<AlertsAnswers> | undefined,
     clusters: readonly string[],
-  ): Promise<Record<string, AlertCounts>> {
-    const { alerts, unavailable } = await this.firing(clusters);
-    const down = new Set(unavailable.map(u => u.cluster));
-    const out: Record<string, AlertCounts> = {};
-    for (const cluster of clusters) {
-      if (!down.has(cluster))
-        out[cluster] = { critical: 0, warning: 0, other: 0 };
-    }
-    for (const alert of alerts) {
-      const counts = out[alert.cluster];
-      if (!counts || alert.state !== 'active') continue;
-      if (alert.severity === 'critical') counts.critical++;
-      else if (alert.severity === 'warning') counts.warning++;
-      else counts.other++;
-    }
-    return out;
+  ): Record<string, AlertCounts> | undefined {
+    if (!answer?.ok) return undefined;
+    return countAlerts(answer.value, clusters, {
+      clusterLabel: this.options.clusterLabel,
+      heartbeat: this.heartbeat,
+    });
   }
 
   /** Creates a silence in the cluster's Alertmanager; `createdBy` is the signed-in user. */

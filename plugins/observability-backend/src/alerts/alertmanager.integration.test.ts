@@ -11,14 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
-import { fixtureContext } from '../__fixtures__';
 import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
-import {
-  evaluateAlertRoutingPerAlertmanager,
-  watchdogRequest,
-} from '../checks/alertRouting';
-import type { CheckEnv } from '../checks/defineCheck';
+import { alertRoutingCheck } from '../checks/alertRouting';
+import { answerOf, runFleetChecks } from '../checks/runFleetChecks';
 import { AlertsService } from './AlertsService';
+import { fleetAlertsRequest } from './fleetAlerts';
 import { createAlertsRouter } from './router';
 import { freePort } from '../__testUtils__/realServers';
 
@@ -166,24 +163,45 @@ const checkout = {
       { name: 'prod-01', environment: 'prod' },
       { name: 'dev-01', environment: 'prod' },
     ];
-    const env = {
-      clusters,
-      ctx: fixtureContext(),
-    } as unknown as CheckEnv;
-    const routing = async () =>
-      evaluateAlertRoutingPerAlertmanager(
-        { ok: true, value: await watchdogRequest.send(clients, env) },
-        clusters,
-        env.ctx,
+    const alertsService = new AlertsService({
+      pool: clients.alertmanagers,
+      clusterLabel: 'cluster',
+      ui: {},
+      silenceMaxMs: 3600_000,
+    });
+    // A fleet round of alert-routing; the fleet's alert counts come from its answer.
+    const round = async () => {
+      const run = await runFleetChecks(
+        clients,
+        {
+          clusters,
+          labels: { cluster: 'cluster', environment: 'environment' },
+          now: new Date(),
+        },
+        [alertRoutingCheck],
       );
+      const result = (name: string) =>
+        run.clusters[name].metrics.find(c => c.id === 'alert-routing')!;
+      return {
+        routing: { 'prod-01': result('prod-01'), 'dev-01': result('dev-01') },
+        counts: alertsService.countsOf(
+          answerOf(run, fleetAlertsRequest),
+          clusters.map(c => c.name),
+        ),
+      };
+    };
 
-    // alert-routing: one request per Alertmanager per refresh.
+    // One request per Alertmanager per refresh, for the check and the counts.
     const before = clients.requestCount!();
-    const healthy = await routing();
+    const { routing: healthy, counts } = await round();
     expect(clients.requestCount!() - before).toBe(2);
     expect(healthy['prod-01'].status).toBe('ok');
     expect(healthy['prod-01'].summary).toMatch(/heartbeat-prod/);
     expect(healthy['dev-01'].status).toBe('ok');
+    expect(counts).toEqual({
+      'prod-01': { critical: 1, warning: 0, other: 0 },
+      'dev-01': { critical: 1, warning: 0, other: 0 },
+    });
 
     const app = express();
     app.use(
@@ -197,12 +215,7 @@ const checkout = {
           logs: { indexPattern: 'logs-*', allowedIndexPatterns: ['logs-*'] },
           metrics: { serviceLabel: 'service' },
         } as any,
-        alerts: new AlertsService({
-          pool: clients.alertmanagers,
-          clusterLabel: 'cluster',
-          ui: {},
-          silenceMaxMs: 3600_000,
-        }),
+        alerts: alertsService,
       }),
     );
     app.use(mockErrorHandler());
@@ -289,10 +302,11 @@ const checkout = {
 
     // dev-01's Alertmanager goes down: only dev-01 becomes unknown.
     await stop(dev);
-    const degraded = await routing();
+    const { routing: degraded, counts: left } = await round();
     expect(degraded['dev-01'].status).toBe('unknown');
     expect(degraded['dev-01'].evidence.error).toMatch(/alertmanager/);
     expect(degraded['prod-01'].status).toBe('ok');
+    expect(left).toEqual({ 'prod-01': { critical: 1, warning: 0, other: 0 } });
     const partial = await serviceAlerts();
     expect(partial.unavailable.map((u: any) => u.cluster)).toEqual(['dev-01']);
     expect(partial.alerts.map((a: any) => [a.cluster, a.state])).toEqual([

@@ -1,3 +1,4 @@
+import { mapInTurns } from '../lib/mapInTurns';
 import { describeError } from '../upstream/UpstreamError';
 import type { AlertmanagerClient } from '../upstream/AlertmanagerClient';
 import type { UpstreamClients } from '../upstream/createUpstreamClients';
@@ -29,8 +30,9 @@ export function alertmanagerPoolOf(
 }
 
 /**
- * Asks each Alertmanager of `clusters` once, all in parallel, each request with its
- * client's own timeout: a down Alertmanager fails only the clusters it serves.
+ * Asks each Alertmanager of `clusters` once, all in parallel (started a slice per
+ * turn of the event loop), each request with its client's own timeout: a down
+ * Alertmanager fails only the clusters it serves.
  */
 export async function askEachAlertmanager<T>(
   pool: AlertmanagerPool,
@@ -38,8 +40,9 @@ export async function askEachAlertmanager<T>(
   ask: (client: AlertmanagerClient, target: AlertmanagerTarget) => Promise<T>,
 ): Promise<AlertmanagerAnswer<T>[]> {
   const { targets, missing } = pool.targets(clusters);
-  const asked = await Promise.all(
-    targets.map(async (target): Promise<AlertmanagerAnswer<T>> => {
+  const asked = await mapInTurns(
+    targets,
+    async (target): Promise<AlertmanagerAnswer<T>> => {
       try {
         const value = await ask(target.client, target);
         return {
@@ -54,7 +57,7 @@ export async function askEachAlertmanager<T>(
           answer: { ok: false, error: describeError(error) },
         };
       }
-    }),
+    },
   );
   const none: AlertmanagerAnswer<T>[] = missing.length
     ? [

@@ -1,6 +1,5 @@
 import { FIXTURE_CLUSTERS, fixture, fixtureContext } from '../__fixtures__';
 import {
-  alertRoutingFilter,
   evaluateAlertRouting,
   evaluateAlertRoutingPerAlertmanager,
 } from './alertRouting';
@@ -9,11 +8,27 @@ import { answered, failed } from './types';
 const ctx = fixtureContext();
 
 describe('alert-routing', () => {
-  it('filters on the heartbeat alert and rejects odd alert names', () => {
-    expect(alertRoutingFilter()).toEqual(['alertname="Watchdog"']);
-    expect(() => alertRoutingFilter('x",cluster=~".*')).toThrow(
-      /invalid alert name/,
+  it("judges only the heartbeat among the cluster's other alerts", () => {
+    const alerts = fixture('alertmanager/alerts.json') as any[];
+    const other = {
+      ...alerts[0],
+      labels: { alertname: 'SidecarDown', cluster: 'ops-01', env: 'prod' },
+    };
+    const r = evaluateAlertRouting(
+      answered([...alerts, other]),
+      FIXTURE_CLUSTERS,
+      ctx,
     );
+    expect(r['ops-01'].status).toBe('critical');
+    expect(r['ops-01'].evidence.values?.alerts).toBe(0);
+    // A configured heartbeat name is compared, never sent: an odd one finds nothing.
+    const odd = evaluateAlertRouting(
+      answered(alerts),
+      FIXTURE_CLUSTERS,
+      ctx,
+      'x",cluster=~".*',
+    );
+    expect(odd['dev-01'].status).toBe('critical');
   });
 
   it('judges each cluster', () => {

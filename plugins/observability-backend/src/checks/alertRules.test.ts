@@ -12,15 +12,18 @@ import {
 import { answered, failed } from './types';
 import { ConfigReader } from '@backstage/config';
 import { startFleetSimulator } from '@fleetobs/fleet-simulator';
-import { upstreamClientsFromConfig } from '../__testUtils__/upstreamClients';
+import {
+  answeringHttp,
+  upstreamClientsFromConfig,
+} from '../__testUtils__/upstreamClients';
 
 const ctx = fixtureContext();
 
 /** The fixture's `data` read through the real client and its schema. */
 async function rulesFrom(body: unknown) {
-  const client = new FetchThanosClient({
-    get: async (_path: string, schema: any) => schema.parse(body),
-  } as any);
+  const client = new FetchThanosClient(
+    answeringHttp(async (_path, schema) => schema.parse(body)),
+  );
   return answered(await client.rules());
 }
 
@@ -163,12 +166,12 @@ describe('alert-rules', () => {
 
   it('asks the Global Query once for the whole fleet', async () => {
     const paths: string[] = [];
-    const client = new FetchThanosClient({
-      get: async (path: string, schema: any, query: any) => {
+    const client = new FetchThanosClient(
+      answeringHttp(async (path, schema, query) => {
         paths.push(`${path}?${new URLSearchParams(query)}`);
         return schema.parse(fixture('thanos/rules.json'));
-      },
-    } as any);
+      }),
+    );
     const answer = await alertRulesCheck.requests.rules.send(
       { thanos: client } as any,
       { clusters: FIXTURE_CLUSTERS, ctx } as any,

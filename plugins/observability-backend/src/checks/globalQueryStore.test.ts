@@ -1,3 +1,4 @@
+import { answeringHttp } from '../__testUtils__/upstreamClients';
 import { FIXTURE_CLUSTERS, fixture, fixtureContext } from '../__fixtures__';
 import {
   evaluateGlobalQueryPlatform,
@@ -30,9 +31,9 @@ describe('global-query-store', () => {
   it('warns when the Global Query is wired to sidecars / store gateways directly', async () => {
     // Through the real client: `rule: null` and the type groups as Thanos sends them.
     const body = fixture('thanos/stores-direct.json');
-    const client = new FetchThanosClient({
-      get: async (_path: string, schema: any) => schema.parse(body),
-    } as any);
+    const client = new FetchThanosClient(
+      answeringHttp(async (_path, schema) => schema.parse(body)),
+    );
     const direct = answered(await client.stores());
     const r = evaluateGlobalQueryStores(direct, FIXTURE_CLUSTERS, ctx);
     expect(r['ops-01'].status).toBe('warn');

@@ -203,11 +203,22 @@ export function evaluateIlm(
   const known = new Set(clusters.map(c => c.name));
   for (const index of all) {
     for (const cluster of clustersOfIndex(index.index, known)) {
-      owned.set(cluster, [...(owned.get(cluster) ?? []), index]);
+      const list = owned.get(cluster);
+      if (list) list.push(index);
+      else owned.set(cluster, [index]);
       attributed.add(index.index);
     }
   }
   const shared = all.filter(i => !attributed.has(i.index));
+  // The same for every cluster without indices of its own (all of them, for the
+  // shared span indices): judged once, not once per cluster.
+  let sharedVerdict: IlmVerdict | undefined;
+  const judgeShared = () =>
+    (sharedVerdict ??= judgeIndices(
+      shared,
+      aliases.value,
+      `${scope.pattern} (shared)`,
+    ));
 
   const platformVerdict = judgeIndices(all, aliases.value, scope.pattern);
   const platform = checkResult('ilm', ctx, {
@@ -225,7 +236,7 @@ export function evaluateIlm(
     const mine = owned.get(cluster.name) ?? [];
     const useShared = mine.length === 0;
     const verdict = useShared
-      ? judgeIndices(shared, aliases.value, `${scope.pattern} (shared)`)
+      ? judgeShared()
       : judgeIndices(
           mine,
           aliases.value,

@@ -286,29 +286,33 @@ describe('FleetHealthService', () => {
         platform: {},
       });
 
-    it('asks once per round, beside the checks, and puts the counts on each cluster', async () => {
-      let askedDuringChecks: boolean | undefined;
-      const alertCounts = jest.fn(async (_clusters: string[]) => ({
-        'prod-01': { critical: 2, warning: 1, other: 0 },
-        // Hostile or stale keys never land on a cluster.
-        __proto__: { critical: 9, warning: 9, other: 9 },
-        'gone-01': { critical: 5, warning: 0, other: 0 },
-      }));
+    it("counts from the round's own answers, once per round, and puts the counts on each cluster", async () => {
+      const rounds: FleetCheckRun[] = [];
+      const alertCounts = jest.fn((round: FleetCheckRun, _: string[]) => {
+        expect(rounds).toContain(round);
+        return {
+          'prod-01': { critical: 2, warning: 1, other: 0 },
+          // Hostile or stale keys never land on a cluster.
+          __proto__: { critical: 9, warning: 9, other: 9 },
+          'gone-01': { critical: 5, warning: 0, other: 0 },
+        };
+      });
       const { service } = setup(
         async () => {
-          // The counts are asked for before the checks are done, not after.
-          await null;
-          askedDuringChecks = alertCounts.mock.calls.length === 1;
-          return run();
+          const r = await run();
+          rounds.push(r);
+          return r;
         },
         { alertCounts },
       );
       const answers = await Promise.all(
         Array.from({ length: 50 }, () => service.getFleet()),
       );
-      expect(askedDuringChecks).toBe(true);
       expect(alertCounts).toHaveBeenCalledTimes(1);
-      expect(alertCounts).toHaveBeenCalledWith(['dev-01', 'prod-01']);
+      expect(alertCounts).toHaveBeenCalledWith(rounds[0], [
+        'dev-01',
+        'prod-01',
+      ]);
       const [dev, prod] = answers[0].clusters;
       // dev-01's Alertmanager did not answer: no counts rather than zeros.
       expect(dev.alerts).toBeUndefined();
@@ -322,7 +326,7 @@ describe('FleetHealthService', () => {
       const logger = mockServices.logger.mock();
       const { service } = setup(run, {
         logger,
-        alertCounts: async () => {
+        alertCounts: () => {
           throw new Error('every alertmanager refused');
         },
       });

@@ -26,12 +26,14 @@ import { stringifyFleet } from './stringifyFleet';
 export type FleetChecker = (clusters: FleetCluster[]) => Promise<FleetCheckRun>;
 
 /**
- * Firing alerts by severity per cluster (one request per Alertmanager); a cluster
- * whose Alertmanager could not be asked has no entry.
+ * Firing alerts by severity per cluster, read from the round's own answers (the
+ * Alertmanager request `alert-routing` makes); a cluster whose Alertmanager could
+ * not be asked has no entry.
  */
 export type FleetAlertCounts = (
+  run: FleetCheckRun,
   clusters: string[],
-) => Promise<Record<string, AlertCounts>>;
+) => Record<string, AlertCounts> | undefined;
 
 // The full view gzipped, base64: at 4,000 clusters 40 MB of JSON are some 700 KB,
 // which the shared cache serializes and ships without stalling the event loop.
@@ -157,7 +159,7 @@ export class FleetHealthService {
       ttlMs: number;
       /** Where status transitions are recorded; gives the answer its "since". */
       history?: Pick<HealthHistoryStore, 'readState' | 'plan'>;
-      /** The clusters' firing alerts, asked once per round beside the checks. */
+      /** The clusters' firing alerts, counted from the round's answers. */
       alertCounts?: FleetAlertCounts;
     },
   ) {}
@@ -277,10 +279,8 @@ export class FleetHealthService {
     // Not awaited until the checks are done: mark a failure as handled meanwhile.
     state.catch(() => {});
     const clusters = await this.options.registry.list();
-    const [run, alerts] = await Promise.all([
-      this.options.checker(clusters),
-      this.countAlerts(clusters),
-    ]);
+    const run = await this.options.checker(clusters);
+    const alerts = this.countAlerts(run, clusters);
     const now = new Date();
     const fleet = await assembleFleet(clusters, run, now, alerts);
     let commitHistory = async () => {};
@@ -320,13 +320,17 @@ export class FleetHealthService {
   }
 
   /** The round's alert counts; none (and a warning) when they cannot be had. */
-  private async countAlerts(
+  private countAlerts(
+    run: FleetCheckRun,
     clusters: FleetCluster[],
-  ): Promise<Record<string, AlertCounts> | undefined> {
+  ): Record<string, AlertCounts> | undefined {
     const { alertCounts, logger } = this.options;
     if (!alertCounts) return undefined;
     try {
-      return await alertCounts(clusters.map(c => c.name));
+      return alertCounts(
+        run,
+        clusters.map(c => c.name),
+      );
     } catch (error) {
       // Health is still worth serving without the alerts.
       logger.warn(`Could not count the fleet's firing alerts: ${error}`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertmanagerUrlFor } from '../alerts/AlertmanagerPool';
 import type { UpstreamOptions } from '../config';
 import { RequestHook, UpstreamHttp } from './httpJson';
+import { mapInTurns } from '../lib/mapInTurns';
 import { describeError } from './UpstreamError';
 
 // Argo CD `GET /api/v1/applications` (v1alpha1.ApplicationList). Only the fields the
@@ -268,8 +269,9 @@ export function createArgoCdClient(
         entry.clusters.push(cluster);
         byApi.set(instance.apiUrl, entry);
       }
-      return Promise.all(
-        [...byApi].map(async ([apiUrl, { uiUrl, clusters: served }]) => {
+      return mapInTurns(
+        [...byApi],
+        async ([apiUrl, { uiUrl, clusters: served }]) => {
           let answer: ArgoCdInstanceAnswer['answer'];
           try {
             answer = {
@@ -282,7 +284,7 @@ export function createArgoCdClient(
             answer = { ok: false, error: describeError(error) };
           }
           return { apiUrl, uiUrl, clusters: served, answer };
-        }),
+        },
       );
     },
     async close() {

@@ -18,6 +18,14 @@ const queryData = z.discriminatedUnion('resultType', [
   z.object({ resultType: z.literal('string'), result: sampleValue }),
 ]);
 
+// As the `get` reads it: the series are validated by `parseInTurns` after.
+const queryDataShallow = z.discriminatedUnion('resultType', [
+  z.object({ resultType: z.literal('vector'), result: z.array(z.unknown()) }),
+  z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
+  z.object({ resultType: z.literal('scalar'), result: sampleValue }),
+  z.object({ resultType: z.literal('string'), result: sampleValue }),
+]);
+
 function success<T extends z.ZodTypeAny>(data: T) {
   return z.object({
     status: z.literal('success'),
@@ -110,15 +118,23 @@ export class FetchThanosClient implements ThanosClient {
     promql: string,
     options: QueryOptions = {},
   ): Promise<PromQueryResult> {
-    const answer = await this.http.post('/api/v1/query', success(queryData), {
-      form: {
-        query: promql,
-        time: options.time ? seconds(options.time) : undefined,
-        dedup: options.dedup === undefined ? undefined : String(options.dedup),
-        partial_response: String(options.partialResponse ?? true),
+    const answer = await this.http.post(
+      '/api/v1/query',
+      success(queryDataShallow),
+      {
+        form: {
+          query: promql,
+          time: options.time ? seconds(options.time) : undefined,
+          dedup:
+            options.dedup === undefined ? undefined : String(options.dedup),
+          partial_response: String(options.partialResponse ?? true),
+        },
       },
-    });
-    return { ...answer.data, warnings: answer.warnings };
+    );
+    return {
+      ...(await this.series('/api/v1/query', answer.data)),
+      warnings: answer.warnings,
+    };
   }
 
   async queryRange(
@@ -127,7 +143,7 @@ export class FetchThanosClient implements ThanosClient {
   ): Promise<PromQueryResult> {
     const answer = await this.http.post(
       '/api/v1/query_range',
-      success(queryData),
+      success(queryDataShallow),
       {
         form: {
           query: promql,
@@ -140,7 +156,36 @@ export class FetchThanosClient implements ThanosClient {
         },
       },
     );
-    return { ...answer.data, warnings: answer.warnings };
+    return {
+      ...(await this.series('/api/v1/query_range', answer.data)),
+      warnings: answer.warnings,
+    };
+  }
+
+  /** The answer's series, validated a slice at a time. */
+  private async series(
+    path: string,
+    data: z.infer<typeof queryDataShallow>,
+  ): Promise<z.infer<typeof queryData>> {
+    if (data.resultType === 'vector') {
+      const result = await this.http.parseInTurns(
+        path,
+        'data.result',
+        vectorSample,
+        data.result,
+      );
+      return { resultType: 'vector', result };
+    }
+    if (data.resultType === 'matrix') {
+      const result = await this.http.parseInTurns(
+        path,
+        'data.result',
+        matrixSeries,
+        data.result,
+      );
+      return { resultType: 'matrix', result };
+    }
+    return data;
   }
 
   async labels(
@@ -161,11 +206,16 @@ export class FetchThanosClient implements ThanosClient {
   async stores(): Promise<ThanosStores> {
     const answer = await this.http.get(
       '/api/v1/stores',
-      success(z.record(z.array(storeSchema).nullable())),
+      success(z.record(z.array(z.unknown()).nullable())),
     );
     const out: ThanosStores = {};
     for (const [type, list] of Object.entries(answer.data)) {
-      out[type] = list ?? [];
+      out[type] = await this.http.parseInTurns(
+        '/api/v1/stores',
+        `data.${type}`,
+        storeSchema,
+        list ?? [],
+      );
     }
     return out;
   }

@@ -350,4 +350,54 @@ describe('UpstreamHttp', () => {
       );
     });
   });
+
+  describe('parseInTurns', () => {
+    const client = new UpstreamHttp({
+      name: 'thanos',
+      baseUrl: BASE,
+      timeoutMs: 1000,
+    });
+    const series = z.object({ metric: z.record(z.string()) });
+
+    it("validates an array's items and a record's values, in order, letting timers run", async () => {
+      const items = Array.from({ length: 1200 }, (_, i) => ({
+        metric: { cluster: `c-${i}` },
+        dropped: true,
+      }));
+      let timerRan = false;
+      setTimeout(() => (timerRan = true), 0);
+      const parsed = await client.parseInTurns(
+        '/api/v1/query',
+        'data.result',
+        series,
+        items,
+      );
+      expect(parsed).toHaveLength(1200);
+      expect(parsed[1199]).toEqual({ metric: { cluster: 'c-1199' } });
+      // 1,200 items are three slices: the event loop ran in between.
+      expect(timerRan).toBe(true);
+
+      const record = JSON.parse(
+        '{"logs-a":{"metric":{}},"__proto__":{"metric":{"x":"y"}}}',
+      );
+      const values = await client.parseInTurns('/_alias', '', series, record);
+      expect(Object.keys(values)).toEqual(['logs-a', '__proto__']);
+      expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    });
+
+    it('fails as the get would, naming the entry and the field', async () => {
+      const bad = [{ metric: {} }, { metric: { cluster: 7 } }];
+      const e = await failure(
+        client.parseInTurns('/api/v1/query', 'data.result', series, bad),
+      );
+      expect(e.kind).toBe('parse');
+      expect(e.message).toBe(
+        'unexpected response shape from thanos at /api/v1/query: data.result.1.metric.cluster: Expected string, received number',
+      );
+      const e2 = await failure(
+        client.parseInTurns('/_alias', '', series, { 'logs-b': 'odd' }),
+      );
+      expect(e2.message).toMatch(/at \/_alias: logs-b: Expected object/);
+    });
+  });
 });

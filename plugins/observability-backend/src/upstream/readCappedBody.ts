@@ -63,7 +63,10 @@ export async function readCappedText(
     throw new ResponseTooLargeError(maxBytes, declared);
   }
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  // Decoded as it streams in (like response.text(): UTF-8, a byte order mark
+  // dropped): one copy of a 20 MB answer at the end would stall the event loop.
+  const decoder = new TextDecoder('utf-8');
+  const parts: string[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -71,17 +74,17 @@ export async function readCappedText(
     if (total + value.byteLength > maxBytes) {
       stop(() => reader.cancel());
       if (options.truncate) {
-        chunks.push(value.subarray(0, maxBytes - total));
+        parts.push(
+          decoder.decode(value.subarray(0, maxBytes - total), { stream: true }),
+        );
         total = maxBytes;
         break;
       }
       throw new ResponseTooLargeError(maxBytes);
     }
-    chunks.push(value);
+    parts.push(decoder.decode(value, { stream: true }));
     total += value.byteLength;
   }
-  // Like response.text(): UTF-8, without a byte order mark.
-  return Buffer.concat(chunks, total)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
+  parts.push(decoder.decode());
+  return parts.join('');
 }
