@@ -104,8 +104,18 @@ describe('AlertsSection', () => {
         checkoutAlerts([checkoutLatencyAlert, checkoutErrorsAlert]),
     });
     await row('prod-01', 'ServiceLatencyHigh');
-    fireEvent.click(screen.getByRole('button', { name: 'critical' }));
+    expect(screen.getByText('None selected: all shown')).toBeInTheDocument();
+    // Each filter is labelled, so a screen reader (and a reader) knows which is which.
+    const severity = screen.getByRole('group', { name: 'Severity' });
+    expect(
+      within(screen.getByRole('group', { name: 'State' })).getByRole(
+        'button',
+        { name: 'silenced' },
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(within(severity).getByRole('button', { name: 'critical' }));
     expect(screen.queryByTestId('alert-prod-01-ServiceLatencyHigh')).toBeNull();
+    expect(screen.getByText('1 of 2 shown')).toBeInTheDocument();
     expect(
       screen.getByTestId('alert-dev-01-ServiceErrorRateHigh'),
     ).toBeInTheDocument();

@@ -17,7 +17,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { errorText, observabilityApiRef } from '../../api';
 import { durationSince } from '../HealthStatusLabel';
 import {
@@ -34,9 +34,13 @@ const useStyles = makeStyles(theme => ({
   filters: {
     display: 'flex',
     flexWrap: 'wrap',
+    alignItems: 'center',
     gap: theme.spacing(2),
     marginBottom: theme.spacing(1),
   },
+  filter: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
+  // In the narrow cluster drawer the table scrolls rather than squeezing its columns.
+  scroll: { overflowX: 'auto' },
   toggle: { textTransform: 'none', padding: theme.spacing(0.25, 1.25) },
   links: { display: 'flex', gap: theme.spacing(1.5), flexWrap: 'wrap' },
   critical: { color: theme.palette.error.main, fontWeight: 600 },
@@ -84,6 +88,7 @@ export function AlertsTable(props: {
     states: [],
   });
   const [silencing, setSilencing] = useState<FiringAlert>();
+  const labelId = useId();
   const resourceRef = silenceResourceRef(entityRef, cluster);
   const { allowed: canSilence } = usePermission({
     permission: alertSilencePermission,
@@ -115,96 +120,123 @@ export function AlertsTable(props: {
   return (
     <Box>
       <Box className={classes.filters}>
-        <ToggleButtonGroup
-          size="small"
-          aria-label="Severity"
-          value={filter.severities}
-          onChange={(_, severitiesShown: string[]) =>
-            setFilter(f => ({ ...f, severities: severitiesShown }))
-          }
-        >
-          {severities.map(s => (
-            <ToggleButton key={s} value={s} className={classes.toggle}>
-              {s}
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
-        <ToggleButtonGroup
-          size="small"
-          aria-label="State"
-          value={filter.states}
-          onChange={(_, statesShown: AlertFilter['states']) =>
-            setFilter(f => ({ ...f, states: statesShown }))
-          }
-        >
-          {STATES.map(s => (
-            <ToggleButton key={s} value={s} className={classes.toggle}>
-              {s}
-            </ToggleButton>
-          ))}
-        </ToggleButtonGroup>
+        <Box className={classes.filter}>
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            id={`${labelId}-severity`}
+          >
+            Severity
+          </Typography>
+          <ToggleButtonGroup
+            size="small"
+            aria-labelledby={`${labelId}-severity`}
+            value={filter.severities}
+            onChange={(_, severitiesShown: string[]) =>
+              setFilter(f => ({ ...f, severities: severitiesShown }))
+            }
+          >
+            {severities.map(s => (
+              <ToggleButton key={s} value={s} className={classes.toggle}>
+                {s}
+              </ToggleButton>
+            ))}
+          </ToggleButtonGroup>
+        </Box>
+        <Box className={classes.filter}>
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            id={`${labelId}-state`}
+          >
+            State
+          </Typography>
+          <ToggleButtonGroup
+            size="small"
+            aria-labelledby={`${labelId}-state`}
+            value={filter.states}
+            onChange={(_, statesShown: AlertFilter['states']) =>
+              setFilter(f => ({ ...f, states: statesShown }))
+            }
+          >
+            {STATES.map(s => (
+              <ToggleButton key={s} value={s} className={classes.toggle}>
+                {s}
+              </ToggleButton>
+            ))}
+          </ToggleButtonGroup>
+        </Box>
+        <Typography variant="caption" color="textSecondary">
+          {filter.severities.length || filter.states.length
+            ? `${shown.length} of ${alerts.length} shown`
+            : 'None selected: all shown'}
+        </Typography>
       </Box>
-      <Table size="small" aria-label="Firing alerts">
-        <TableHead>
-          <TableRow>
-            <TableCell>Cluster</TableCell>
-            <TableCell>Severity</TableCell>
-            <TableCell>Alert</TableCell>
-            <TableCell>State</TableCell>
-            <TableCell>Since</TableCell>
-            <TableCell>Links</TableCell>
-            <TableCell />
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {shown.map(alert => (
-            <TableRow
-              key={`${alert.cluster}/${alert.fingerprint}`}
-              data-testid={`alert-${alert.cluster}-${alert.name}`}
-            >
-              <TableCell>{alert.cluster}</TableCell>
-              <TableCell>
-                <span
-                  className={
-                    (classes as Record<string, string>)[alert.severity]
-                  }
-                >
-                  {alert.severity}
-                </span>
-              </TableCell>
-              <TableCell>
-                <Typography variant="body2">{alert.name}</Typography>
-                {alert.summary && (
-                  <Typography variant="caption" color="textSecondary">
-                    {alert.summary}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell data-testid="alert-state">{alert.state}</TableCell>
-              <TableCell title={alert.since}>
-                {durationSince(alert.since)}
-              </TableCell>
-              <TableCell>
-                <AlertLinks alert={alert} />
-              </TableCell>
-              <TableCell align="right">
-                {canSilence && alert.state === 'active' && (
-                  <Button size="small" onClick={() => setSilencing(alert)}>
-                    Silence…
-                  </Button>
-                )}
-                {canSilence &&
-                  alert.state === 'silenced' &&
-                  alert.silencedBy.length > 0 && (
-                    <Button size="small" onClick={() => unsilence(alert)}>
-                      Unsilence
+      <Box className={classes.scroll}>
+        <Table size="small" aria-label="Firing alerts">
+          <TableHead>
+            <TableRow>
+              <TableCell>Cluster</TableCell>
+              <TableCell>Severity</TableCell>
+              <TableCell>Alert</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Since</TableCell>
+              <TableCell>Links</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {shown.map(alert => (
+              <TableRow
+                key={`${alert.cluster}/${alert.fingerprint}`}
+                data-testid={`alert-${alert.cluster}-${alert.name}`}
+              >
+                <TableCell>{alert.cluster}</TableCell>
+                <TableCell>
+                  <span
+                    className={
+                      (classes as Record<string, string>)[alert.severity]
+                    }
+                  >
+                    {alert.severity}
+                  </span>
+                </TableCell>
+                <TableCell>
+                  <Typography variant="body2">{alert.name}</Typography>
+                  {alert.summary && (
+                    <Typography variant="caption" color="textSecondary">
+                      {alert.summary}
+                    </Typography>
+                  )}
+                </TableCell>
+                <TableCell data-testid="alert-state">
+                  {alert.state}
+                </TableCell>
+                <TableCell title={alert.since}>
+                  {durationSince(alert.since)}
+                </TableCell>
+                <TableCell>
+                  <AlertLinks alert={alert} />
+                </TableCell>
+                <TableCell align="right">
+                  {canSilence && alert.state === 'active' && (
+                    <Button size="small" onClick={() => setSilencing(alert)}>
+                      Silence…
                     </Button>
                   )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+                  {canSilence &&
+                    alert.state === 'silenced' &&
+                    alert.silencedBy.length > 0 && (
+                      <Button size="small" onClick={() => unsilence(alert)}>
+                        Unsilence
+                      </Button>
+                    )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </Box>
       {shown.length === 0 && (
         <Typography variant="body2" color="textSecondary">
           No alert matches these filters.
