@@ -67,6 +67,9 @@ describe('AlertsSection', () => {
     );
     await renderSection({ getAlerts });
     const prod = await row('prod-01', 'ServiceLatencyHigh');
+    expect(
+      screen.getByRole('columnheader', { name: 'Cluster' }),
+    ).toBeInTheDocument();
     expect(within(prod).getByText('prod-01')).toBeInTheDocument();
     expect(within(prod).getByText('warning')).toBeInTheDocument();
     expect(
@@ -286,7 +289,10 @@ describe('AlertsSection', () => {
       { getAlerts },
       { cluster: 'prod-01' },
     );
-    await row('prod-01', 'ServiceLatencyHigh');
+    const prod = await row('prod-01', 'ServiceLatencyHigh');
+    // One cluster's alerts: no cluster column (a service's alerts have one).
+    expect(screen.queryByRole('columnheader', { name: 'Cluster' })).toBeNull();
+    expect(within(prod).queryByText('prod-01')).toBeNull();
     await waitFor(() =>
       expect(authorize).toHaveBeenCalledWith(
         expect.objectContaining({ resourceRef: 'resource:default/prod-01' }),

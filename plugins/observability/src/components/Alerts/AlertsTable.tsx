@@ -41,6 +41,8 @@ const useStyles = makeStyles(theme => ({
   filter: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
   // In the narrow cluster drawer the table scrolls rather than squeezing its columns.
   scroll: { overflowX: 'auto' },
+  table: { minWidth: 560 },
+  nowrap: { whiteSpace: 'nowrap' },
   toggle: { textTransform: 'none', padding: theme.spacing(0.25, 1.25) },
   links: { display: 'flex', gap: theme.spacing(1.5), flexWrap: 'wrap' },
   critical: { color: theme.palette.error.main, fontWeight: 600 },
@@ -173,14 +175,19 @@ export function AlertsTable(props: {
         </Typography>
       </Box>
       <Box className={classes.scroll}>
-        <Table size="small" aria-label="Firing alerts">
+        <Table
+          size="small"
+          aria-label="Firing alerts"
+          className={classes.table}
+        >
           <TableHead>
             <TableRow>
-              <TableCell>Cluster</TableCell>
+              {/* One cluster's alerts (its tab, its drawer) need no cluster column. */}
+              {!cluster && <TableCell>Cluster</TableCell>}
               <TableCell>Severity</TableCell>
               <TableCell>Alert</TableCell>
               <TableCell>State</TableCell>
-              <TableCell>Since</TableCell>
+              <TableCell className={classes.nowrap}>Since</TableCell>
               <TableCell>Links</TableCell>
               <TableCell />
             </TableRow>
@@ -191,7 +198,7 @@ export function AlertsTable(props: {
                 key={`${alert.cluster}/${alert.fingerprint}`}
                 data-testid={`alert-${alert.cluster}-${alert.name}`}
               >
-                <TableCell>{alert.cluster}</TableCell>
+                {!cluster && <TableCell>{alert.cluster}</TableCell>}
                 <TableCell>
                   <span
                     className={
@@ -209,10 +216,8 @@ export function AlertsTable(props: {
                     </Typography>
                   )}
                 </TableCell>
-                <TableCell data-testid="alert-state">
-                  {alert.state}
-                </TableCell>
-                <TableCell title={alert.since}>
+                <TableCell data-testid="alert-state">{alert.state}</TableCell>
+                <TableCell title={alert.since} className={classes.nowrap}>
                   {durationSince(alert.since)}
                 </TableCell>
                 <TableCell>
