@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpstreamHttp } from './httpJson';
+import { QueryParams, UpstreamHttp } from './httpJson';
 import { fetchRules, ThanosRules } from './thanosRules';
 
 const labelsSchema = z.record(z.string());
@@ -114,78 +114,48 @@ export class FetchThanosClient implements ThanosClient {
     return this.http.requestCount;
   }
 
-  async query(
-    promql: string,
-    options: QueryOptions = {},
-  ): Promise<PromQueryResult> {
-    const answer = await this.http.post(
-      '/api/v1/query',
-      success(queryDataShallow),
-      {
-        form: {
-          query: promql,
-          time: options.time ? seconds(options.time) : undefined,
-          dedup:
-            options.dedup === undefined ? undefined : String(options.dedup),
-          partial_response: String(options.partialResponse ?? true),
-        },
-      },
-    );
-    return {
-      ...(await this.series('/api/v1/query', answer.data)),
-      warnings: answer.warnings,
-    };
+  query(promql: string, options: QueryOptions = {}): Promise<PromQueryResult> {
+    return this.ask('/api/v1/query', {
+      query: promql,
+      time: options.time ? seconds(options.time) : undefined,
+      dedup: options.dedup === undefined ? undefined : String(options.dedup),
+      partial_response: String(options.partialResponse ?? true),
+    });
   }
 
-  async queryRange(
+  queryRange(
     promql: string,
     options: RangeQueryOptions,
   ): Promise<PromQueryResult> {
-    const answer = await this.http.post(
-      '/api/v1/query_range',
-      success(queryDataShallow),
-      {
-        form: {
-          query: promql,
-          start: seconds(options.start),
-          end: seconds(options.end),
-          step: String(options.stepSeconds),
-          dedup:
-            options.dedup === undefined ? undefined : String(options.dedup),
-          partial_response: String(options.partialResponse ?? true),
-        },
-      },
-    );
-    return {
-      ...(await this.series('/api/v1/query_range', answer.data)),
-      warnings: answer.warnings,
-    };
+    return this.ask('/api/v1/query_range', {
+      query: promql,
+      start: seconds(options.start),
+      end: seconds(options.end),
+      step: String(options.stepSeconds),
+      dedup: options.dedup === undefined ? undefined : String(options.dedup),
+      partial_response: String(options.partialResponse ?? true),
+    });
   }
 
-  /** The answer's series, validated a slice at a time. */
-  private async series(
-    path: string,
-    data: z.infer<typeof queryDataShallow>,
-  ): Promise<z.infer<typeof queryData>> {
-    if (data.resultType === 'vector') {
-      const result = await this.http.parseInTurns(
-        path,
-        'data.result',
-        vectorSample,
-        data.result,
-      );
-      return { resultType: 'vector', result };
+  /** A query as a form POST; the series of its answer validated a slice at a time. */
+  private async ask(path: string, form: QueryParams): Promise<PromQueryResult> {
+    const { data, warnings } = await this.http.post(
+      path,
+      success(queryDataShallow),
+      { form },
+    );
+    if (data.resultType === 'scalar' || data.resultType === 'string') {
+      return { ...data, warnings };
     }
-    if (data.resultType === 'matrix') {
-      const result = await this.http.parseInTurns(
-        path,
-        'data.result',
-        matrixSeries,
-        data.result,
-      );
-      return { resultType: 'matrix', result };
-    }
-    return data;
+    const schema: z.ZodTypeAny =
+      data.resultType === 'vector' ? vectorSample : matrixSeries;
+    const result = await this.http.parseInTurns(
+      path,
+      'data.result',
+      schema,
+      data.result,
+    );
+    return { resultType: data.resultType, result, warnings } as PromQueryResult;
   }
 
   async labels(

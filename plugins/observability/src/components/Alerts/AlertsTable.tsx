@@ -71,6 +71,36 @@ function AlertLinks(props: { alert: FiringAlert }) {
   );
 }
 
+/** A labelled group of toggles; none selected means no filter. */
+function FilterGroup<T extends string>(props: {
+  label: string;
+  options: readonly T[];
+  value: T[];
+  onChange: (value: T[]) => void;
+}) {
+  const classes = useStyles();
+  const labelId = useId();
+  return (
+    <Box className={classes.filter}>
+      <Typography variant="caption" color="textSecondary" id={labelId}>
+        {props.label}
+      </Typography>
+      <ToggleButtonGroup
+        size="small"
+        aria-labelledby={labelId}
+        value={props.value}
+        onChange={(_, value: T[]) => props.onChange(value)}
+      >
+        {props.options.map(option => (
+          <ToggleButton key={option} value={option} className={classes.toggle}>
+            {option}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+    </Box>
+  );
+}
+
 /**
  * Firing alerts with the cluster named on each, filters by severity and state, and
  * "Silence…" (or "Unsilence") for those allowed on `entityRef` (else on the cluster).
@@ -90,7 +120,6 @@ export function AlertsTable(props: {
     states: [],
   });
   const [silencing, setSilencing] = useState<FiringAlert>();
-  const labelId = useId();
   const resourceRef = silenceResourceRef(entityRef, cluster);
   const { allowed: canSilence } = usePermission({
     permission: alertSilencePermission,
@@ -122,52 +151,22 @@ export function AlertsTable(props: {
   return (
     <Box>
       <Box className={classes.filters}>
-        <Box className={classes.filter}>
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            id={`${labelId}-severity`}
-          >
-            Severity
-          </Typography>
-          <ToggleButtonGroup
-            size="small"
-            aria-labelledby={`${labelId}-severity`}
-            value={filter.severities}
-            onChange={(_, severitiesShown: string[]) =>
-              setFilter(f => ({ ...f, severities: severitiesShown }))
-            }
-          >
-            {severities.map(s => (
-              <ToggleButton key={s} value={s} className={classes.toggle}>
-                {s}
-              </ToggleButton>
-            ))}
-          </ToggleButtonGroup>
-        </Box>
-        <Box className={classes.filter}>
-          <Typography
-            variant="caption"
-            color="textSecondary"
-            id={`${labelId}-state`}
-          >
-            State
-          </Typography>
-          <ToggleButtonGroup
-            size="small"
-            aria-labelledby={`${labelId}-state`}
-            value={filter.states}
-            onChange={(_, statesShown: AlertFilter['states']) =>
-              setFilter(f => ({ ...f, states: statesShown }))
-            }
-          >
-            {STATES.map(s => (
-              <ToggleButton key={s} value={s} className={classes.toggle}>
-                {s}
-              </ToggleButton>
-            ))}
-          </ToggleButtonGroup>
-        </Box>
+        <FilterGroup
+          label="Severity"
+          options={severities}
+          value={filter.severities}
+          onChange={severitiesShown =>
+            setFilter(f => ({ ...f, severities: severitiesShown }))
+          }
+        />
+        <FilterGroup
+          label="State"
+          options={STATES}
+          value={filter.states}
+          onChange={statesShown =>
+            setFilter(f => ({ ...f, states: statesShown }))
+          }
+        />
         <Typography variant="caption" color="textSecondary">
           {filter.severities.length || filter.states.length
             ? `${shown.length} of ${alerts.length} shown`

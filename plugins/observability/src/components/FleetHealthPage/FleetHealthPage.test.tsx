@@ -226,6 +226,37 @@ describe('FleetHealthPage', () => {
     expect(screen.getByText('119 OK')).toBeInTheDocument();
   });
 
+  it('keeps its rows while typing and while the answer is on its way, with a bar above them', async () => {
+    const server = fakeServer(bigFleet());
+    const answer = deferred<Awaited<ReturnType<typeof server.getFleetPage>>>();
+    await renderWith({ ...server });
+    await screen.findByText('1-50 of 120');
+    const firstRow = screen.getAllByRole('row')[1];
+    expect(screen.queryByRole('progressbar')).toBeNull();
+
+    const box = screen.getByRole('textbox', { name: 'Filter clusters' });
+    fireEvent.change(box, { target: { value: 'edge-1' } });
+    // A keystroke re-renders no row: the same element is still there.
+    expect(screen.getAllByRole('row')[1]).toBe(firstRow);
+
+    const real = server.getFleetPage.getMockImplementation()!;
+    server.getFleetPage.mockImplementationOnce(async query => {
+      const page = await real(query);
+      return answer.promise.then(() => page);
+    });
+    fireEvent.change(box, { target: { value: 'edge-11' } });
+    // The debounced request is on its way: the rows stay, under a bar.
+    expect(
+      await screen.findByRole('progressbar', { name: 'Loading clusters' }),
+    ).toBeInTheDocument();
+    expect(firstRow).toBeInTheDocument();
+    expect(screen.getByText('1-50 of 120')).toBeInTheDocument();
+
+    answer.resolve(undefined as never);
+    expect(await screen.findByText('1-10 of 10')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('progressbar')).toBeNull());
+  });
+
   it('filters by environment and status on the server, the environments from its answer', async () => {
     const server = fakeServer(bigFleet());
     await renderWith({ ...server });
