@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+// The fleet page benchmark (issue 19): `yarn bench fleet-page` (bench/run.sh). It
+// starts its own demo stack on free ports (./stack.ts), so no webServer here; the
+// browser is Debian's Chromium, as in the browser tests (playwright.config.ts).
+const minutes = Number(process.env.BENCH_FLEET_PAGE_MINUTES ?? 10);
+const sizes = (process.env.BENCH_FLEET_PAGE_SIZES ?? '4,2000').split(',');
+
+export default defineConfig({
+  testDir: __dirname,
+  testMatch: '*.bench.ts',
+  // A bound for a slow, loaded machine, not a measurement: starting the front end and
+  // each fleet (up to 10 min each), the loads and keystrokes, and the heap's minutes.
+  timeout: (15 + 15 * sizes.length + 1.5 * minutes) * 60_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  outputDir: path.join(__dirname, 'test-results'),
+  use: {
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});
