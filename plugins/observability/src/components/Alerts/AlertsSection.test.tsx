@@ -111,10 +111,9 @@ describe('AlertsSection', () => {
     // Each filter is labelled, so a screen reader (and a reader) knows which is which.
     const severity = screen.getByRole('group', { name: 'Severity' });
     expect(
-      within(screen.getByRole('group', { name: 'State' })).getByRole(
-        'button',
-        { name: 'silenced' },
-      ),
+      within(screen.getByRole('group', { name: 'State' })).getByRole('button', {
+        name: 'silenced',
+      }),
     ).toBeInTheDocument();
     fireEvent.click(within(severity).getByRole('button', { name: 'critical' }));
     expect(screen.queryByTestId('alert-prod-01-ServiceLatencyHigh')).toBeNull();
