@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
+import browserTests from '../../playwright.config';
 
 // The fleet page benchmark (issue 19): `yarn bench fleet-page` (bench/run.sh). It
 // starts its own demo stack on free ports (./stack.ts), so no webServer here; the
@@ -19,18 +20,8 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: path.join(__dirname, 'test-results'),
   use: {
-    viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    viewport: browserTests.use?.viewport,
+    // Debian's Chromium with the browser tests' flags.
+    launchOptions: browserTests.use?.launchOptions,
   },
 });
